@@ -1,0 +1,1 @@
+"""python-telegram-bot: the Application, handlers, keyboards and rendering."""

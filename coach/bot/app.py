@@ -1,0 +1,86 @@
+"""Building the python-telegram-bot Application: every handler is registered here."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import (
+    ApplicationBuilder,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from coach.bot.commands import register_command_menus
+from coach.bot.context import RUNTIME_KEY, CoachApplication, CoachContext, Runtime
+from coach.bot.handlers import core
+from coach.config import SUPPORTED_LANGUAGES, Settings
+from coach.db.engine import create_engine, create_sessionmaker
+from coach.domain.language import pick_language
+from coach.i18n import Catalog
+from coach.services import Services
+
+log = logging.getLogger(__name__)
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def build_application(settings: Settings) -> CoachApplication:
+    """The bot, wired to its database and catalogs. Nothing connects until it is initialized."""
+    engine = create_engine(settings.database_url)
+    services = Services.build(
+        create_sessionmaker(engine), SUPPORTED_LANGUAGES, settings.default_language
+    )
+    runtime = Runtime(settings=settings, services=services, catalog=Catalog())
+
+    async def post_init(application: CoachApplication) -> None:
+        await register_command_menus(application)
+
+    async def post_shutdown(_application: CoachApplication) -> None:
+        await engine.dispose()
+
+    application: CoachApplication = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(settings.bot_api_file_url)
+        .context_types(ContextTypes(context=CoachContext))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.bot_data[RUNTIME_KEY] = runtime
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: CoachApplication) -> None:
+    """All handlers in one place, most specific first."""
+    application.add_handler(CommandHandler("start", core.start, filters=PRIVATE))
+    application.add_handler(CommandHandler("help", core.help_command, filters=PRIVATE))
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, core.unknown_command))
+    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, core.unknown_text))
+    application.add_handler(
+        MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, core.unsupported_message)
+    )
+    application.add_error_handler(on_error)
+
+
+async def on_error(update: object, context: CoachContext) -> None:
+    """Log the failure and tell the user something short and kind, never a traceback."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    # No database call here: the database may be what failed.
+    code = update.effective_user.language_code if update.effective_user else None
+    t = context.translator(
+        pick_language(code, SUPPORTED_LANGUAGES, context.runtime.settings.default_language)
+    )
+    try:
+        await context.bot.send_message(update.effective_chat.id, t("error-generic"))
+    except Exception:  # the error reply is best effort; the first error is already logged
+        log.warning("could not send the error reply", exc_info=True)

@@ -1,0 +1,27 @@
+"""The command menu, registered with setMyCommands for each language at startup."""
+
+from __future__ import annotations
+
+from telegram import BotCommand
+
+from coach.bot.context import RUNTIME_KEY, CoachApplication
+from coach.i18n import FALLBACK_LANGUAGE, Translator
+
+# (command, catalog key of its menu description), in menu order.
+MENU: tuple[tuple[str, str], ...] = (
+    ("start", "command-start"),
+    ("help", "command-help"),
+)
+
+
+def menu_for(t: Translator) -> list[BotCommand]:
+    return [BotCommand(command, t(key)) for command, key in MENU]
+
+
+async def register_command_menus(application: CoachApplication) -> None:
+    """One menu per language, plus the English one for every other language."""
+    catalog = application.bot_data[RUNTIME_KEY].catalog
+    bot = application.bot
+    await bot.set_my_commands(menu_for(catalog.translator(FALLBACK_LANGUAGE)))
+    for language in catalog.languages:
+        await bot.set_my_commands(menu_for(catalog.translator(language)), language_code=language)

@@ -1,0 +1,1 @@
+"""Update handlers: parse the update, call one service, render, reply."""

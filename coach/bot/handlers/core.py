@@ -1,0 +1,48 @@
+"""/start, /help, and friendly answers to anything the bot does not understand."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from coach.bot.context import CoachContext
+
+
+async def start(update: Update, context: CoachContext) -> None:
+    """Greet the user in their language and show the health disclaimer before anything else."""
+    sender = update.effective_user
+    user = await context.services.users.start(sender.id, sender.language_code)
+    t = context.translator(user.language)
+    await update.effective_message.reply_html(
+        t("start-greeting", name=sender.first_name) + "\n\n" + t("disclaimer")
+    )
+
+
+async def help_command(update: Update, context: CoachContext) -> None:
+    """List the commands and repeat the health disclaimer."""
+    t = await _translator_for(update, context)
+    await update.effective_message.reply_html(t("help"))
+
+
+async def unknown_command(update: Update, context: CoachContext) -> None:
+    """Answer a command the bot does not have."""
+    t = await _translator_for(update, context)
+    await update.effective_message.reply_html(t("unknown-command"))
+
+
+async def unknown_text(update: Update, context: CoachContext) -> None:
+    """Answer text that no conversation step is waiting for."""
+    t = await _translator_for(update, context)
+    await update.effective_message.reply_html(t("unknown-text"))
+
+
+async def unsupported_message(update: Update, context: CoachContext) -> None:
+    """Answer stickers, photos, voice and the like."""
+    t = await _translator_for(update, context)
+    await update.effective_message.reply_html(t("unsupported-message"))
+
+
+async def _translator_for(update: Update, context: CoachContext):  # type: ignore[no-untyped-def]
+    sender = update.effective_user
+    return context.translator(
+        await context.services.users.language_for(sender.id, sender.language_code)
+    )

@@ -1,0 +1,96 @@
+"""Configuration from the environment (and an optional .env file).
+
+Nothing here runs at import time: call `load_settings()`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# A BotFather token: the bot's numeric id, a colon, then a long url-safe secret.
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+SUPPORTED_LANGUAGES = ("en", "ko")
+
+
+class ConfigError(Exception):
+    """The environment does not describe a runnable bot. The message is one line, secret-free."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///coach.db"
+    log_level: str = "INFO"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_language: str = "en"
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in re.split(r"[,\s]+", value) if part)
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper_level(cls, value: str) -> str:
+        return value.upper()
+
+    @property
+    def bot_api_base_url(self) -> str:
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def bot_api_file_url(self) -> str:
+        return f"{self.telegram_api_url}/file/bot"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def token(self) -> str:
+        """The bot token, or ConfigError with a clear line when it is missing or malformed."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather and export it."
+            )
+        value = self.telegram_bot_token.get_secret_value().strip()
+        if not TOKEN_PATTERN.match(value):
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN does not look like a BotFather token (expected 123456:ABC...)."
+            )
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment; ConfigError (one line, no secrets) if invalid."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"Invalid configuration: {problems}") from None
+
+
+__all__ = ["SUPPORTED_LANGUAGES", "ConfigError", "Settings", "load_settings"]

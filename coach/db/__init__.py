@@ -1,0 +1,1 @@
+"""Data layer: typed models, the engine/session factory and repositories (which never commit)."""

@@ -1,0 +1,1 @@
+"""Pure logic. Imports neither telegram nor sqlalchemy, and reads no clock."""

@@ -1,0 +1,92 @@
+"""Message catalogs (Project Fluent files in messages/) and a per-language translator.
+
+Fluent handles plurals per language (CLDR rules), so "1 day" / "2 days" come out right.
+String arguments are HTML-escaped because every message is sent with parse_mode HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from fluent.runtime import FluentBundle
+from fluent.syntax import FluentParser
+from fluent.syntax.ast import Junk
+
+from coach.config import SUPPORTED_LANGUAGES
+from coach.paths import MESSAGES_DIR
+
+log = logging.getLogger(__name__)
+
+FALLBACK_LANGUAGE = "en"
+
+
+class MissingMessage(KeyError):
+    """A key the code asked for is not in the catalog (caught by tests, never by users)."""
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Renders catalog messages in one language, falling back to English per message."""
+
+    language: str
+    _bundle: FluentBundle
+    _fallback: FluentBundle
+
+    def __call__(self, key: str, **args: object) -> str:
+        bundle = self._bundle if self._bundle.has_message(key) else self._fallback
+        if not bundle.has_message(key):
+            raise MissingMessage(key)
+        message = bundle.get_message(key)
+        if message.value is None:
+            raise MissingMessage(key)
+        text, errors = bundle.format_pattern(message.value, _escape_args(args))
+        if errors:
+            log.warning("message %s in %s rendered with errors: %s", key, self.language, errors)
+        return text
+
+    def has(self, key: str) -> bool:
+        return self._bundle.has_message(key) or self._fallback.has_message(key)
+
+
+def _escape_args(args: dict[str, object]) -> dict[str, object]:
+    escaped: dict[str, object] = {}
+    for name, value in args.items():
+        if isinstance(value, str):
+            escaped[name] = html.escape(value, quote=False)
+        elif isinstance(value, (int, float, Decimal)):
+            escaped[name] = value
+        else:
+            escaped[name] = html.escape(str(value), quote=False)
+    return escaped
+
+
+class Catalog:
+    """All languages' messages, loaded once at startup."""
+
+    def __init__(
+        self, directory: Path = MESSAGES_DIR, languages: tuple[str, ...] = SUPPORTED_LANGUAGES
+    ):
+        self.languages = languages
+        self._bundles = {lang: _load_bundle(directory, lang) for lang in languages}
+
+    def translator(self, language: str) -> Translator:
+        lang = language if language in self._bundles else FALLBACK_LANGUAGE
+        return Translator(lang, self._bundles[lang], self._bundles[FALLBACK_LANGUAGE])
+
+
+def _load_bundle(directory: Path, language: str) -> FluentBundle:
+    bundle = FluentBundle([language], use_isolating=False)
+    files = sorted((directory / language).glob("*.ftl"))
+    if not files:
+        raise FileNotFoundError(f"no message files in {directory / language}")
+    for path in files:
+        resource = FluentParser().parse(path.read_text(encoding="utf-8"))
+        junk = [entry for entry in resource.body if isinstance(entry, Junk)]
+        if junk:
+            raise ValueError(f"{path}: cannot parse {junk[0].content[:80]!r}")
+        bundle.add_resource(resource)
+    return bundle

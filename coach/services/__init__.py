@@ -1,0 +1,25 @@
+"""Use cases. Each public method owns one transaction and returns plain frozen data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach.services.users import UserService
+
+
+@dataclass(frozen=True)
+class Services:
+    """Every use case the bot can call, built once per process."""
+
+    users: UserService
+
+    @classmethod
+    def build(
+        cls,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        supported: tuple[str, ...],
+        default_language: str,
+    ) -> Services:
+        return cls(users=UserService(sessionmaker, supported, default_language))

@@ -1,0 +1,25 @@
+## Shared lines: greeting, disclaimer, help, command menu, fallbacks.
+
+disclaimer =
+    <b>Health note</b>
+    I share general information, not medical advice. Please talk to a qualified health professional before changing your diet or supplements, especially if you have a medical condition or take medication.
+
+start-greeting =
+    Hi { $name }! I'm Gut Coach. I help you build three gut-friendly habits over 12 weeks: fermented foods, prebiotic fiber and sublingual vitamin B12.
+
+help =
+    <b>What I can do</b>
+    /start — begin, or pick up where you left off
+    /help — this message and the health note
+
+    { disclaimer }
+
+    See a clinician promptly for blood in stool, unexplained weight loss, severe or lasting pain, persistent diarrhea, or numbness and tingling.
+
+unknown-command = I don't know that command. Send /help to see what I can do.
+unknown-text = I didn't catch that. Send /help to see what I can do.
+unsupported-message = I can only read text and button taps. Send /help to see what I can do.
+error-generic = Sorry, something went wrong on my side. Please try again in a moment.
+
+command-start = Begin or continue
+command-help = Help and health note

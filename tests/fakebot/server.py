@@ -1,0 +1,416 @@
+"""A fake Telegram Bot API server on 127.0.0.1, for driving the real bot over real HTTP.
+
+It decodes python-telegram-bot's form-encoded and multipart requests, keeps each chat's
+messages, hands out updates through long-polled getUpdates, and enforces the limits Telegram
+enforces (4096-character text, 1024-character captions, 64-byte callback data, valid HTML)
+with Telegram-shaped 400 errors. It also notes breaches of our own phone-layout rules (at most
+3 buttons per row, labels under 24 characters) so every end-to-end test checks them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakebot.html import HTMLEntityError, parse_html
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+MAX_BUTTONS_PER_ROW = 3
+MAX_LABEL = 23  # "under 24 characters"
+
+BOT_USER = {
+    "id": 700000001,
+    "is_bot": True,
+    "first_name": "Gut Coach",
+    "username": "gut_coach_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+class BadRequest(Exception):
+    def __init__(self, description: str, code: int = 400) -> None:
+        super().__init__(description)
+        self.description = description
+        self.code = code
+
+
+@dataclass
+class BotEvent:
+    """Something the bot did in a chat: sent or edited a message, or answered a tap."""
+
+    kind: str  # "message" | "edit" | "answer" | "photo" | "document"
+    chat_id: int
+    message_id: int | None = None
+    text: str = ""
+    reply_markup: dict[str, Any] | None = None
+    file: bytes | None = None
+    filename: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def buttons(self) -> list[list[dict[str, Any]]]:
+        if not self.reply_markup:
+            return []
+        return self.reply_markup.get("inline_keyboard") or self.reply_markup.get("keyboard") or []
+
+    @property
+    def labels(self) -> list[str]:
+        return [b["text"] if isinstance(b, dict) else b for row in self.buttons for b in row]
+
+
+class FakeBotAPI:
+    """The server. One per test; `root_url` goes into TELEGRAM_API_URL."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self._runner: web.AppRunner | None = None
+        self.root_url = ""
+        self._update_ids = itertools.count(1)
+        self._updates: list[dict[str, Any]] = []
+        self._new_update = asyncio.Condition()
+        self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.events: dict[int, asyncio.Queue[BotEvent]] = defaultdict(asyncio.Queue)
+        self.answers: dict[str, BotEvent] = {}
+        self._answer_waiters: dict[str, asyncio.Future[BotEvent]] = {}
+        self.commands: dict[str, list[dict[str, str]]] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.layout_violations: list[str] = []
+        self.handled_update_ids: set[int] = set()
+        self._closing = False
+        self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
+            "getMe": self._get_me,
+            "logOut": self._true,
+            "close": self._true,
+            "deleteWebhook": self._true,
+            "getUpdates": self._get_updates,
+            "sendMessage": self._send_message,
+            "editMessageText": self._edit_message_text,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "answerCallbackQuery": self._answer_callback_query,
+            "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
+            "setMyCommands": self._set_my_commands,
+            "deleteMessage": self._delete_message,
+            "sendChatAction": self._true,
+        }
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/bot{token}/{method}", self._dispatch)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.root_url = f"http://127.0.0.1:{port}"
+        return self.root_url
+
+    async def release_pollers(self) -> None:
+        """Answer every pending and future long poll at once, so a bot can stop quickly."""
+        async with self._new_update:
+            self._closing = True
+            self._new_update.notify_all()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- what tests do as users ------------------------------------------------------------
+
+    async def push_update(self, update: dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        update["update_id"] = update_id
+        async with self._new_update:
+            self._updates.append(update)
+            self._new_update.notify_all()
+        return update_id
+
+    def next_message_id(self, chat_id: int) -> int:
+        return next(self._message_ids[chat_id])
+
+    async def wait_answer(self, callback_query_id: str, timeout: float) -> BotEvent:
+        if callback_query_id in self.answers:
+            return self.answers[callback_query_id]
+        future = self._answer_waiters.setdefault(
+            callback_query_id, asyncio.get_running_loop().create_future()
+        )
+        return await asyncio.wait_for(asyncio.shield(future), timeout)
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        handler = self._methods.get(method)
+        if handler is None:
+            return _error(404, "Not Found: method not found")
+        params = await _read_params(request)
+        self.calls.append((method, params))
+        try:
+            result = await handler(params)
+        except BadRequest as exc:
+            return _error(exc.code, exc.description)
+        return web.json_response({"ok": True, "result": result})
+
+    # -- methods ---------------------------------------------------------------------------
+
+    async def _true(self, _params: dict[str, Any]) -> bool:
+        return True
+
+    async def _get_me(self, _params: dict[str, Any]) -> dict[str, Any]:
+        return BOT_USER
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        deadline = time.monotonic() + timeout
+        async with self._new_update:
+            if offset:
+                confirmed = [u["update_id"] for u in self._updates if u["update_id"] < offset]
+                self.handled_update_ids.update(confirmed)
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            while not self._updates:
+                if self._closing:
+                    return []
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return []
+                try:
+                    await asyncio.wait_for(self._new_update.wait(), remaining)
+                except TimeoutError:
+                    return []
+            return self._updates[:limit]
+
+    async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        text = params.get("text", "")
+        self._check_text(text, params.get("parse_mode"), MAX_TEXT, "message text")
+        markup = self._check_markup(params.get("reply_markup"))
+        message = self._new_message(chat_id, text=text, reply_markup=markup)
+        self._emit(BotEvent("message", chat_id, message["message_id"], text, markup, params=params))
+        return message
+
+    async def _edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._find_message(params)
+        text = params.get("text", "")
+        self._check_text(text, params.get("parse_mode"), MAX_TEXT, "message text")
+        markup = self._check_markup(params.get("reply_markup"))
+        if message.get("text") == text and message.get("reply_markup") == markup:
+            raise BadRequest(
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message"
+            )
+        message["text"] = text
+        _set_markup(message, markup)
+        chat_id = message["chat"]["id"]
+        self._emit(BotEvent("edit", chat_id, message["message_id"], text, markup, params=params))
+        return message
+
+    async def _edit_message_reply_markup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._find_message(params)
+        markup = self._check_markup(params.get("reply_markup"))
+        if message.get("reply_markup") == markup:
+            raise BadRequest("Bad Request: message is not modified")
+        _set_markup(message, markup)
+        chat_id = message["chat"]["id"]
+        event = BotEvent("edit", chat_id, message["message_id"], message.get("text", ""), markup)
+        self._emit(event)
+        return message
+
+    async def _answer_callback_query(self, params: dict[str, Any]) -> bool:
+        query_id = params["callback_query_id"]
+        if query_id in self.answers:
+            raise BadRequest(
+                "Bad Request: query is too old and response timeout expired or query ID is invalid"
+            )
+        text = params.get("text") or ""
+        if len(text) > 200:
+            raise BadRequest("Bad Request: MESSAGE_TOO_LONG")
+        event = BotEvent("answer", 0, text=text, params=params)
+        self.answers[query_id] = event
+        waiter = self._answer_waiters.pop(query_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(event)
+        return True
+
+    async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send_file("photo", params)
+
+    async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send_file("document", params)
+
+    def _send_file(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        upload = params.get(kind)
+        if not isinstance(upload, _Upload):
+            raise BadRequest(f"Bad Request: there is no {kind} in the request")
+        caption = params.get("caption", "")
+        self._check_text(caption, params.get("parse_mode"), MAX_CAPTION, "caption", empty_ok=True)
+        markup = self._check_markup(params.get("reply_markup"))
+        message = self._new_message(chat_id, caption=caption, reply_markup=markup)
+        if kind == "photo":
+            file_id = f"photo-{chat_id}-{message['message_id']}"
+            message["photo"] = [
+                {"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}
+            ]
+        else:
+            file_id = f"doc-{chat_id}-{message['message_id']}"
+            message["document"] = {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": upload.filename,
+            }
+        self._emit(
+            BotEvent(
+                kind,
+                chat_id,
+                message["message_id"],
+                caption,
+                markup,
+                upload.data,
+                upload.filename,
+                params,
+            )
+        )
+        return message
+
+    async def _set_my_commands(self, params: dict[str, Any]) -> bool:
+        commands = json.loads(params["commands"])
+        for command in commands:
+            if not (1 <= len(command["command"]) <= 32) or not (
+                1 <= len(command["description"]) <= 256
+            ):
+                raise BadRequest("Bad Request: BOT_COMMAND_INVALID")
+        self.commands[params.get("language_code", "")] = commands
+        return True
+
+    async def _delete_message(self, params: dict[str, Any]) -> bool:
+        message = self._find_message(params)
+        del self.messages[(message["chat"]["id"], message["message_id"])]
+        return True
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _new_message(self, chat_id: int, **content: Any) -> dict[str, Any]:
+        message_id = self.next_message_id(chat_id)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": BOT_USER,
+        }
+        for key, value in content.items():
+            if key == "reply_markup":
+                _set_markup(message, value)
+            elif value:
+                message[key] = value
+        self.messages[(chat_id, message_id)] = message
+        return message
+
+    def _find_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise BadRequest("Bad Request: message to edit not found")
+        return self.messages[key]
+
+    def _emit(self, event: BotEvent) -> None:
+        self.events[event.chat_id].put_nowait(event)
+
+    def _check_text(
+        self, text: str, parse_mode: str | None, limit: int, what: str, empty_ok: bool = False
+    ) -> None:
+        plain = text
+        if parse_mode == "HTML":
+            try:
+                plain = parse_html(text)
+            except HTMLEntityError as exc:
+                raise BadRequest(f"Bad Request: can't parse entities: {exc}") from None
+        elif parse_mode is not None:
+            raise BadRequest(f"Bad Request: unsupported parse_mode {parse_mode} in this fake")
+        if not plain.strip() and not empty_ok:
+            raise BadRequest(f"Bad Request: {what} is empty")
+        if len(plain.encode("utf-16-le")) // 2 > limit:
+            raise BadRequest(
+                "Bad Request: message is too long"
+                if what == "message text"
+                else "Bad Request: message caption is too long"
+            )
+
+    def _check_markup(self, raw: str | None) -> dict[str, Any] | None:
+        if not raw:
+            return None
+        markup = json.loads(raw)
+        rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+        for row in rows:
+            if len(row) > MAX_BUTTONS_PER_ROW:
+                self.layout_violations.append(f"{len(row)} buttons in a row: {row}")
+            for button in row:
+                label = button["text"] if isinstance(button, dict) else button
+                if not label:
+                    raise BadRequest(
+                        "Bad Request: text buttons are unallowed in the inline keyboard"
+                    )
+                if len(label) > MAX_LABEL:
+                    self.layout_violations.append(f"label over {MAX_LABEL} characters: {label!r}")
+                data = button.get("callback_data") if isinstance(button, dict) else None
+                if "inline_keyboard" in markup and data is not None:
+                    size = len(data.encode("utf-8"))
+                    if not 1 <= size <= MAX_CALLBACK_DATA:
+                        raise BadRequest("Bad Request: BUTTON_DATA_INVALID")
+        return markup
+
+
+@dataclass
+class _Upload:
+    filename: str
+    data: bytes
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query)
+    if request.content_type == "application/json":
+        body = await request.json()
+        params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
+        return params
+    form = await request.post()
+    for key, value in form.items():
+        if hasattr(value, "file"):
+            params[key] = _Upload(value.filename or key, value.file.read())
+        else:
+            params[key] = value
+    # python-telegram-bot sends uploads as attach://name references in multipart requests.
+    for key, value in list(params.items()):
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = params.get(value.removeprefix("attach://"), value)
+    return params
+
+
+def _set_markup(message: dict[str, Any], markup: dict[str, Any] | None) -> None:
+    if markup and "inline_keyboard" in markup:
+        message["reply_markup"] = markup
+    else:
+        message.pop("reply_markup", None)
+
+
+def _error(code: int, description: str) -> web.Response:
+    return web.json_response(
+        {"ok": False, "error_code": code, "description": description}, status=code
+    )

@@ -1,0 +1,76 @@
+"""/start, /help and the fallbacks, driven through the fake Bot API server."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from coach.db.models import User
+from tests.conftest import RunningBot
+
+
+async def test_start_greets_in_english_with_the_disclaimer(bot: RunningBot) -> None:
+    lisa = bot.user(1001, language_code="en-US", name="Lisa")
+    reply = await lisa.ask("/start")
+    assert reply.text.startswith("Hi Lisa!")
+    assert "not medical advice" in reply.text
+    assert reply.params["parse_mode"] == "HTML"
+
+
+async def test_start_greets_in_korean_for_a_korean_telegram(bot: RunningBot) -> None:
+    minji = bot.user(1002, language_code="ko", name="민지")
+    reply = await minji.ask("/start")
+    assert reply.text.startswith("안녕하세요, 민지님!")
+    assert "의학적 조언이 아닙니다" in reply.text
+
+
+async def test_unknown_language_falls_back_to_english(bot: RunningBot) -> None:
+    reply = await bot.user(1003, language_code="de").ask("/start")
+    assert "not medical advice" in reply.text
+
+
+async def test_names_are_escaped_for_html(bot: RunningBot) -> None:
+    reply = await bot.user(1004, name="<b>&Bob").ask("/start")
+    assert reply.text.startswith("Hi &lt;b&gt;&amp;Bob!")
+
+
+async def test_start_registers_the_user_once(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(1005, language_code="ko")
+    await user.ask("/start")
+    await user.ask("/start")
+    async with sessionmaker() as session:
+        rows = (await session.scalars(select(User).where(User.id == 1005))).all()
+    assert [(row.id, row.language) for row in rows] == [(1005, "ko")]
+    assert rows[0].created_at.tzinfo is not None
+
+
+async def test_help_lists_commands_and_repeats_the_disclaimer(bot: RunningBot) -> None:
+    for code, command_line, disclaimer in (
+        ("en", "/start", "not medical advice"),
+        ("ko", "/start", "의학적 조언이 아닙니다"),
+    ):
+        reply = await bot.user(1010 if code == "en" else 1011, language_code=code).ask("/help")
+        assert command_line in reply.text
+        assert "/help" in reply.text
+        assert disclaimer in reply.text
+
+
+async def test_saved_language_wins_over_telegram_language(bot: RunningBot) -> None:
+    await bot.user(1020, language_code="ko").ask("/start")
+    # Same person, now with an English phone: the saved choice (Korean) still applies.
+    reply = await bot.user(1020, language_code="en").ask("/help")
+    assert "할 수 있는 일" in reply.text
+
+
+async def test_unknown_command_text_and_sticker_get_a_friendly_reply(bot: RunningBot) -> None:
+    user = bot.user(1030)
+    assert "don't know that command" in (await user.ask("/frobnicate")).text
+    assert "didn't catch that" in (await user.ask("hello?")).text
+    await user.send_sticker()
+    assert "only read text" in (await user.reply()).text
+
+
+async def test_command_menus_are_registered_per_language(bot: RunningBot) -> None:
+    menus = bot.api.commands
+    assert set(menus) == {"", "en", "ko"}
+    assert [c["command"] for c in menus["ko"]] == [c["command"] for c in menus["en"]]
+    assert menus["ko"][0]["description"] != menus["en"][0]["description"]
