@@ -9,9 +9,11 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from babel.dates import format_date
 from fluent.runtime import FluentBundle
 from fluent.syntax import FluentParser
 from fluent.syntax.ast import Junk
@@ -47,6 +49,10 @@ class Translator:
         if errors:
             log.warning("message %s in %s rendered with errors: %s", key, self.language, errors)
         return text
+
+    def date(self, day: date) -> str:
+        """A date the way this language writes it ("Nov 26, 2026", "2026. 11. 26.")."""
+        return format_date(day, format="medium", locale=self.language)
 
     def has(self, key: str) -> bool:
         return self._bundle.has_message(key) or self._fallback.has_message(key)

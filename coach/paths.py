@@ -5,3 +5,4 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MESSAGES_DIR = PROJECT_ROOT / "messages"
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+PLAN_FILE = MESSAGES_DIR / "plan.toml"

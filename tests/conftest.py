@@ -9,6 +9,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -115,11 +116,32 @@ async def fake_api() -> AsyncIterator[FakeBotAPI]:
     assert not api.layout_violations, api.layout_violations
 
 
+class FakeClock:
+    """The bot's clock in tests: time moves only when the test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # A Monday morning in Seoul (00:30 UTC).
+    return FakeClock(datetime(2026, 3, 2, 0, 30, tzinfo=UTC))
+
+
 @dataclass
 class RunningBot:
     api: FakeBotAPI
     application: CoachApplication
     settings: Settings
+    clock: FakeClock
 
     def user(
         self, user_id: int = 1001, language_code: str | None = "en", name: str = "Lisa"
@@ -154,11 +176,13 @@ async def stop_bot(application: CoachApplication) -> None:
 
 
 @pytest.fixture
-async def bot(fake_api: FakeBotAPI, database_url: str) -> AsyncIterator[RunningBot]:
+async def bot(
+    fake_api: FakeBotAPI, database_url: str, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
     """The real Application, polling the fake Bot API server over real HTTP."""
     settings = bot_settings(fake_api, database_url)
-    application = build_application(settings)
-    await start_bot(application)
-    yield RunningBot(fake_api, application, settings)
+    running = RunningBot(fake_api, build_application(settings, clock), settings, clock)
+    await start_bot(running.application)
+    yield running
     await fake_api.release_pollers()
-    await stop_bot(application)
+    await stop_bot(running.application)

@@ -5,21 +5,34 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     MessageHandler,
     filters,
 )
 
 from coach.bot.commands import register_command_menus
-from coach.bot.context import RUNTIME_KEY, CoachApplication, CoachContext, Runtime
-from coach.bot.handlers import core
+from coach.bot.context import (
+    RUNTIME_KEY,
+    Clock,
+    CoachApplication,
+    CoachContext,
+    Runtime,
+    system_clock,
+)
+from coach.bot.handlers import core, intake
+from coach.bot.handlers import settings as settings_menu
 from coach.config import SUPPORTED_LANGUAGES, Settings
 from coach.db.engine import create_engine, create_sessionmaker
 from coach.domain.language import pick_language
+from coach.domain.plan import load_plan
 from coach.i18n import Catalog
+from coach.paths import PLAN_FILE
 from coach.services import Services
 
 log = logging.getLogger(__name__)
@@ -27,13 +40,16 @@ log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
 
 
-def build_application(settings: Settings) -> CoachApplication:
+def build_application(settings: Settings, clock: Clock = system_clock) -> CoachApplication:
     """The bot, wired to its database and catalogs. Nothing connects until it is initialized."""
     engine = create_engine(settings.database_url)
     services = Services.build(
-        create_sessionmaker(engine), SUPPORTED_LANGUAGES, settings.default_language
+        create_sessionmaker(engine),
+        load_plan(PLAN_FILE),
+        SUPPORTED_LANGUAGES,
+        settings.default_language,
     )
-    runtime = Runtime(settings=settings, services=services, catalog=Catalog())
+    runtime = Runtime(settings=settings, services=services, catalog=Catalog(), clock=clock)
 
     async def post_init(application: CoachApplication) -> None:
         await register_command_menus(application)
@@ -47,6 +63,7 @@ def build_application(settings: Settings) -> CoachApplication:
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
         .context_types(ContextTypes(context=CoachContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -58,10 +75,18 @@ def build_application(settings: Settings) -> CoachApplication:
 
 def add_handlers(application: CoachApplication) -> None:
     """All handlers in one place, most specific first."""
-    application.add_handler(CommandHandler("start", core.start, filters=PRIVATE))
+    application.add_handler(CommandHandler("start", intake.start, filters=PRIVATE))
     application.add_handler(CommandHandler("help", core.help_command, filters=PRIVATE))
+    application.add_handler(
+        CommandHandler("settings", settings_menu.settings_command, filters=PRIVATE)
+    )
+    application.add_handler(CallbackQueryHandler(intake.on_intake_tap, pattern=r"^i:"))
+    application.add_handler(CallbackQueryHandler(intake.on_restart_tap, pattern=r"^o:"))
+    application.add_handler(CallbackQueryHandler(settings_menu.on_settings_tap, pattern=r"^s:"))
+    application.add_handler(CallbackQueryHandler(intake.answer_unknown))
+    application.add_handler(MessageHandler(PRIVATE & filters.LOCATION, intake.on_location))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, core.unknown_command))
-    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, core.unknown_text))
+    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, intake.on_text))
     application.add_handler(
         MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, core.unsupported_message)
     )

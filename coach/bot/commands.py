@@ -10,6 +10,7 @@ from coach.i18n import FALLBACK_LANGUAGE, Translator
 # (command, catalog key of its menu description), in menu order.
 MENU: tuple[tuple[str, str], ...] = (
     ("start", "command-start"),
+    ("settings", "command-settings"),
     ("help", "command-help"),
 )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -13,11 +15,19 @@ from coach.services import Services
 RUNTIME_KEY = "coach.runtime"
 
 
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class Runtime:
     settings: Settings
     services: Services
     catalog: Catalog
+    clock: Clock = system_clock
 
 
 class CoachContext(CallbackContext[ExtBot[None], dict, dict, dict]):
@@ -33,6 +43,10 @@ class CoachContext(CallbackContext[ExtBot[None], dict, dict, dict]):
 
     def translator(self, language: str) -> Translator:
         return self.runtime.catalog.translator(language)
+
+    def now(self) -> datetime:
+        """The current instant (aware UTC); tests move it with their own clock."""
+        return self.runtime.clock()
 
 
 CoachApplication = Application[ExtBot[None], CoachContext, dict, dict, dict, object]

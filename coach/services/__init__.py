@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from coach.domain.plan import Plan
+from coach.services.intake import IntakeService
 from coach.services.users import UserService
 
 
@@ -14,12 +16,17 @@ class Services:
     """Every use case the bot can call, built once per process."""
 
     users: UserService
+    intake: IntakeService
 
     @classmethod
     def build(
         cls,
         sessionmaker: async_sessionmaker[AsyncSession],
+        plan: Plan,
         supported: tuple[str, ...],
         default_language: str,
     ) -> Services:
-        return cls(users=UserService(sessionmaker, supported, default_language))
+        return cls(
+            users=UserService(sessionmaker, supported, default_language),
+            intake=IntakeService(sessionmaker, plan, supported, default_language),
+        )

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.repositories import UserRepository
 from coach.domain.language import pick_language
-
-
-@dataclass(frozen=True)
-class UserView:
-    id: int
-    language: str
 
 
 class UserService:
@@ -29,14 +21,6 @@ class UserService:
 
     def _language_from_telegram(self, telegram_code: str | None) -> str:
         return pick_language(telegram_code, self._supported, self._default)
-
-    async def start(self, user_id: int, telegram_code: str | None) -> UserView:
-        """Register the user on first contact (language from Telegram); return who they are."""
-        async with self._sessionmaker.begin() as session:
-            user = await UserRepository(session).get_or_create(
-                user_id, self._language_from_telegram(telegram_code)
-            )
-            return UserView(id=user.id, language=user.language)
 
     async def language_for(self, user_id: int, telegram_code: str | None) -> str:
         """The user's saved language, or the one Telegram suggests for someone new. Read-only."""

@@ -10,6 +10,7 @@ start-greeting =
 help =
     <b>What I can do</b>
     /start — begin, or pick up where you left off
+    /settings — change language, time zone, habits, reminder times
     /help — this message and the health note
 
     { disclaimer }
@@ -23,3 +24,4 @@ error-generic = Sorry, something went wrong on my side. Please try again in a mo
 
 command-start = Begin or continue
 command-help = Help and health note
+command-settings = Change language, times, habits

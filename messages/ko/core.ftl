@@ -10,6 +10,7 @@ start-greeting =
 help =
     <b>할 수 있는 일</b>
     /start — 시작하거나 이어서 하기
+    /settings — 언어, 시간대, 습관, 알림 시간 바꾸기
     /help — 이 도움말과 건강 안내
 
     { disclaimer }
@@ -23,3 +24,4 @@ error-generic = 죄송해요, 제 쪽에서 문제가 생겼어요. 잠시 후 �
 
 command-start = 시작하거나 이어서 하기
 command-help = 도움말과 건강 안내
+command-settings = 언어, 시간, 습관 바꾸기

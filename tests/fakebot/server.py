@@ -127,6 +127,10 @@ class FakeBotAPI:
             self._closing = True
             self._new_update.notify_all()
 
+    def resume_pollers(self) -> None:
+        """Long polls wait again (after release_pollers), e.g. for a restarted bot."""
+        self._closing = False
+
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()

@@ -1,20 +1,10 @@
-"""/start, /help, and friendly answers to anything the bot does not understand."""
+"""/help, and friendly answers to anything the bot does not understand."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from coach.bot.context import CoachContext
-
-
-async def start(update: Update, context: CoachContext) -> None:
-    """Greet the user in their language and show the health disclaimer before anything else."""
-    sender = update.effective_user
-    user = await context.services.users.start(sender.id, sender.language_code)
-    t = context.translator(user.language)
-    await update.effective_message.reply_html(
-        t("start-greeting", name=sender.first_name) + "\n\n" + t("disclaimer")
-    )
 
 
 async def help_command(update: Update, context: CoachContext) -> None:
@@ -27,12 +17,6 @@ async def unknown_command(update: Update, context: CoachContext) -> None:
     """Answer a command the bot does not have."""
     t = await _translator_for(update, context)
     await update.effective_message.reply_html(t("unknown-command"))
-
-
-async def unknown_text(update: Update, context: CoachContext) -> None:
-    """Answer text that no conversation step is waiting for."""
-    t = await _translator_for(update, context)
-    await update.effective_message.reply_html(t("unknown-text"))
 
 
 async def unsupported_message(update: Update, context: CoachContext) -> None:

@@ -1,0 +1,117 @@
+"""Callback data: short typed codes, at most 64 bytes, checked on the way in.
+
+A button names what it acts on, never whom: the user is always the one who pressed it, so
+forged data can at worst act on the presser's own account, and the services check the rest
+(step, round, ownership). Anything that does not decode is answered as a stale button.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from coach.domain.habits import Habit, Safety, Symptom
+
+SEP = ":"
+MAX_ROUND = 10**9
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A decoded button: scope ("i" intake with its round, "s" settings, "o" start-over menu),
+    an action, and its argument."""
+
+    scope: str
+    round: int | None
+    action: str
+    arg: str = ""
+
+    def encode(self) -> str:
+        round_ = "" if self.round is None else str(self.round)
+        data = SEP.join((self.scope, round_, self.action, self.arg))
+        assert len(data.encode()) <= 64, data
+        return data
+
+
+# action -> how to check its argument
+def _one_of(*values: str):  # type: ignore[no-untyped-def]
+    allowed = frozenset(values)
+    return lambda arg: arg in allowed
+
+
+def _is_hhmm(arg: str) -> bool:
+    return parse_hhmm(arg) is not None
+
+
+def _habit_and(rest_ok):  # type: ignore[no-untyped-def]
+    def check(arg: str) -> bool:
+        habit, _, rest = arg.partition("-")
+        return habit in _HABITS and rest_ok(rest)
+
+    return check
+
+
+def _symptom_score(arg: str) -> bool:
+    symptom, _, score = arg.partition("-")
+    return symptom in _SYMPTOMS and score in {"1", "2", "3", "4", "5"}
+
+
+_HABITS = frozenset(h.value for h in Habit)
+_SYMPTOMS = frozenset(s.value for s in Symptom)
+_SAFETY = frozenset(s.value for s in Safety)
+
+ACTIONS = {
+    # intake, scope "i" (round required)
+    ("i", "lang"): _one_of("en", "ko"),
+    ("i", "consent"): _one_of("yes", "no"),
+    ("i", "safety"): lambda a: a in _SAFETY or a in {"done", "none"},
+    ("i", "habit"): lambda a: a in _HABITS or a == "done",
+    ("i", "time"): _habit_and(lambda rest: rest == "other" or _is_hhmm(rest)),
+    ("i", "base"): _symptom_score,
+    # /start during or after the intake, scope "o" (round required)
+    ("o", "continue"): _one_of(""),
+    ("o", "over"): _one_of("", "confirm", "keep"),
+    # /settings, scope "s" (no round)
+    ("s", "menu"): _one_of("", "lang", "tz", "habits", "times", "safety", "close"),
+    ("s", "lang"): _one_of("en", "ko"),
+    ("s", "habit"): lambda a: a in _HABITS,
+    ("s", "safety"): lambda a: a in _SAFETY,
+    ("s", "time"): _habit_and(lambda rest: rest in {"", "other"} or _is_hhmm(rest)),
+}
+
+
+def decode(data: str | None) -> Tap | None:
+    """The tap this data describes, or None for anything malformed, unknown or out of range."""
+    if not data or len(data) > 64:
+        return None
+    parts = data.split(SEP)
+    if len(parts) != 4:
+        return None
+    scope, round_text, action, arg = parts
+    check = ACTIONS.get((scope, action))
+    if check is None or not check(arg):
+        return None
+    needs_round = scope in {"i", "o"}
+    if needs_round != bool(round_text):
+        return None
+    round_ = None
+    if needs_round:
+        if not round_text.isascii() or not round_text.isdigit() or len(round_text) > 9:
+            return None
+        round_ = int(round_text)
+        if not 1 <= round_ <= MAX_ROUND:
+            return None
+    return Tap(scope, round_, action, arg)
+
+
+def hhmm(at: time) -> str:
+    return f"{at.hour:02d}{at.minute:02d}"
+
+
+def parse_hhmm(text: str) -> time | None:
+    if len(text) != 4 or not text.isascii() or not text.isdigit():
+        return None
+    hour, minute = int(text[:2]), int(text[2:])
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)

@@ -1,0 +1,173 @@
+"""/settings: change any intake answer later. Scheduling follows each change at once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import InlineKeyboardMarkup, Update
+
+from coach.bot.callbacks import Tap, decode, parse_hhmm
+from coach.bot.context import CoachContext
+from coach.bot.handlers.intake import (
+    answer_stale,
+    answer_unknown,
+    edit_text,
+    send,
+    telegram_language,
+)
+from coach.bot.screens import (
+    HABIT_KEYS,
+    SAFETY_KEYS,
+    Screen,
+    button,
+    clock,
+    habits_keyboard,
+    rows,
+    safety_changes,
+    safety_keyboard,
+    time_screen,
+    timezone_screen,
+    type_time_screen,
+)
+from coach.domain.habits import SAFETY_ORDER, Habit, Safety
+from coach.domain.intake import Step
+from coach.domain.zones import zone_info
+from coach.i18n import Translator
+from coach.services.intake import AWAIT_TIMEZONE, Answer, IntakeView, Result
+
+MENU = (
+    ("lang", "button-settings-language"),
+    ("tz", "button-settings-timezone"),
+    ("habits", "button-settings-habits"),
+    ("times", "button-settings-times"),
+    ("safety", "button-settings-safety"),
+    ("close", "button-close"),
+)
+
+
+async def settings_command(update: Update, context: CoachContext) -> None:
+    """Show the current answers and what can be changed."""
+    view = await context.services.intake.current(update.effective_user.id, context.now())
+    if view is None or view.step is not Step.DONE:
+        language = view.language if view else telegram_language(update, context)
+        await update.effective_message.reply_text(
+            context.translator(language)("settings-finish-intake")
+        )
+        return
+    t = context.translator(view.language)
+    await send(update, [menu_screen(t, view, context.now())])
+
+
+async def on_settings_tap(update: Update, context: CoachContext) -> None:
+    """A button in the /settings menu or one of its pages."""
+    query = update.callback_query
+    tap = decode(query.data)
+    if tap is None or tap.scope != "s":
+        await answer_unknown(update, context)
+        return
+    result = await _apply(context, query.from_user.id, tap)
+    view = result.view
+    if view is None or result.answer is Answer.STALE:
+        await answer_stale(update, context, view)
+        return
+    t = context.translator(view.language)
+    if result.answer is Answer.NOTHING_CHOSEN:
+        await query.answer(t("intake-habits-none"), show_alert=True)
+        return
+    await query.answer()
+    now = context.now()
+    match (tap.action, tap.arg):
+        case ("menu", "tz"):
+            await send(update, [timezone_screen(t, view, in_intake=False)])
+        case ("menu", "close"):
+            await edit_text(update, Screen(t("settings-closed")))
+        case ("menu", "") | ("lang", _):
+            await edit_text(update, menu_screen(t, view, now))
+        case ("menu", page):
+            await edit_text(update, page_screen(t, view, page))
+        case ("habit", habit):
+            await edit_text(update, page_screen(t, view, "habits"))
+            if Habit(habit) in view.habits and Habit(habit) not in view.times_by_habit:
+                await send(update, [time_screen(t, view, Habit(habit), None)])
+        case ("safety", _):
+            await edit_text(update, page_screen(t, view, "safety"))
+        case ("time", arg) if arg.endswith("-"):
+            await edit_text(update, time_screen(t, view, Habit(arg[:-1]), None))
+        case ("time", arg) if arg.endswith("-other"):
+            await send(update, [type_time_screen(t, Habit(arg.split("-")[0]))])
+        case _:  # a preset time was chosen
+            await edit_text(update, menu_screen(t, view, now, t("settings-saved")))
+
+
+def menu_screen(t: Translator, view: IntakeView, now: datetime, note: str = "") -> Screen:
+    """The current answers at a glance, and a button per thing to change."""
+    lines = [note, ""] if note else []
+    lines.append(t("settings-title"))
+    lines.append(t("settings-language", language=t(f"language-name-{view.language}")))
+    if view.timezone:
+        local = clock(now.astimezone(zone_info(view.timezone)).time())
+        lines.append(t("settings-timezone", zone=view.timezone, time=local))
+    times = view.times_by_habit
+    for habit in Habit:
+        name = t(HABIT_KEYS[habit])
+        if habit in view.habits and habit in times:
+            lines.append(t("settings-habit", habit=name, time=clock(times[habit])))
+        else:
+            lines.append(t("settings-habit-off", habit=name))
+    answers = ", ".join(t(SAFETY_KEYS[s]) for s in SAFETY_ORDER if s in view.safety)
+    lines.append(t("settings-safety", answers=answers or t("settings-safety-none")))
+    lines += ["", t("settings-pick")]
+    buttons = [button(t(key), Tap("s", None, "menu", page)) for page, key in MENU]
+    return Screen("\n".join(lines), rows(buttons, 3))
+
+
+def page_screen(t: Translator, view: IntakeView, page: str) -> Screen:
+    back = [button(t("button-back"), Tap("s", None, "menu", ""))]
+    match page:
+        case "lang":
+            buttons = [
+                button(t(f"language-name-{lang}"), Tap("s", None, "lang", lang))
+                for lang in ("en", "ko")
+            ]
+            return Screen(t("settings-language-ask"), rows([*buttons, *back], 2))
+        case "habits":
+            return Screen(t("settings-habits-ask"), habits_keyboard(t, view, None))
+        case "times":
+            times = view.times_by_habit
+            buttons = [
+                button(
+                    t("settings-habit", habit=t(HABIT_KEYS[h]), time=clock(times[h]))
+                    if h in times
+                    else t(HABIT_KEYS[h]),
+                    Tap("s", None, "time", f"{h}-"),
+                )
+                for h in view.habits
+            ]
+            return Screen(
+                t("settings-times-ask"), InlineKeyboardMarkup([[b] for b in [*buttons, *back]])
+            )
+        case _:  # "safety"
+            text = t("settings-safety-ask") + "\n\n" + safety_changes(t, view.safety)
+            return Screen(text, safety_keyboard(t, view, None))
+
+
+async def _apply(context: CoachContext, user_id: int, tap: Tap) -> Result:
+    intake = context.services.intake
+    now = context.now()
+    match tap.action:
+        case "lang":
+            return await intake.choose_language(user_id, None, tap.arg, now)
+        case "habit":
+            return await intake.toggle_habit(user_id, None, Habit(tap.arg), now)
+        case "safety":
+            return await intake.toggle_safety(user_id, None, Safety(tap.arg), now)
+        case "time" if tap.arg.endswith("-other"):
+            return await intake.ask_time(user_id, None, Habit(tap.arg.split("-")[0]), now)
+        case "time" if not tap.arg.endswith("-"):
+            habit, _, hhmm = tap.arg.partition("-")
+            at = parse_hhmm(hhmm)
+            assert at is not None  # decode() checked it
+            return await intake.choose_time(user_id, None, Habit(habit), at, now)
+        case _:  # "menu" pages, and picking which habit's time to change
+            what = AWAIT_TIMEZONE if (tap.action, tap.arg) == ("menu", "tz") else ""
+            return await intake.edit(user_id, what, now)

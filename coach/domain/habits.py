@@ -1,0 +1,36 @@
+"""The three habits, the safety screen, the tracked symptoms: names the whole bot shares."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Habit(StrEnum):
+    FERMENTED = "fermented"
+    FIBER = "fiber"
+    B12 = "b12"
+
+
+class Safety(StrEnum):
+    """Answers on the safety screen; each one adjusts the plan."""
+
+    BLOOD_THINNER = "blood_thinner"
+    HISTAMINE = "histamine"
+    IBS = "ibs"
+    PREGNANT_OR_MINOR = "pregnant_or_minor"
+
+
+class Symptom(StrEnum):
+    """Rated 1 (worst) to 5 (best) at baseline and every week."""
+
+    ENERGY = "energy"
+    CLARITY = "clarity"
+    DIGESTION = "digestion"
+    MOOD = "mood"
+    NAILS = "nails"
+
+
+HABITS: tuple[Habit, ...] = tuple(Habit)
+SYMPTOMS: tuple[Symptom, ...] = tuple(Symptom)
+SAFETY_ORDER: tuple[Safety, ...] = tuple(Safety)
+SCORES = range(1, 6)

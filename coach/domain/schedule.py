@@ -1,0 +1,71 @@
+"""Schedule math: when a local wall-clock time next comes round, across DST changes."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from coach.domain.zones import zone_info
+
+
+def next_occurrence(local_time: time, zone: str, after: datetime) -> datetime:
+    """The first instant strictly after `after` when the clock in `zone` shows `local_time`, in UTC.
+
+    On a spring-forward day a time inside the gap fires when the clocks jump (02:30 -> 03:00);
+    on a fall-back day a repeated time fires once, at its first occurrence.
+    """
+    _require_aware(after, "after")
+    tz = zone_info(zone)
+    # Only the wall reading matters; a tzinfo or fold on the argument would mislead us.
+    wall = local_time.replace(tzinfo=None, fold=0)
+    after_utc = after.astimezone(UTC)
+    # Start a day early so a gap or repeat around midnight can't make us skip a candidate.
+    # Candidates never decrease from one date to the next, so the first past `after` wins.
+    day = after_utc.astimezone(tz).date() - timedelta(days=1)
+    while True:
+        candidate = _occurrence_on(day, wall, tz)
+        if candidate > after_utc:
+            return candidate
+        day += timedelta(days=1)
+
+
+def local_date(instant: datetime, zone: str, day_ends_at: time = time(0)) -> date:
+    """The user's date containing `instant`, for a day that ends at `day_ends_at` local time."""
+    _require_aware(instant, "instant")
+    local = instant.astimezone(zone_info(zone))
+    # A night owl's 01:00 still belongs to the evening before when their day ends at 03:00.
+    if local.time() < day_ends_at.replace(tzinfo=None, fold=0):
+        return local.date() - timedelta(days=1)
+    return local.date()
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    """Naive datetimes would be read in the server's zone; refuse them instead of guessing."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+
+
+def _occurrence_on(day: date, wall: time, tz: tzinfo) -> datetime:
+    """When `wall` happens on local date `day`: its first occurrence, or the end of its gap."""
+    naive = datetime.combine(day, wall)
+    first = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    if first.astimezone(tz).replace(tzinfo=None) == naive:
+        return first
+    # The wall time was skipped. fold=1 reads it with the offset after the change and fold=0
+    # with the one before, which brackets the instant the clocks jumped.
+    early = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    return _first_instant_past(naive, tz, min(early, first), max(early, first))
+
+
+def _first_instant_past(naive: datetime, tz: tzinfo, low: datetime, high: datetime) -> datetime:
+    """The first whole second in [low, high] whose wall clock is past `naive`: the gap's end."""
+    # Transitions fall on whole seconds, so bisecting over integer seconds finds it exactly.
+    lo = math.floor(low.timestamp())
+    hi = math.ceil(high.timestamp())
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, tz).replace(tzinfo=None) > naive:
+            hi = mid
+        else:
+            lo = mid + 1
+    return datetime.fromtimestamp(lo, UTC)

@@ -1,0 +1,323 @@
+"""The intake end to end, as a user would: through the fake Bot API server, in both languages."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import func, select
+
+from coach.bot.app import build_application
+from coach.db.models import Reminder, SymptomScore, User
+from tests.conftest import RunningBot, start_bot, stop_bot
+from tests.fakebot import FakeUser
+from tests.flows import Walk, walk_default_intake, walk_to_timezone
+
+MAX_TAPS = 15
+
+
+async def user_row(sessionmaker, user_id: int) -> User:
+    async with sessionmaker() as session:
+        user = await session.get(User, user_id)
+    assert user is not None
+    return user
+
+
+async def reminders(sessionmaker, user_id: int) -> dict[str, Reminder]:
+    async with sessionmaker() as session:
+        rows = await session.scalars(select(Reminder).where(Reminder.user_id == user_id))
+        return {r.kind: r for r in rows}
+
+
+async def test_default_english_path_is_all_taps_within_budget(
+    bot: RunningBot, sessionmaker
+) -> None:
+    walk, summary = await walk_default_intake(bot.user(3001))
+    assert walk.typed == 0
+    assert walk.taps <= MAX_TAPS
+    assert "Week 1 of 12 starts today" in summary.text
+    assert "Fermented foods at 12:30: 3 servings this week" in summary.text
+    assert "Prebiotic fiber at 08:00: about 2 g a day" in summary.text
+    assert "Sublingual B12 at 07:00" in summary.text and "clinician" in summary.text
+    assert "/settings" in summary.text and "not medical advice" in summary.text
+
+    user = await user_row(sessionmaker, 3001)
+    assert (user.intake_step, user.timezone, user.language) == ("done", "Europe/Berlin", "en")
+    # The clock says 2026-03-02 00:30 UTC, which is 01:30 in Berlin: the plan starts that day.
+    assert user.plan_started_on == date(2026, 3, 2)
+    rows = await reminders(sessionmaker, 3001)
+    assert {k: (r.local_time, r.next_fire_at) for k, r in rows.items()} == {
+        "fermented": (time(12, 30), datetime(2026, 3, 2, 11, 30, tzinfo=UTC)),
+        "fiber": (time(8, 0), datetime(2026, 3, 2, 7, 0, tzinfo=UTC)),
+        "b12": (time(7, 0), datetime(2026, 3, 2, 6, 0, tzinfo=UTC)),
+    }
+    async with sessionmaker() as session:
+        scores = dict(
+            (await session.execute(select(SymptomScore.symptom, SymptomScore.score))).all()
+        )
+    assert scores == {"energy": 2, "clarity": 3, "digestion": 2, "mood": 3, "nails": 4}
+
+
+async def test_korean_path_with_shared_location(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(3002, language_code="ko", name="민지")
+    walk = Walk(user)
+    first = await user.ask("/start")
+    assert "✅ 한국어" in first.labels, "Korean is preselected from language_code"
+    assert "의학적 조언이 아닙니다" in first.text
+    zone_question = await walk_to_timezone(walk, "✅ 한국어")
+    assert "📍 내 위치 보내기" in zone_question.labels and "서울" in zone_question.labels
+    walk.taps += 1
+    await user.send_location(37.5665, 126.9780)
+    confirmation = await walk.next_message()
+    assert "Asia/Seoul" in confirmation.text and "UTC+9" in confirmation.text
+    assert "09:30" in confirmation.text, "local time now in Seoul"
+    assert confirmation.reply_markup == {"remove_keyboard": True}
+    await walk.next_message()
+    await walk.tap("해당 없음")
+    await walk.next_message()
+    await walk.tap("계속")
+    await walk.tap("점심 식사 12:30")
+    await walk.tap("아침 식사 08:00")
+    await walk.tap("기상 직후 07:00")
+    for score in "34345":
+        summary = await walk.tap(score)
+    assert walk.taps <= MAX_TAPS and walk.typed == 0
+    assert "계획이 준비됐어요" in summary.text and "발효 식품 12:30: 이번 주 3회" in summary.text
+    assert (await user_row(sessionmaker, 3002)).timezone == "Asia/Seoul"
+
+
+async def test_typed_zones_offsets_and_times_are_understood(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(3003)
+    walk = Walk(user)
+    await walk_to_timezone(walk)
+    retry = await walk.type("Narnia")
+    assert "couldn't find that time zone" in retry.text
+    confirmation = await walk.type("UTC+9")
+    assert "Etc/GMT-9" in confirmation.text and "09:30" in confirmation.text
+    await walk.next_message()
+    await walk.tap("Done")
+    await walk.next_message()
+    await walk.tap("Continue")
+    await user.tap("Other time")
+    prompt = await walk.next_message()
+    assert "Type a time" in prompt.text
+    assert "couldn't read that time" in (await walk.type("25:99")).text
+    fiber_question = await walk.type("8:15 pm")
+    assert "✓ Fermented foods: 20:15" in fiber_question.text
+    assert "Prebiotic fiber" in fiber_question.text
+    # Typing a time works without tapping "Other time" first.
+    b12_question = await walk.type("7.05")
+    assert "✓ Prebiotic fiber: 07:05" in b12_question.text
+    rows = await reminders(sessionmaker, 3003)
+    assert rows["fermented"].local_time == time(20, 15)
+    assert rows["fiber"].local_time == time(7, 5)
+    assert (await user_row(sessionmaker, 3003)).intake_step == "times"
+
+
+async def test_safety_answers_change_the_plan_and_say_why(bot: RunningBot) -> None:
+    user = bot.user(3004)
+    walk = Walk(user)
+    await walk_to_timezone(walk)
+    await walk.tap_keyboard("London")
+    await walk.next_message()
+    await user.tap("▫️ Blood thinner")
+    ticked = await user.edit()
+    assert "✅ Blood thinner" in ticked.labels
+    await user.tap("▫️ IBS / FODMAP")
+    await user.edit()
+    await user.tap("▫️ Histamine issues")
+    await user.edit()
+    await user.tap("✅ Histamine issues")  # changed their mind
+    await user.edit()
+    changes = await walk.tap("Done")
+    assert "natto" in changes.text and "vitamin K2" in changes.text
+    assert "more slowly" in changes.text
+    assert "histamine" not in changes.text.lower()
+    habits = await walk.next_message()
+    await user.tap("✅ Sublingual B12")  # switch B12 off
+    assert "▫️ Sublingual B12" in (await user.edit()).labels
+    await walk.tap("Continue")
+    await walk.tap("Dinner 19:00")
+    await walk.tap("Dinner 19:00")
+    for _ in range(5):
+        summary = await walk.tap("3")
+    assert "no natto" in summary.text
+    assert "about 1 g a day, ramping slowly" in summary.text
+    assert "B12" not in summary.text
+    assert habits.text
+
+
+async def test_at_least_one_habit_stays_on(bot: RunningBot) -> None:
+    user = bot.user(3005)
+    walk = Walk(user)
+    await walk_to_timezone(walk)
+    await walk.tap_keyboard("Sydney")
+    await walk.next_message()
+    await walk.tap("None of these")
+    await walk.next_message()
+    for label in ("✅ Fermented foods", "✅ Prebiotic fiber", "✅ Sublingual B12"):
+        await user.tap(label)
+        await user.edit()
+    query = await user.tap("Continue")
+    assert "at least one habit" in (await user.answer(query)).text
+    await user.quiet()
+
+
+async def test_not_now_keeps_only_id_and_language(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(3006, language_code="ko")
+    walk = Walk(user)
+    await user.ask("/start")
+    await walk.tap("English")
+    declined = await walk.tap("Not now")
+    assert "/start" in declined.text and "only your language" in declined.text
+    row = await user_row(sessionmaker, 3006)
+    assert (row.language, row.intake_step, row.consented_at, row.timezone) == (
+        "en",
+        "declined",
+        None,
+        None,
+    )
+    assert await reminders(sessionmaker, 3006) == {}
+    again = await user.ask("/start")
+    assert "Which language" in again.text
+
+
+async def test_start_mid_intake_offers_continue_or_start_over(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = bot.user(3007)
+    walk = Walk(user)
+    await walk_to_timezone(walk)
+    await walk.tap_keyboard("Chicago")
+    safety = await walk.next_message()
+    menu = await user.ask("/start")
+    assert "partway through" in menu.text and menu.labels == ["Continue", "Start over"]
+    again = await walk.tap("Continue")
+    assert again.text == safety.text, "Continue shows the open question again"
+
+    await user.ask("/start")
+    await user.tap("Start over")
+    confirm = await user.edit()
+    assert "erases" in confirm.text
+    await user.tap("No, keep them")
+    assert "Kept everything" in (await user.edit()).text
+    assert (await user_row(sessionmaker, 3007)).timezone == "America/Chicago"
+
+    await user.ask("/start")
+    await user.tap("Start over")
+    await user.edit()
+    fresh = await walk.tap("Yes, erase")
+    assert "Which language" in fresh.text
+    row = await user_row(sessionmaker, 3007)
+    assert (row.intake_step, row.timezone, row.intake_round) == ("language", None, 2)
+
+    # A button from the first run is stale now and changes nothing.
+    stale = await user.tap("Done", message_id=safety.message_id)
+    assert "earlier question" in (await user.answer(stale)).text
+    assert (await user_row(sessionmaker, 3007)).intake_step == "language"
+
+
+async def test_start_after_the_intake_offers_continue(bot: RunningBot) -> None:
+    user = bot.user(3008)
+    await walk_default_intake(user)
+    menu = await user.ask("/start")
+    assert "week 1 of 12" in menu.text
+    summary = await Walk(user).tap("Continue")
+    assert "Your plan is set" in summary.text
+
+
+async def test_a_restart_mid_intake_continues_at_the_same_step(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = bot.user(3009)
+    walk = Walk(user)
+    await walk_to_timezone(walk)
+    await walk.tap_keyboard("New York")
+    await walk.next_message()
+    await walk.tap("None of these")
+    await walk.next_message()
+
+    # The process goes away and another one (same database) takes the next update.
+    await bot.api.release_pollers()
+    await stop_bot(bot.application)
+    bot.api.resume_pollers()
+    second = build_application(bot.settings, bot.clock)
+    await start_bot(second)
+    try:
+        await walk.tap("Continue")
+        for label in ("Lunch 12:30", "Breakfast 08:00", "On waking 07:00"):
+            await walk.tap(label)
+        for _ in range(5):
+            summary = await walk.tap("4")
+        assert "Your plan is set" in summary.text
+    finally:
+        await bot.api.release_pollers()
+        await stop_bot(second)
+        bot.api.resume_pollers()
+        await start_bot(bot.application)
+    assert (await user_row(sessionmaker, 3009)).timezone == "America/New_York"
+
+
+async def test_double_taps_and_foreign_buttons_write_nothing(bot: RunningBot, sessionmaker) -> None:
+    lisa, minji = bot.user(3010), bot.user(3011, language_code="ko")
+    first = await lisa.ask("/start")
+    english = lisa.api.messages[(lisa.id, first.message_id)].copy()
+    await lisa.tap("✅ English")
+    await lisa.edit()  # the answered question loses its buttons
+    await lisa.reply()
+    # A double tap arrives from a client that still shows the old keyboard.
+    data = first.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    second = await lisa.press(data, english)
+    assert "earlier question" in (await lisa.answer(second)).text
+
+    # Minji presses a button from Lisa's chat (as a forged client could): nothing of Lisa's
+    # changes, and Minji, whom the bot has never met, gets a polite answer.
+    consent = lisa.api.messages[(lisa.id, max(m for c, m in lisa.api.messages if c == lisa.id))]
+    data = consent["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    query = await minji.press(data, consent)
+    assert (await minji.answer(query)).text
+    assert (await user_row(sessionmaker, 3010)).intake_step == "consent"
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).where(User.id == 3011)) == 0
+
+
+async def test_forged_callback_data_gets_a_polite_answer(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(3012)
+    await user.ask("/start")
+    for data in ("garbage", "i:1:lang:fr", "i:0:lang:en", "i::lang:en", "i:1:base:energy-9",
+                 "s::habit:vitamin", "x" * 64, "i:1:time:b12-2561", "o:1:over:now"):  # fmt: skip
+        query = await user.press(data)
+        assert (await user.answer(query)).text in {
+            "That button no longer works. Send /start to carry on.",
+            "That button is from an earlier question. Please use the latest message.",
+        }
+    assert (await user_row(sessionmaker, 3012)).intake_step == "language"
+    await user.quiet()
+
+
+async def test_typing_where_a_tap_is_expected_re_asks(bot: RunningBot) -> None:
+    user = bot.user(3013)
+    await user.ask("/start")
+    hint = await user.ask("english please")
+    assert "buttons" in hint.text
+    question = await user.reply()
+    assert "Which language" in question.text
+    await user.send_sticker()
+    assert "only read text" in (await user.reply()).text
+
+
+def test_quick_zone_labels_resolve_to_their_zones() -> None:
+    from coach.bot.screens import QUICK_ZONES
+    from coach.domain.zones import resolve_zone
+    from coach.i18n import Catalog
+
+    catalog = Catalog()
+    for language in catalog.languages:
+        t = catalog.translator(language)
+        for zones in QUICK_ZONES.values():
+            for key, zone in zones:
+                assert resolve_zone(t(f"zone-{key}")) == zone, (language, key)
+
+
+async def test_new_user_is_unknown_until_start(bot: RunningBot) -> None:
+    user: FakeUser = bot.user(3014)
+    assert "didn't catch that" in (await user.ask("Berlin")).text

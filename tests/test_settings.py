@@ -1,0 +1,172 @@
+"""/settings changes any intake answer later, and the schedule follows at once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from sqlalchemy import select
+
+from coach.db.models import Reminder, User
+from tests.conftest import RunningBot
+from tests.fakebot import FakeUser
+from tests.flows import walk_default_intake
+
+
+async def schedule(
+    sessionmaker, user_id: int
+) -> dict[str, tuple[bool, time | None, datetime | None]]:
+    async with sessionmaker() as session:
+        rows = await session.scalars(select(Reminder).where(Reminder.user_id == user_id))
+        return {r.kind: (r.enabled, r.local_time, r.next_fire_at) for r in rows}
+
+
+async def open_settings(user: FakeUser) -> None:
+    menu = await user.ask("/settings")
+    assert "Your settings" in menu.text
+
+
+async def test_settings_before_the_intake_points_to_start(bot: RunningBot) -> None:
+    assert "/start" in (await bot.user(4001).ask("/settings")).text
+
+
+async def test_menu_shows_current_answers(bot: RunningBot) -> None:
+    user = bot.user(4002)
+    await walk_default_intake(user)
+    menu = await user.ask("/settings")
+    expected = (
+        "Language: English",
+        "Europe/Berlin (now 01:30)",
+        "Fermented foods: 12:30",
+        "Prebiotic fiber: 08:00",
+        "Sublingual B12: 07:00",
+        "Health answers: none",
+    )
+    for line in expected:
+        assert line in menu.text
+    assert menu.labels[:3] == ["Language", "Time zone", "Habits"]
+
+
+async def test_change_time_zone_moves_every_reminder(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(4003)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.tap("Time zone")
+    prompt = await user.reply()
+    assert "📍 Share my location" in prompt.labels
+    confirmation = await user.ask("Seoul")
+    assert "Asia/Seoul" in confirmation.text
+    await user.quiet()
+    rows = await schedule(sessionmaker, 4003)
+    # 2026-03-02 00:30 UTC is 09:30 in Seoul: the 07:00 and 08:00 reminders move to tomorrow.
+    assert rows["b12"][2] == datetime(2026, 3, 2, 22, 0, tzinfo=UTC)
+    assert rows["fiber"][2] == datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    assert rows["fermented"][2] == datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
+    # With no question open, a city name is just text again.
+    assert "didn't catch that" in (await user.ask("Berlin")).text
+
+
+async def test_switch_a_habit_off_and_on_again(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(4004)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.tap("Habits")
+    await user.edit()
+    await user.tap("✅ Prebiotic fiber")
+    page = await user.edit()
+    assert "▫️ Prebiotic fiber" in page.labels
+    enabled, at, next_fire = (await schedule(sessionmaker, 4004))["fiber"]
+    assert (enabled, at, next_fire) == (False, time(8, 0), None)
+    await user.tap("▫️ Prebiotic fiber")
+    await user.edit()
+    enabled, _, next_fire = (await schedule(sessionmaker, 4004))["fiber"]
+    assert enabled and next_fire == datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+
+
+async def test_the_last_habit_cannot_be_switched_off(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(4005)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.tap("Habits")
+    await user.edit()
+    for label in ("✅ Fermented foods", "✅ Prebiotic fiber"):
+        await user.tap(label)
+        await user.edit()
+    query = await user.tap("✅ Sublingual B12")
+    assert "at least one" in (await user.answer(query)).text
+    assert (await schedule(sessionmaker, 4005))["b12"][0] is True
+
+
+async def test_move_a_reminder_with_a_preset_and_a_typed_time(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = bot.user(4006)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.tap("Reminder times")
+    page = await user.edit()
+    assert "Sublingual B12: 07:00" in page.labels
+    await user.tap("Sublingual B12: 07:00")
+    await user.edit()
+    await user.tap("Breakfast 08:00")
+    saved = await user.edit()
+    assert "Saved" in saved.text and "Sublingual B12: 08:00" in saved.text
+    assert (await schedule(sessionmaker, 4006))["b12"][1:] == (
+        time(8, 0),
+        datetime(2026, 3, 2, 7, 0, tzinfo=UTC),
+    )
+    await user.tap("Reminder times")
+    await user.edit()
+    await user.tap("Fermented foods: 12:30")
+    await user.edit()
+    await user.tap("Other time")
+    assert "Type a time" in (await user.reply()).text
+    confirmation = await user.ask("6:45 pm")
+    assert "Fermented foods: 18:45" in confirmation.text
+    assert (await schedule(sessionmaker, 4006))["fermented"][1:] == (
+        time(18, 45),
+        datetime(2026, 3, 2, 17, 45, tzinfo=UTC),
+    )
+
+
+async def test_safety_answers_can_change_and_say_what_changed(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = bot.user(4007)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.tap("Health answers")
+    page = await user.edit()
+    assert "Nothing in the plan needs to change" in page.text
+    await user.tap("▫️ Histamine issues")
+    page = await user.edit()
+    assert "small serving" in page.text and "✅ Histamine issues" in page.labels
+    async with sessionmaker() as session:
+        assert (await session.get(User, 4007)).safety_histamine is True
+
+
+async def test_language_switch_rewrites_the_menu(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(4008)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.tap("Language")
+    await user.edit()
+    await user.tap("한국어")
+    menu = await user.edit()
+    assert "내 설정" in menu.text and "언어: 한국어" in menu.text
+    assert "할 수 있는 일" in (await user.ask("/help")).text
+    await user.tap("닫기")
+    assert "/settings" in (await user.edit()).text
+
+
+async def test_settings_buttons_after_start_over_are_stale(bot: RunningBot) -> None:
+    user = bot.user(4009)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.ask("/start")
+    await user.tap("Start over")
+    await user.edit()
+    await user.tap("Yes, erase")
+    await user.edit()
+    await user.reply()
+    query = await user.tap("Habits")
+    assert "earlier question" in (await user.answer(query)).text
