@@ -1,0 +1,90 @@
+"""Every free-text step of the intake, fuzzed: the bot answers, and stored answers survive."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import time
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from coach.db.models import Reminder, User
+from coach.domain.timeparse import parse_time
+from coach.domain.zones import resolve_zone
+from tests.conftest import RunningBot
+from tests.flows import Walk, walk_to_timezone
+
+# What a Telegram client can send: 1 to 4096 characters of any unicode, emoji included.
+any_text = st.one_of(
+    st.text(min_size=1, max_size=4096),
+    st.text(alphabet=st.characters(categories=["So", "Cs", "Zs", "Cc"]), min_size=1, max_size=50),
+    st.sampled_from(["UTC+9", "Seoul", "8:15 pm", "25:00", "/", " ", "\u200b", "🙂" * 2000]),
+).filter(lambda s: not s.startswith("/"))
+fuzz = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+ids = itertools.count(50_000)
+
+
+async def load(sessionmaker, user_id: int) -> tuple[User, dict[str, Reminder]]:
+    async with sessionmaker() as session:
+        user = await session.get(User, user_id)
+        rows = await session.scalars(select(Reminder).where(Reminder.user_id == user_id))
+        return user, {r.kind: r for r in rows}
+
+
+@fuzz
+@given(text=any_text)
+async def test_time_zone_step_takes_any_text(bot: RunningBot, sessionmaker, text: str) -> None:
+    walk = Walk(bot.user(next(ids)))
+    await walk_to_timezone(walk)
+    reply = await walk.type(text)
+    user, _ = await load(sessionmaker, walk.user.id)
+    assert user.consented_at is not None and user.language == "en"
+    if resolve_zone(text) is None:
+        assert "couldn't find that time zone" in reply.text
+        assert (user.intake_step, user.timezone, user.awaiting) == ("timezone", None, "timezone")
+    else:
+        assert "Time zone set" in reply.text
+        assert (user.intake_step, user.timezone) == ("safety", resolve_zone(text))
+        await walk.next_message()
+
+
+@fuzz
+@given(text=any_text)
+async def test_time_step_takes_any_text(bot: RunningBot, sessionmaker, text: str) -> None:
+    walk = Walk(bot.user(next(ids)))
+    await walk_to_timezone(walk)
+    await walk.tap_keyboard("Berlin")
+    await walk.next_message()
+    await walk.tap("None of these")
+    await walk.next_message()
+    await walk.tap("Continue")
+    reply = await walk.type(text)
+    user, rows = await load(sessionmaker, walk.user.id)
+    assert user.timezone == "Europe/Berlin" and set(rows) == {"fermented", "fiber", "b12"}
+    parsed = parse_time(text)
+    if parsed is None:
+        assert "couldn't read that time" in reply.text
+        assert (user.intake_step, user.awaiting) == ("times", "time:fermented")
+        assert all(r.local_time is None for r in rows.values())
+    else:
+        assert f"Fermented foods: {parsed:%H:%M}" in reply.text
+        assert rows["fermented"].local_time == parsed and isinstance(parsed, time)
+        assert user.awaiting == "time:fiber"
+
+
+async def test_stickers_and_locations_at_text_steps_re_ask(bot: RunningBot, sessionmaker) -> None:
+    walk = Walk(bot.user(next(ids)))
+    await walk_to_timezone(walk)
+    await walk.user.send_sticker()
+    assert "only read text" in (await walk.next_message()).text
+    await walk.user.send_location(0.5, -160.0)  # open Pacific: an Etc zone, still a zone
+    assert "Time zone set" in (await walk.next_message()).text
+    await walk.next_message()
+    await walk.tap("Done")
+    await walk.next_message()
+    await walk.tap("Continue")
+    await walk.user.send_location(52.5, 13.4)  # not asked for now
+    assert "didn't catch that" in (await walk.next_message()).text
+    user, _ = await load(sessionmaker, walk.user.id)
+    assert (user.intake_step, user.awaiting) == ("times", "time:fermented")
