@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # A BotFather token: the bot's numeric id, a colon, then a long url-safe secret.
@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_language: str = "en"
+    # Reminders: how late a missed reminder may still go out, and broadcast pacing.
+    reminder_grace_minutes: float = Field(120, ge=0)
+    dispatch_interval_seconds: float = Field(30, gt=0, le=30)
+    paid_broadcast: bool = False  # must precede broadcast_rate, whose check reads it
+    broadcast_rate: float = Field(25, gt=0, le=1000)
+    broadcast_per_chat_seconds: float = Field(1, ge=0)
+    broadcast_throttle: bool = True  # off only for benchmarks against a fake server
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -63,6 +70,14 @@ class Settings(BaseSettings):
     @property
     def bot_api_file_url(self) -> str:
         return f"{self.telegram_api_url}/file/bot"
+
+    @field_validator("broadcast_rate")
+    @classmethod
+    def _free_rate_limit(cls, value: float, info) -> float:  # type: ignore[no-untyped-def]
+        # Beyond about 30 messages/s Telegram wants paid broadcasts (allow_paid_broadcast).
+        if value > 30 and not info.data.get("paid_broadcast"):
+            raise ValueError("above 30/s needs PAID_BROADCAST=true")
+        return value
 
     @property
     def is_sqlite(self) -> bool:

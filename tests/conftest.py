@@ -23,11 +23,12 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from coach.bot.app import build_application
-from coach.bot.context import CoachApplication
+from coach.bot.context import RUNTIME_KEY, CoachApplication
 from coach.config import Settings, load_settings
 from coach.db.base import Base
 from coach.db.engine import create_engine, create_sessionmaker
 from coach.db.migrate import upgrade_to_head
+from coach.reminders.dispatcher import Dispatcher
 from tests.fakebot import FakeBotAPI, FakeUser
 
 # Hypothesis: quick locally, thorough in CI (.ci/run sets HYPOTHESIS_PROFILE=ci).
@@ -143,6 +144,10 @@ class RunningBot:
     settings: Settings
     clock: FakeClock
 
+    @property
+    def dispatcher(self) -> Dispatcher:
+        return self.application.bot_data[RUNTIME_KEY].dispatcher
+
     def user(
         self, user_id: int = 1001, language_code: str | None = "en", name: str = "Lisa"
     ) -> FakeUser:
@@ -181,7 +186,8 @@ async def bot(
 ) -> AsyncIterator[RunningBot]:
     """The real Application, polling the fake Bot API server over real HTTP."""
     settings = bot_settings(fake_api, database_url)
-    running = RunningBot(fake_api, build_application(settings, clock), settings, clock)
+    application = build_application(settings, clock, dispatch_automatically=False)
+    running = RunningBot(fake_api, application, settings, clock)
     await start_bot(running.application)
     yield running
     await fake_api.release_pollers()

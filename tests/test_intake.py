@@ -240,7 +240,7 @@ async def test_a_restart_mid_intake_continues_at_the_same_step(
     await bot.api.release_pollers()
     await stop_bot(bot.application)
     bot.api.resume_pollers()
-    second = build_application(bot.settings, bot.clock)
+    second = build_application(bot.settings, bot.clock, dispatch_automatically=False)
     await start_bot(second)
     try:
         await walk.tap("Continue")

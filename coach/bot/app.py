@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -12,9 +16,11 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    ExtBot,
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from coach.bot.commands import register_command_menus
 from coach.bot.context import (
@@ -25,7 +31,8 @@ from coach.bot.context import (
     Runtime,
     system_clock,
 )
-from coach.bot.handlers import core, intake
+from coach.bot.dispatch_jobs import start_dispatching
+from coach.bot.handlers import core, intake, reminders
 from coach.bot.handlers import settings as settings_menu
 from coach.config import SUPPORTED_LANGUAGES, Settings
 from coach.db.engine import create_engine, create_sessionmaker
@@ -33,28 +40,76 @@ from coach.domain.language import pick_language
 from coach.domain.plan import load_plan
 from coach.i18n import Catalog
 from coach.paths import PLAN_FILE
+from coach.reminders.dispatcher import Dispatcher
+from coach.reminders.limiter import BroadcastLimiter
 from coach.services import Services
+from coach.services.reminders import ReminderStore
 
 log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
+BROADCAST_CONNECTIONS = 128
+DELIVERY_LEASE = timedelta(seconds=60)
 
 
-def build_application(settings: Settings, clock: Clock = system_clock) -> CoachApplication:
-    """The bot, wired to its database and catalogs. Nothing connects until it is initialized."""
+def build_application(
+    settings: Settings, clock: Clock = system_clock, dispatch_automatically: bool = True
+) -> CoachApplication:
+    """The bot, wired to its database and catalogs. Nothing connects until it is initialized.
+
+    dispatch_automatically=False leaves reminder rounds to the caller (tests move a fake clock
+    and run rounds themselves).
+    """
+    # Opt in to PTB's coming timedelta durations (retry_after) instead of a deprecation warning.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     engine = create_engine(settings.database_url)
-    services = Services.build(
-        create_sessionmaker(engine),
-        load_plan(PLAN_FILE),
-        SUPPORTED_LANGUAGES,
-        settings.default_language,
+    sessionmaker = create_sessionmaker(engine)
+    plan = load_plan(PLAN_FILE)
+    catalog = Catalog()
+    services = Services.build(sessionmaker, plan, SUPPORTED_LANGUAGES, settings.default_language)
+    # Broadcasts get their own Bot and connection pool: a user's reply never waits for one.
+    broadcast_bot = ExtBot(
+        settings.token(),
+        base_url=settings.bot_api_base_url,
+        base_file_url=settings.bot_api_file_url,
+        request=HTTPXRequest(connection_pool_size=BROADCAST_CONNECTIONS),
+        defaults=Defaults(parse_mode=ParseMode.HTML),
     )
-    runtime = Runtime(settings=settings, services=services, catalog=Catalog(), clock=clock)
+    limiter = BroadcastLimiter(
+        settings.broadcast_rate if settings.broadcast_throttle else None,
+        settings.broadcast_per_chat_seconds,
+    )
+    store = ReminderStore(
+        sessionmaker,
+        plan,
+        grace=timedelta(minutes=settings.reminder_grace_minutes),
+        lease=DELIVERY_LEASE,
+        worker=f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}",
+    )
+    dispatcher = Dispatcher(
+        store,
+        broadcast_bot,
+        reminders.renderer(catalog),
+        limiter,
+        clock,
+        paid_broadcast=settings.paid_broadcast,
+    )
+    runtime = Runtime(
+        settings=settings, services=services, catalog=catalog, clock=clock, dispatcher=dispatcher
+    )
 
     async def post_init(application: CoachApplication) -> None:
         await register_command_menus(application)
+        await broadcast_bot.initialize()
+        if dispatch_automatically:
+            assert application.job_queue is not None
+            start_dispatching(
+                application.job_queue, dispatcher, clock, settings.dispatch_interval_seconds
+            )
 
     async def post_shutdown(_application: CoachApplication) -> None:
+        await store.release(clock())
+        await broadcast_bot.shutdown()
         await engine.dispose()
 
     application: CoachApplication = (
@@ -82,6 +137,7 @@ def add_handlers(application: CoachApplication) -> None:
     )
     application.add_handler(CallbackQueryHandler(intake.on_intake_tap, pattern=r"^i:"))
     application.add_handler(CallbackQueryHandler(intake.on_restart_tap, pattern=r"^o:"))
+    application.add_handler(CallbackQueryHandler(reminders.on_reminder_tap, pattern=r"^r:"))
     application.add_handler(CallbackQueryHandler(settings_menu.on_settings_tap, pattern=r"^s:"))
     application.add_handler(CallbackQueryHandler(intake.answer_unknown))
     application.add_handler(MessageHandler(PRIVATE & filters.LOCATION, intake.on_location))

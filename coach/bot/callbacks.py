@@ -56,6 +56,10 @@ def _symptom_score(arg: str) -> bool:
     return symptom in _SYMPTOMS and score in {"1", "2", "3", "4", "5"}
 
 
+def _delivery(arg: str) -> bool:
+    return arg.isascii() and arg.isdigit() and 1 <= len(arg) <= 15
+
+
 _HABITS = frozenset(h.value for h in Habit)
 _SYMPTOMS = frozenset(s.value for s in Symptom)
 _SAFETY = frozenset(s.value for s in Safety)
@@ -71,6 +75,15 @@ ACTIONS = {
     # /start during or after the intake, scope "o" (round required)
     ("o", "continue"): _one_of(""),
     ("o", "over"): _one_of("", "confirm", "keep"),
+    # a reminder's buttons, scope "r": the argument is the delivery id (checked for ownership)
+    ("r", "done"): _delivery,
+    ("r", "skip"): _delivery,
+    ("r", "snooze"): _delivery,
+    ("r", "snooze30"): _delivery,
+    ("r", "snooze60"): _delivery,
+    ("r", "undo"): _delivery,
+    # /pause, scope "p"
+    ("p", "pause"): _one_of("day", "week", "resume"),
     # /settings, scope "s" (no round)
     ("s", "menu"): _one_of("", "lang", "tz", "habits", "times", "safety", "close"),
     ("s", "lang"): _one_of("en", "ko"),

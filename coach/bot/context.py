@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from coach.config import Settings
 from coach.i18n import Catalog, Translator
+from coach.reminders.dispatcher import Dispatcher
 from coach.services import Services
 
 RUNTIME_KEY = "coach.runtime"
@@ -27,7 +28,8 @@ class Runtime:
     settings: Settings
     services: Services
     catalog: Catalog
-    clock: Clock = system_clock
+    clock: Clock
+    dispatcher: Dispatcher
 
 
 class CoachContext(CallbackContext[ExtBot[None], dict, dict, dict]):

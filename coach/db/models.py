@@ -22,6 +22,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coach.db.base import Base, UTCDateTime
+from coach.domain.habits import Safety
+
+# Each safety answer and the users column that keeps it.
+SAFETY_COLUMNS = {
+    Safety.BLOOD_THINNER: "safety_blood_thinner",
+    Safety.HISTAMINE: "safety_histamine",
+    Safety.IBS: "safety_ibs",
+    Safety.PREGNANT_OR_MINOR: "safety_pregnant_or_minor",
+}
 
 
 class User(Base):
@@ -50,6 +59,14 @@ class User(Base):
     plan_started_on: Mapped[date | None] = mapped_column(Date)
     # False once Telegram says the user blocked the bot; /start sets it again.
     active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # /pause: reminders are skipped while paused, until paused_until (NULL: until /resume).
+    paused: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def safety(self) -> frozenset[Safety]:
+        """The safety-screen answers that are ticked."""
+        return frozenset(flag for flag, column in SAFETY_COLUMNS.items() if getattr(self, column))
 
 
 class Reminder(Base):
@@ -63,8 +80,53 @@ class Reminder(Base):
     kind: Mapped[str] = mapped_column(String(16))  # coach.domain.habits.Habit
     enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())
     local_time: Mapped[time | None] = mapped_column(Time)
-    # Next fire time in UTC; NULL while the intake is unfinished or the habit is off.
+    # Weekdays it fires on, bit 0 = Monday; 127 = every day.
+    days: Mapped[int] = mapped_column(SmallInteger, server_default="127")
+    # Next fire time in UTC; NULL while the intake is unfinished, the habit is off or the
+    # user has blocked the bot.
     next_fire_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The next firing is a snooze's single re-fire (it offers no further snooze).
+    snoozed: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+
+class Delivery(Base):
+    """One occurrence of a reminder and what became of it. Unique per (reminder, due_at):
+    the row that makes "exactly once" checkable. See coach/reminders/dispatcher.py."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("reminder_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    local_day: Mapped[date] = mapped_column(Date)
+    # claimed -> sending -> sent | failed | blocked | uncertain; or at claim time:
+    # skipped | missed. Snoozed once the user snoozes a sent reminder.
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    snooze: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    worker: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    detail: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CheckIn(Base):
+    """A habit logged (done or skipped) for one of the user's local days. One per habit per
+    day, enforced here: double taps and changed minds leave one row, the last answer."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("user_id", "habit", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    habit: Mapped[str] = mapped_column(String(16))
+    day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))  # done | skipped
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class SymptomScore(Base):

@@ -69,3 +69,16 @@ def _first_instant_past(naive: datetime, tz: tzinfo, low: datetime, high: dateti
         else:
             lo = mid + 1
     return datetime.fromtimestamp(lo, UTC)
+
+
+EVERY_DAY = 0b1111111
+
+
+def next_fire(local_time: time, zone: str, after: datetime, days: int = EVERY_DAY) -> datetime:
+    """next_occurrence, on the weekdays in `days` only (bit 0 = Monday). UTC."""
+    if not days & EVERY_DAY:
+        raise ValueError("a reminder needs at least one weekday")
+    candidate = next_occurrence(local_time, zone, after)
+    while not days & (1 << candidate.astimezone(zone_info(zone)).weekday()):
+        candidate = next_occurrence(local_time, zone, candidate)
+    return candidate

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.domain.plan import Plan
+from coach.services.checkins import CheckInService
 from coach.services.intake import IntakeService
 from coach.services.users import UserService
 
@@ -17,6 +18,7 @@ class Services:
 
     users: UserService
     intake: IntakeService
+    checkins: CheckInService
 
     @classmethod
     def build(
@@ -29,4 +31,5 @@ class Services:
         return cls(
             users=UserService(sessionmaker, supported, default_language),
             intake=IntakeService(sessionmaker, plan, supported, default_language),
+            checkins=CheckInService(sessionmaker),
         )

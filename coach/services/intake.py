@@ -14,13 +14,13 @@ from enum import StrEnum
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import Reminder, SymptomScore, User
+from coach.db.models import SAFETY_COLUMNS, Reminder, SymptomScore, User
 from coach.db.repositories import UserRepository
 from coach.domain.habits import HABITS, Habit, Safety, Symptom
 from coach.domain.intake import Step, habit_awaiting_time, symptom_awaiting_score
 from coach.domain.language import pick_language
 from coach.domain.plan import Plan, WeekTargets, week_of_plan
-from coach.domain.schedule import local_date, next_occurrence
+from coach.domain.schedule import local_date, next_fire
 from coach.domain.timeparse import parse_time
 from coach.domain.zones import resolve_zone, zone_for_location
 
@@ -84,12 +84,6 @@ class Result:
 
 
 _HABIT_KINDS = frozenset(h.value for h in Habit)
-_SAFETY_COLUMNS = {
-    Safety.BLOOD_THINNER: "safety_blood_thinner",
-    Safety.HISTAMINE: "safety_histamine",
-    Safety.IBS: "safety_ibs",
-    Safety.PREGNANT_OR_MINOR: "safety_pregnant_or_minor",
-}
 
 
 class IntakeService:
@@ -113,7 +107,9 @@ class IntakeService:
         async with self._sessionmaker.begin() as session:
             await UserRepository(session).get_or_create(user_id, language)
             user = await _locked_user(session, user_id)
-            user.active = True
+            if not user.active:  # back after blocking the bot: reminders resume
+                user.active = True
+                await self._reschedule(session, user, now)
             if user.intake_step == Step.DECLINED:
                 user.intake_step = Step.LANGUAGE
             return await self._view(session, user, now)
@@ -204,7 +200,7 @@ class IntakeService:
             user = await _locked_user(session, user_id)
             if user is None or not _at(user, round_, Step.SAFETY):
                 return await self._result(session, user, now, Answer.STALE)
-            column = _SAFETY_COLUMNS[flag]
+            column = SAFETY_COLUMNS[flag]
             setattr(user, column, not getattr(user, column))
             return await self._result(session, user, now, Answer.ACCEPTED)
 
@@ -215,7 +211,7 @@ class IntakeService:
             if user is None or not _at(user, round_, Step.SAFETY):
                 return await self._result(session, user, now, Answer.STALE)
             if none:
-                for column in _SAFETY_COLUMNS.values():
+                for column in SAFETY_COLUMNS.values():
                     setattr(user, column, False)
             existing = set(
                 await session.scalars(select(Reminder.kind).where(Reminder.user_id == user.id))
@@ -378,10 +374,11 @@ class IntakeService:
 
     async def _reschedule(self, session: AsyncSession, user: User, now: datetime) -> None:
         """Scheduling follows every change at once: next fire times for habits that are on."""
-        scheduled = user.intake_step == Step.DONE and user.timezone is not None
+        zone = user.timezone
+        scheduled = user.intake_step == Step.DONE and zone is not None and user.active
         for reminder in (await _reminders(session, user.id)).values():
             if scheduled and reminder.enabled and reminder.local_time is not None:
-                reminder.next_fire_at = next_occurrence(reminder.local_time, user.timezone, now)  # type: ignore[arg-type]
+                reminder.next_fire_at = next_fire(reminder.local_time, zone, now, reminder.days)  # type: ignore[arg-type]
             else:
                 reminder.next_fire_at = None
 
@@ -405,7 +402,7 @@ class IntakeService:
 
     async def _view(self, session: AsyncSession, user: User, now: datetime) -> IntakeView:
         reminders = await _reminders(session, user.id)
-        safety = frozenset(s for s, column in _SAFETY_COLUMNS.items() if getattr(user, column))
+        safety = user.safety
         targets = None
         if user.plan_started_on is not None and user.timezone is not None:
             week = week_of_plan(user.plan_started_on, local_date(now, user.timezone))
@@ -473,5 +470,5 @@ async def _erase_answers(session: AsyncSession, user: User) -> None:
     user.consented_at = None
     user.timezone = None
     user.plan_started_on = None
-    for column in _SAFETY_COLUMNS.values():
+    for column in SAFETY_COLUMNS.values():
         setattr(user, column, False)

@@ -70,6 +70,24 @@ class BotEvent:
         return [b["text"] if isinstance(b, dict) else b for row in self.buttons for b in row]
 
 
+@dataclass
+class Fault:
+    """How the server misbehaves for one chat: an error status (with Telegram's wording), a
+    delay, or dropping the connection; `times` None means every time."""
+
+    status: int = 0
+    description: str = ""
+    retry_after: int | None = None
+    delay: float = 0.0
+    drop: bool = False
+    times: int | None = 1
+
+
+FORBIDDEN = Fault(403, "Forbidden: bot was blocked by the user", times=None)
+CHAT_NOT_FOUND = Fault(400, "Bad Request: chat not found", times=None)
+SERVER_ERROR = Fault(500, "Internal Server Error")
+
+
 class FakeBotAPI:
     """The server. One per test; `root_url` goes into TELEGRAM_API_URL."""
 
@@ -90,6 +108,8 @@ class FakeBotAPI:
         self.layout_violations: list[str] = []
         self.handled_update_ids: set[int] = set()
         self._closing = False
+        self.faults: dict[int, list[Fault]] = defaultdict(list)
+        self.sent_texts: dict[int, list[str]] = defaultdict(list)
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "logOut": self._true,
@@ -130,6 +150,8 @@ class FakeBotAPI:
     def resume_pollers(self) -> None:
         """Long polls wait again (after release_pollers), e.g. for a restarted bot."""
         self._closing = False
+        self.faults: dict[int, list[Fault]] = defaultdict(list)
+        self.sent_texts: dict[int, list[str]] = defaultdict(list)
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -158,7 +180,37 @@ class FakeBotAPI:
 
     # -- HTTP ------------------------------------------------------------------------------
 
-    async def _dispatch(self, request: web.Request) -> web.Response:
+    def fail(self, chat_id: int, fault: Fault) -> None:
+        """Make sendMessage to this chat misbehave as `fault` says."""
+        self.faults[chat_id].append(fault)
+
+    async def _apply_fault(self, request: web.Request, chat_id: int) -> web.StreamResponse | None:
+        queue = self.faults.get(chat_id)
+        if not queue:
+            return None
+        fault = queue[0]
+        if fault.times is not None:
+            fault.times -= 1
+            if fault.times <= 0:
+                queue.pop(0)
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.drop:
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(status=500)
+        if not fault.status:
+            return None
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": fault.status,
+            "description": fault.description,
+        }
+        if fault.retry_after is not None:
+            body["parameters"] = {"retry_after": fault.retry_after}
+        return web.json_response(body, status=fault.status)
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
@@ -167,6 +219,10 @@ class FakeBotAPI:
             return _error(404, "Not Found: method not found")
         params = await _read_params(request)
         self.calls.append((method, params))
+        if method == "sendMessage" and "chat_id" in params:
+            failure = await self._apply_fault(request, int(params["chat_id"]))
+            if failure is not None:
+                return failure
         try:
             result = await handler(params)
         except BadRequest as exc:
@@ -209,6 +265,7 @@ class FakeBotAPI:
         self._check_text(text, params.get("parse_mode"), MAX_TEXT, "message text")
         markup = self._check_markup(params.get("reply_markup"))
         message = self._new_message(chat_id, text=text, reply_markup=markup)
+        self.sent_texts[chat_id].append(text)
         self._emit(BotEvent("message", chat_id, message["message_id"], text, markup, params=params))
         return message
 

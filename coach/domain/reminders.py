@@ -1,0 +1,45 @@
+"""What to do with a reminder that has come due: send it, or record why not."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """A delivery's state; every due occurrence ends in one of the final ones."""
+
+    CLAIMED = "claimed"  # taken by a dispatcher, not yet handed to the Bot API
+    SENDING = "sending"  # the request is (or was) in flight
+    SENT = "sent"
+    SKIPPED = "skipped"  # already logged that day, paused, or the plan has ended
+    SNOOZED = "snoozed"
+    MISSED = "missed"  # came due too long ago (the bot was down past the grace period)
+    FAILED = "failed"  # retries exhausted
+    BLOCKED = "blocked"  # the user blocked the bot, or the chat is gone
+    UNCERTAIN = "uncertain"  # in flight when a process died: it may or may not have arrived
+
+
+FINAL = frozenset({Status.SENT, Status.SKIPPED, Status.SNOOZED, Status.MISSED, Status.FAILED,
+                   Status.BLOCKED, Status.UNCERTAIN})  # fmt: skip
+
+
+def triage(
+    due_at: datetime,
+    now: datetime,
+    grace: timedelta,
+    *,
+    paused: bool,
+    plan_ended: bool,
+    logged: bool,
+) -> tuple[Status, str]:
+    """Send (CLAIMED), or the final status and the reason, for an occurrence due at `due_at`."""
+    if now - due_at > grace:
+        return Status.MISSED, "late"
+    if paused:
+        return Status.SKIPPED, "paused"
+    if plan_ended:
+        return Status.SKIPPED, "plan_ended"
+    if logged:
+        return Status.SKIPPED, "logged"
+    return Status.CLAIMED, ""

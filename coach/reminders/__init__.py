@@ -1,0 +1,1 @@
+"""The dispatcher (claims due reminders, sends, records outcomes) and the broadcast limiter."""

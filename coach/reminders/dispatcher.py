@@ -1,0 +1,179 @@
+"""One dispatcher per process: claims due reminders in batches, sends them through the
+broadcast limiter, records every outcome, and lets the store advance each reminder.
+
+Delivery guarantee (see also coach/services/reminders.py):
+- every occurrence gets a deliveries row; nothing is silently dropped;
+- a row is marked SENDING (committed) before its request is handed to the Bot API, and SENT
+  with the message id after; a claimed row never handed over is sent after a restart;
+- a row found SENDING after its process died is recorded UNCERTAIN, never re-sent. So an
+  occurrence is sent at most once; the only unknown is a request in flight at a kill.
+- A timeout on the request is the same uncertainty (Telegram may have delivered it), so it
+  is recorded UNCERTAIN too. 429 waits retry_after and retries; 5xx and network errors retry
+  with backoff, then FAILED; 403 and "chat not found" are BLOCKED and stop the user's
+  reminders until they send /start again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from coach.domain.reminders import Status
+from coach.reminders.limiter import BroadcastLimiter
+from coach.services.reminders import DueReminder, Outcome, ReminderStore
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_RATE_LIMIT_RETRIES = 5
+NETWORK_RETRIES = 3
+BACKOFF_SECONDS = 0.5
+
+
+class GroupCommit(Generic[T]):
+    """Callers submit items and wait; items that arrive together share one transaction.
+
+    One commit per message would cap throughput at the database's commit rate; this keeps
+    per-message ordering (each caller resumes only after its item is durable).
+    """
+
+    def __init__(self, flush: Callable[[list[T]], Awaitable[None]]) -> None:
+        self._flush = flush
+        self._pending: list[tuple[T, asyncio.Future[None]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def submit(self, item: T) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain())
+        await future
+
+    async def _drain(self) -> None:
+        while self._pending:
+            await asyncio.sleep(0)  # let everyone ready in this tick join the batch
+            batch, self._pending = self._pending, []
+            try:
+                await self._flush([item for item, _ in batch])
+            except Exception as error:  # each waiter learns its item was not stored
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+            else:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_result(None)
+
+
+Render = Callable[[DueReminder], tuple[str, object]]
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: ReminderStore,
+        bot: Bot,
+        render: Render,
+        limiter: BroadcastLimiter,
+        clock: Callable[[], datetime],
+        batch_size: int = 500,
+        max_in_flight: int = 100,
+        paid_broadcast: bool = False,
+    ) -> None:
+        self.store = store
+        self._bot = bot
+        self._render = render
+        self._limiter = limiter
+        self._clock = clock
+        self._batch_size = batch_size
+        self._in_flight = asyncio.Semaphore(max_in_flight)
+        self._paid = paid_broadcast
+        self._round = asyncio.Lock()
+
+    async def run_round(self) -> Counter[str]:
+        """Dispatch everything due now; returns (and logs) the count of each outcome."""
+        if self._round.locked():
+            return Counter()  # a round is running; it takes whatever is due
+        async with self._round:
+            counts: Counter[str] = Counter()
+            due, recovered = await self.store.recover(self._clock())
+            counts.update(recovered)
+            while True:
+                claimed, triaged = await self.store.claim(self._clock(), self._batch_size)
+                counts.update(triaged)
+                due += claimed
+                if not due:
+                    break
+                counts.update(await self._deliver_all(due))
+                due = []
+            counts = +counts
+            if counts:
+                log.info("dispatch round: %s", dict(sorted(counts.items())))
+            return counts
+
+    async def _deliver_all(self, due: Sequence[DueReminder]) -> Counter[str]:
+        sending = GroupCommit[int](lambda ids: self.store.mark_sending(ids, self._clock()))
+        recording = GroupCommit[Outcome](lambda done: self.store.record(done, self._clock()))
+
+        async def deliver(reminder: DueReminder) -> Status:
+            async with self._in_flight:
+                await self._limiter.wait(reminder.user_id)
+                await sending.submit(reminder.delivery_id)
+                outcome = await self._send(reminder)
+                await recording.submit(outcome)
+                return outcome.status
+
+        return Counter(str(s) for s in await asyncio.gather(*(deliver(r) for r in due)))
+
+    async def _send(self, reminder: DueReminder) -> Outcome:
+        text, markup = self._render(reminder)
+        network_failures = rate_limited = 0
+        while True:
+            try:
+                message = await self._bot.send_message(
+                    reminder.user_id,
+                    text,
+                    reply_markup=markup,  # type: ignore[arg-type]
+                    allow_paid_broadcast=self._paid or None,
+                )
+                return self._outcome(reminder, Status.SENT, message_id=message.message_id)
+            except RetryAfter as error:
+                rate_limited += 1
+                if rate_limited > MAX_RATE_LIMIT_RETRIES:
+                    return self._outcome(reminder, Status.FAILED, detail=f"429 x{rate_limited}")
+                seconds = _seconds(error)
+                self._limiter.pause(seconds)
+                await asyncio.sleep(seconds)
+            except Forbidden as error:
+                return self._outcome(reminder, Status.BLOCKED, detail=error.message)
+            except BadRequest as error:
+                status = (
+                    Status.BLOCKED if "chat not found" in error.message.lower() else Status.FAILED
+                )
+                return self._outcome(reminder, status, detail=error.message)
+            except TimedOut as error:
+                return self._outcome(
+                    reminder, Status.UNCERTAIN, detail=f"timed out: {error.message}"
+                )
+            except NetworkError as error:
+                network_failures += 1
+                if network_failures > NETWORK_RETRIES:
+                    return self._outcome(reminder, Status.FAILED, detail=error.message)
+                await asyncio.sleep(BACKOFF_SECONDS * 2 ** (network_failures - 1))
+
+    @staticmethod
+    def _outcome(reminder: DueReminder, status: Status, **details: object) -> Outcome:
+        return Outcome(reminder.delivery_id, reminder.user_id, status, **details)  # type: ignore[arg-type]
+
+
+def _seconds(error: RetryAfter) -> float:
+    """retry_after in seconds (a timedelta with PTB_TIMEDELTA on, as build_application sets)."""
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

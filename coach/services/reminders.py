@@ -1,0 +1,266 @@
+"""The reminder schedule as data: claim what is due, record what became of it.
+
+The guarantee, made here and in coach/reminders/dispatcher.py:
+- Claiming inserts one `deliveries` row per occurrence, unique on (reminder, due_at), and
+  moves the reminder to its next occurrence, in one transaction. On PostgreSQL the reminder
+  rows are locked with FOR UPDATE SKIP LOCKED, so concurrent dispatchers never claim the same
+  occurrence; SQLite has one writer at a time, so the transaction alone is enough.
+- A delivery goes CLAIMED -> SENDING (committed before the request) -> SENT (with the message
+  id) or another final status. A CLAIMED row whose lease ran out (its process died before the
+  request) is taken over and sent: nothing is lost. A SENDING row whose lease ran out was in
+  flight when its process died; the Bot API has no idempotency key, so we cannot know if it
+  arrived. It is recorded as UNCERTAIN and never re-sent: no occurrence is sent twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach.db.models import CheckIn, Delivery, Reminder, User
+from coach.domain.habits import Habit
+from coach.domain.plan import Plan, WeekTargets, week_of_plan
+from coach.domain.reminders import Status, triage
+from coach.domain.schedule import local_date, next_fire
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A claimed occurrence, with what is needed to render it for its user."""
+
+    delivery_id: int
+    user_id: int
+    habit: Habit
+    language: str
+    local_day: date
+    targets: WeekTargets
+    snooze: bool  # a snooze's re-fire: no further snooze offered
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivery_id: int
+    user_id: int
+    status: Status
+    message_id: int | None = None
+    detail: str = ""
+
+
+class ReminderStore:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        plan: Plan,
+        grace: timedelta,
+        lease: timedelta,
+        worker: str,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._plan = plan
+        self._grace = grace
+        self._lease = lease
+        self.worker = worker
+
+    async def claim(self, now: datetime, limit: int) -> tuple[list[DueReminder], Counter[str]]:
+        """Claim up to `limit` due occurrences: the ones to send, and counts of the rest."""
+        async with self._sessionmaker.begin() as session:
+            rows = (
+                await session.execute(
+                    select(Reminder, User)
+                    .join(User, Reminder.user_id == User.id)
+                    .where(Reminder.next_fire_at <= now, Reminder.enabled)
+                    .order_by(Reminder.next_fire_at)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True, of=Reminder)
+                )
+            ).all()
+            if not rows:
+                return [], Counter()
+            since = (now - self._grace - timedelta(days=2)).date()
+            logged = await _logged_days(session, [user.id for _, user in rows], since)
+            deliveries, advances, counts, contexts = [], [], Counter[str](), []
+            for reminder, user in rows:
+                zone = user.timezone or "UTC"
+                due_at = reminder.next_fire_at
+                assert due_at is not None and reminder.local_time is not None
+                day = local_date(due_at, zone)
+                week = week_of_plan(user.plan_started_on or day, day)
+                status, detail = triage(
+                    due_at,
+                    now,
+                    self._grace,
+                    paused=user.paused
+                    and (user.paused_until is None or user.paused_until > due_at),
+                    plan_ended=week > self._plan.weeks,
+                    logged=(user.id, reminder.kind, day) in logged,
+                )
+                if status is not Status.CLAIMED:  # those are counted once delivered
+                    counts[f"{status}:{detail}"] += 1
+                after = now if status is Status.MISSED else due_at
+                advances.append(
+                    {
+                        "id": reminder.id,
+                        "next_fire_at": next_fire(reminder.local_time, zone, after, reminder.days),
+                        "snoozed": False,
+                    }
+                )
+                deliveries.append(
+                    {
+                        "reminder_id": reminder.id,
+                        "user_id": user.id,
+                        "kind": reminder.kind,
+                        "due_at": due_at,
+                        "local_day": day,
+                        "status": status.value,
+                        "snooze": reminder.snoozed,
+                        "lease_until": now + self._lease if status is Status.CLAIMED else None,
+                        "worker": self.worker,
+                        "detail": detail or None,
+                        "updated_at": now,
+                    }
+                )
+                contexts.append((user, day, week, reminder.snoozed))
+            await session.execute(update(Reminder), advances)
+            ids = (
+                await session.scalars(
+                    insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True),
+                    deliveries,
+                )
+            ).all()
+            due = [
+                self._due(delivery_id, Habit(row["kind"]), user, day, week, snooze)
+                for delivery_id, row, (user, day, week, snooze) in zip(
+                    ids, deliveries, contexts, strict=True
+                )
+                if row["status"] == Status.CLAIMED
+            ]
+            return due, counts
+
+    async def recover(self, now: datetime) -> tuple[list[DueReminder], Counter[str]]:
+        """After a crash: in-flight rows become UNCERTAIN; unsent claimed rows are taken over."""
+        counts: Counter[str] = Counter()
+        async with self._sessionmaker.begin() as session:
+            expired = and_(Delivery.lease_until < now)
+            result = await session.execute(
+                update(Delivery)
+                .where(Delivery.status == Status.SENDING, expired)
+                .values(
+                    status=Status.UNCERTAIN,
+                    detail="in flight when its process stopped",
+                    updated_at=now,
+                )
+            )
+            if result.rowcount:
+                counts[Status.UNCERTAIN] += result.rowcount
+            rows = (
+                await session.execute(
+                    select(Delivery, User)
+                    .join(User, Delivery.user_id == User.id)
+                    .where(Delivery.status == Status.CLAIMED, expired)
+                    .with_for_update(skip_locked=True, of=Delivery)
+                )
+            ).all()
+            due = []
+            for delivery, user in rows:
+                delivery.lease_until = now + self._lease
+                delivery.worker = self.worker
+                week = week_of_plan(user.plan_started_on or delivery.local_day, delivery.local_day)
+                due.append(
+                    self._due(
+                        delivery.id,
+                        Habit(delivery.kind),
+                        user,
+                        delivery.local_day,
+                        week,
+                        delivery.snooze,
+                    )
+                )
+            counts["recovered"] += len(due)
+            return due, counts
+
+    async def mark_sending(self, delivery_ids: Sequence[int], now: datetime) -> None:
+        """Committed before the requests go out: from here a crash means UNCERTAIN."""
+        async with self._sessionmaker.begin() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(delivery_ids), Delivery.status == Status.CLAIMED)
+                .values(status=Status.SENDING, attempts=Delivery.attempts + 1, updated_at=now)
+            )
+
+    async def record(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        """Final statuses; a blocked user is deactivated and their reminders stop at once."""
+        async with self._sessionmaker.begin() as session:
+            await session.execute(
+                update(Delivery),
+                [
+                    {
+                        "id": o.delivery_id,
+                        "status": o.status.value,
+                        "message_id": o.message_id,
+                        "detail": o.detail[:200] or None,
+                        "lease_until": None,
+                        "updated_at": now,
+                    }
+                    for o in outcomes
+                ],
+            )
+            blocked = {o.user_id for o in outcomes if o.status is Status.BLOCKED}
+            if blocked:
+                await session.execute(update(User).where(User.id.in_(blocked)).values(active=False))
+                await session.execute(
+                    update(Reminder).where(Reminder.user_id.in_(blocked)).values(next_fire_at=None)
+                )
+
+    async def release(self, now: datetime) -> int:
+        """Graceful stop: this worker's unsent claims become free for another at once."""
+        async with self._sessionmaker.begin() as session:
+            result = await session.execute(
+                update(Delivery)
+                .where(Delivery.status == Status.CLAIMED, Delivery.worker == self.worker)
+                .values(lease_until=now)
+            )
+            return result.rowcount
+
+    async def next_due(self) -> datetime | None:
+        """The earliest time any reminder or unsent claim needs attention."""
+        async with self._sessionmaker() as session:
+            reminder = await session.scalar(
+                select(func.min(Reminder.next_fire_at)).where(Reminder.enabled)
+            )
+            lease = await session.scalar(
+                select(func.min(Delivery.lease_until)).where(
+                    or_(Delivery.status == Status.CLAIMED, Delivery.status == Status.SENDING)
+                )
+            )
+        candidates = [t for t in (reminder, lease) if t is not None]
+        return min(candidates) if candidates else None
+
+    def _due(
+        self, delivery_id: int, habit: Habit, user: User, day: date, week: int, snooze: bool
+    ) -> DueReminder:
+        return DueReminder(
+            delivery_id=delivery_id,
+            user_id=user.id,
+            habit=habit,
+            language=user.language,
+            local_day=day,
+            targets=self._plan.targets(week, user.safety),
+            snooze=snooze,
+        )
+
+
+async def _logged_days(
+    session: AsyncSession, user_ids: Iterable[int], since: date
+) -> set[tuple[int, str, date]]:
+    """(user, habit, day) already logged, for the days a claim can be about."""
+    rows = await session.execute(
+        select(CheckIn.user_id, CheckIn.habit, CheckIn.day).where(
+            CheckIn.user_id.in_(set(user_ids)), CheckIn.day >= since
+        )
+    )
+    return {(user_id, habit, day) for user_id, habit, day in rows}

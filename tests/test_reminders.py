@@ -1,0 +1,229 @@
+"""The reminder engine end to end: due rows are claimed, sent once, and every outcome recorded.
+
+Time moves by the test's clock; each test runs dispatch rounds itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from coach.db.models import CheckIn, Delivery, Reminder, User
+from tests.conftest import RunningBot
+from tests.fakebot import FakeUser
+from tests.fakebot.server import CHAT_NOT_FOUND, FORBIDDEN, SERVER_ERROR, Fault
+from tests.flows import walk_default_intake
+
+# After the default intake (Berlin, 2026-03-02): B12 07:00 = 06:00 UTC, fiber 08:00 = 07:00
+# UTC, fermented foods 12:30 = 11:30 UTC.
+B12_DUE = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+
+
+async def enrolled(bot: RunningBot, user_id: int) -> FakeUser:
+    user = bot.user(user_id)
+    await walk_default_intake(user)
+    return user
+
+
+async def deliveries(sessionmaker, user_id: int) -> list[Delivery]:
+    async with sessionmaker() as session:
+        rows = await session.scalars(
+            select(Delivery).where(Delivery.user_id == user_id).order_by(Delivery.id)
+        )
+        return list(rows)
+
+
+async def next_fire(sessionmaker, user_id: int, kind: str) -> datetime | None:
+    async with sessionmaker() as session:
+        return await session.scalar(
+            select(Reminder.next_fire_at).where(Reminder.user_id == user_id, Reminder.kind == kind)
+        )
+
+
+async def test_a_due_reminder_is_sent_once_with_buttons(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 5001)
+    bot.clock.now = B12_DUE - timedelta(seconds=1)
+    assert await bot.dispatcher.run_round() == Counter()
+    bot.clock.now = B12_DUE + timedelta(seconds=2)
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1})
+    reminder = await user.reply()
+    assert "sublingual B12" in reminder.text and "Week 1 of 12" in reminder.text
+    assert reminder.labels == ["Done", "Skip today", "Snooze"]
+    assert await bot.dispatcher.run_round() == Counter()
+    await user.quiet()
+    [delivery] = await deliveries(sessionmaker, 5001)
+    assert (delivery.kind, delivery.status, delivery.message_id) == (
+        "b12",
+        "sent",
+        reminder.message_id,
+    )
+    assert delivery.due_at == B12_DUE and delivery.local_day == date(2026, 3, 2)
+    assert await next_fire(sessionmaker, 5001, "b12") == B12_DUE + timedelta(days=1)
+
+
+async def test_done_skip_and_undo_edit_the_reminder_in_place(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 5002)
+    bot.clock.now = B12_DUE
+    await bot.dispatcher.run_round()
+    await user.reply()
+    await user.tap("Done")
+    done = await user.edit()
+    assert "done for Mar 2, 2026" in done.text and done.labels == ["Undo"]
+    await user.tap("Undo")
+    assert (await user.edit()).labels == ["Done", "Skip today"]
+    await user.tap("Done")
+    await user.edit()
+    await user.tap("Undo")
+    await user.edit()
+    await user.tap("Skip today")
+    assert "Skipped" in (await user.edit()).text
+    async with sessionmaker() as session:
+        rows = (await session.scalars(select(CheckIn).where(CheckIn.user_id == 5002))).all()
+    assert [(r.habit, r.day, r.status) for r in rows] == [("b12", date(2026, 3, 2), "skipped")]
+
+
+async def test_a_habit_already_logged_today_is_not_reminded(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 5003)
+    async with sessionmaker.begin() as session:
+        session.add(CheckIn(user_id=5003, habit="fiber", day=date(2026, 3, 2), status="done",
+                            updated_at=bot.clock.now))  # fmt: skip
+    bot.clock.now = datetime(2026, 3, 2, 7, 0, 5, tzinfo=UTC)
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1, "skipped:logged": 1})
+    assert "B12" in (await user.reply()).text
+    await user.quiet()
+    statuses = {d.kind: (d.status, d.detail) for d in await deliveries(sessionmaker, 5003)}
+    assert statuses == {"b12": ("sent", None), "fiber": ("skipped", "logged")}
+
+
+async def test_late_within_grace_is_sent_and_beyond_it_missed(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 5004)
+    # The bot was down and comes back at 08:30 UTC: B12 (06:00) is 2.5 h late, past the
+    # 2-hour grace; fiber (07:00) is 1.5 h late, still worth sending.
+    bot.clock.now = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
+    assert await bot.dispatcher.run_round() == Counter({"missed:late": 1, "sent": 1})
+    assert "prebiotic fiber" in (await user.reply()).text
+    await user.quiet()
+    statuses = {d.kind: d.status for d in await deliveries(sessionmaker, 5004)}
+    assert statuses == {"b12": "missed", "fiber": "sent"}
+    assert await next_fire(sessionmaker, 5004, "b12") == B12_DUE + timedelta(days=1)
+
+
+async def test_snooze_re_fires_once(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 5005)
+    bot.clock.now = B12_DUE
+    await bot.dispatcher.run_round()
+    await user.reply()
+    await user.tap("Snooze")
+    assert (await user.edit()).labels == ["30 min", "1 hour"]
+    await user.tap("30 min")
+    assert "again at 07:30" in (await user.edit()).text
+    bot.clock.advance(minutes=29)
+    assert await bot.dispatcher.run_round() == Counter()
+    bot.clock.advance(minutes=1)
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1})
+    again = await user.reply()
+    assert again.labels == ["Done", "Skip today"], "a snooze re-fires once: no second snooze"
+    rows = await deliveries(sessionmaker, 5005)
+    assert [(d.status, d.snooze) for d in rows] == [("snoozed", False), ("sent", True)]
+    assert await next_fire(sessionmaker, 5005, "b12") == B12_DUE + timedelta(days=1)
+
+
+async def test_blocked_user_stops_and_resumes_with_start(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 5006)
+    bot.api.fail(5006, FORBIDDEN)
+    bot.clock.now = B12_DUE
+    assert await bot.dispatcher.run_round() == Counter({"blocked": 1})
+    async with sessionmaker() as session:
+        assert (await session.get(User, 5006)).active is False
+    assert await next_fire(sessionmaker, 5006, "fiber") is None
+    bot.api.faults.clear()
+    bot.clock.advance(hours=6)
+    assert await bot.dispatcher.run_round() == Counter()
+    await user.ask("/start")
+    async with sessionmaker() as session:
+        assert (await session.get(User, 5006)).active is True
+    assert await next_fire(sessionmaker, 5006, "fiber") == datetime(2026, 3, 3, 7, 0, tzinfo=UTC)
+
+
+async def test_chat_not_found_counts_as_blocked(bot: RunningBot, sessionmaker) -> None:
+    await enrolled(bot, 5007)
+    bot.api.fail(5007, CHAT_NOT_FOUND)
+    bot.clock.now = B12_DUE
+    assert await bot.dispatcher.run_round() == Counter({"blocked": 1})
+
+
+async def test_429_and_500_are_retried_and_nothing_is_lost(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 5008)
+    bot.api.fail(5008, Fault(429, "Too Many Requests: retry after 1", retry_after=1))
+    bot.api.fail(5008, SERVER_ERROR)
+    bot.clock.now = B12_DUE
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1})
+    await user.reply()
+    await user.quiet()
+    assert sum("⏰" in text for text in bot.api.sent_texts[5008]) == 1
+
+
+async def test_a_timeout_is_recorded_as_uncertain_not_resent(bot: RunningBot, sessionmaker) -> None:
+    await enrolled(bot, 5009)
+    bot.api.fail(5009, Fault(delay=6))
+    bot.clock.now = B12_DUE
+    assert await bot.dispatcher.run_round() == Counter({"uncertain": 1})
+    [delivery] = await deliveries(sessionmaker, 5009)
+    assert delivery.status == "uncertain" and "timed out" in delivery.detail
+
+
+async def test_claimed_but_unsent_rows_are_sent_after_a_crash(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """A process that died between claiming and sending: its rows are taken over, once."""
+    user = await enrolled(bot, 5010)
+    store = bot.dispatcher.store
+    bot.clock.now = B12_DUE
+    claimed, _ = await store.claim(bot.clock.now, 10)  # ... and then the process "dies"
+    assert [c.habit for c in claimed] == ["b12"]
+    assert await bot.dispatcher.run_round() == Counter(), "the lease still holds"
+    bot.clock.advance(seconds=61)
+    assert await bot.dispatcher.run_round() == Counter({"recovered": 1, "sent": 1})
+    assert "B12" in (await user.reply()).text
+    await user.quiet()
+
+
+async def test_rows_in_flight_at_a_crash_are_uncertain_and_not_resent(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 5011)
+    store = bot.dispatcher.store
+    bot.clock.now = B12_DUE
+    claimed, _ = await store.claim(bot.clock.now, 10)
+    await store.mark_sending([c.delivery_id for c in claimed], bot.clock.now)  # then SIGKILL
+    bot.clock.advance(seconds=61)
+    assert await bot.dispatcher.run_round() == Counter({"uncertain": 1})
+    await user.quiet()
+    [delivery] = await deliveries(sessionmaker, 5011)
+    assert delivery.status == "uncertain"
+
+
+async def test_paused_users_are_skipped(bot: RunningBot, sessionmaker) -> None:
+    await enrolled(bot, 5012)
+    async with sessionmaker.begin() as session:
+        await session.execute(update(User).where(User.id == 5012).values(paused=True))
+    bot.clock.now = B12_DUE
+    assert await bot.dispatcher.run_round() == Counter({"skipped:paused": 1})
+
+
+async def test_foreign_reminder_buttons_touch_nothing(bot: RunningBot, sessionmaker) -> None:
+    owner = await enrolled(bot, 5013)
+    intruder = await enrolled(bot, 5014)
+    bot.clock.now = B12_DUE
+    await bot.dispatcher.run_round()
+    reminder = await owner.reply()
+    await intruder.reply()
+    data = reminder.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    query = await intruder.press(data, bot.api.messages[(owner.id, reminder.message_id)])
+    assert "too old" in (await intruder.answer(query)).text
+    async with sessionmaker() as session:
+        assert (await session.scalars(select(CheckIn))).all() == []
