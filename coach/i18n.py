@@ -39,13 +39,21 @@ class Translator:
     _fallback: FluentBundle
 
     def __call__(self, key: str, **args: object) -> str:
+        """The message as HTML, its string arguments escaped."""
+        return self._render(key, _escape_args(args))
+
+    def plain(self, key: str, **args: object) -> str:
+        """The message as plain text (button labels are not parsed as HTML): no escaping."""
+        return self._render(key, args)
+
+    def _render(self, key: str, args: dict[str, object]) -> str:
         bundle = self._bundle if self._bundle.has_message(key) else self._fallback
         if not bundle.has_message(key):
             raise MissingMessage(key)
         message = bundle.get_message(key)
         if message.value is None:
             raise MissingMessage(key)
-        text, errors = bundle.format_pattern(message.value, _escape_args(args))
+        text, errors = bundle.format_pattern(message.value, args)
         if errors:
             log.warning("message %s in %s rendered with errors: %s", key, self.language, errors)
         return text

@@ -87,7 +87,7 @@ async def test_run_answers_start_in_both_languages_and_never_logs_the_token(
         process.send_signal(signal.SIGINT)
         _, err = await asyncio.wait_for(process.communicate(), 30)
     assert "not medical advice" in english.text
-    assert "의학적 조언이 아닙니다" in korean.text
+    assert "의학적 조언이 아니에요" in korean.text
     assert (tmp_path / "coach.db").exists(), "the first run creates the SQLite schema itself"
     assert TEST_TOKEN not in err.decode()
     assert TEST_TOKEN.split(":")[1] not in err.decode()

@@ -62,7 +62,7 @@ async def test_korean_path_with_shared_location(bot: RunningBot, sessionmaker) -
     walk = Walk(user)
     first = await user.ask("/start")
     assert "✅ 한국어" in first.labels, "Korean is preselected from language_code"
-    assert "의학적 조언이 아닙니다" in first.text
+    assert "의학적 조언이 아니에요" in first.text
     zone_question = await walk_to_timezone(walk, "✅ 한국어")
     assert "📍 내 위치 보내기" in zone_question.labels and "서울" in zone_question.labels
     walk.taps += 1
@@ -92,7 +92,7 @@ async def test_typed_zones_offsets_and_times_are_understood(bot: RunningBot, ses
     retry = await walk.type("Narnia")
     assert "couldn't find that time zone" in retry.text
     confirmation = await walk.type("UTC+9")
-    assert "Etc/GMT-9" in confirmation.text and "09:30" in confirmation.text
+    assert "Time zone set: UTC+9." in confirmation.text and "09:30" in confirmation.text
     await walk.next_message()
     await walk.tap("Done")
     await walk.next_message()
@@ -321,3 +321,36 @@ def test_quick_zone_labels_resolve_to_their_zones() -> None:
 async def test_new_user_is_unknown_until_start(bot: RunningBot) -> None:
     user: FakeUser = bot.user(3014)
     assert "didn't catch that" in (await user.ask("Berlin")).text
+
+
+async def test_an_old_other_time_button_is_stale(bot: RunningBot) -> None:
+    user = bot.user(3015)
+    walk = Walk(user)
+    await walk_to_timezone(walk)
+    await walk.tap_keyboard("Berlin")
+    await walk.next_message()
+    await walk.tap("None of these")
+    await walk.next_message()
+    fermented = await walk.tap("Continue")
+    await user.tap("Other time")
+    await user.reply()
+    await walk.type("9:00")  # fermented done; the fiber question is open
+    query = await user.tap("Other time", message_id=fermented.message_id)
+    assert "earlier question" in (await user.answer(query)).text
+    fiber = await walk.tap("Breakfast 08:00")
+    assert "✓ Prebiotic fiber: 08:00" in fiber.text
+
+
+async def test_buttons_from_a_declined_intake_stay_dead(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(3016)
+    walk = Walk(user)
+    first = await user.ask("/start")
+    await walk.tap("✅ English")
+    consent = user.api.messages[(user.id, max(m for c, m in user.api.messages if c == user.id))]
+    agree = consent["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await walk.tap("Not now")
+    await user.ask("/start")
+    query = await user.press(agree, consent)
+    assert "earlier question" in (await user.answer(query)).text
+    assert (await user_row(sessionmaker, 3016)).intake_step == "language"
+    assert first.text

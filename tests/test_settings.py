@@ -9,7 +9,7 @@ from sqlalchemy import select
 from coach.db.models import Reminder, User
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.flows import walk_default_intake
+from tests.flows import Walk, walk_default_intake, walk_to_timezone
 
 
 async def schedule(
@@ -35,7 +35,7 @@ async def test_menu_shows_current_answers(bot: RunningBot) -> None:
     menu = await user.ask("/settings")
     expected = (
         "Language: English",
-        "Europe/Berlin (now 01:30)",
+        "Europe/Berlin (UTC+1), now 01:30",
         "Fermented foods: 12:30",
         "Prebiotic fiber: 08:00",
         "Sublingual B12: 07:00",
@@ -170,3 +170,81 @@ async def test_settings_buttons_after_start_over_are_stale(bot: RunningBot) -> N
     await user.reply()
     query = await user.tap("Habits")
     assert "earlier question" in (await user.answer(query)).text
+
+
+async def test_reopening_settings_closes_an_unanswered_question(bot: RunningBot) -> None:
+    user = bot.user(4010)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.tap("Time zone")
+    await user.reply()
+    assert "couldn't find" in (await user.ask("thanks!")).text
+    await open_settings(user)
+    assert "didn't catch that" in (await user.ask("thanks!")).text
+
+
+async def test_a_habit_switched_on_gets_a_time_at_once(bot: RunningBot, sessionmaker) -> None:
+    user = bot.user(4011)
+    walk = Walk(user)
+    await walk_to_timezone(walk)
+    await walk.tap_keyboard("Berlin")
+    await walk.next_message()
+    await walk.tap("None of these")
+    await walk.next_message()
+    await user.tap("✅ Sublingual B12")
+    await user.edit()
+    await walk.tap("Continue")
+    await walk.tap("Lunch 12:30")
+    await walk.tap("Breakfast 08:00")
+    for _ in range(5):
+        await walk.tap("3")
+    assert (await schedule(sessionmaker, 4011))["b12"] == (False, None, None)
+    await open_settings(user)
+    await user.tap("Habits")
+    await user.edit()
+    await user.tap("▫️ Sublingual B12")
+    await user.edit()
+    assert (await schedule(sessionmaker, 4011))["b12"] == (
+        True,
+        time(7, 0),
+        datetime(2026, 3, 2, 6, 0, tzinfo=UTC),
+    )
+    await user.tap("✅ Sublingual B12")  # and off again: no question is left open
+    await user.edit()
+    assert "didn't catch that" in (await user.ask("9:00")).text
+
+
+async def test_a_stale_toggle_tapped_twice_sets_not_flips(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled_user(bot, 4012)
+    await open_settings(user)
+    await user.tap("Health answers")
+    page = await user.edit()
+    message = bot.api.messages[(user.id, page.message_id)].copy()
+    data = next(
+        b["callback_data"]
+        for row in page.reply_markup["inline_keyboard"]
+        for b in row
+        if b["text"] == "▫️ Blood thinner"
+    )
+    for _ in range(2):  # the same old keyboard, tapped twice
+        await user.answer(await user.press(data, message))
+    async with sessionmaker() as session:
+        assert (await session.get(User, 4012)).safety_blood_thinner is True
+
+
+async def enrolled_user(bot: RunningBot, user_id: int) -> FakeUser:
+    user = bot.user(user_id)
+    await walk_default_intake(user)
+    return user
+
+
+async def test_continue_in_a_later_week_shows_that_week(bot: RunningBot) -> None:
+    user = await enrolled_user(bot, 4013)
+    bot.clock.advance(days=36)
+    menu = await user.ask("/start")
+    assert "week 6 of 12" in menu.text
+    await user.tap("Continue")
+    await user.edit()
+    summary = await user.reply()
+    assert "week 6 of 12. Phase: build" in summary.text
+    assert "5 servings this week" in summary.text

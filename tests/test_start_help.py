@@ -20,7 +20,7 @@ async def test_start_greets_in_korean_for_a_korean_telegram(bot: RunningBot) -> 
     minji = bot.user(1002, language_code="ko", name="민지")
     reply = await minji.ask("/start")
     assert reply.text.startswith("안녕하세요, 민지님!")
-    assert "의학적 조언이 아닙니다" in reply.text
+    assert "의학적 조언이 아니에요" in reply.text
 
 
 async def test_unknown_language_falls_back_to_english(bot: RunningBot) -> None:
@@ -46,7 +46,7 @@ async def test_start_registers_the_user_once(bot: RunningBot, sessionmaker) -> N
 async def test_help_lists_commands_and_repeats_the_disclaimer(bot: RunningBot) -> None:
     for code, command_line, disclaimer in (
         ("en", "/start", "not medical advice"),
-        ("ko", "/start", "의학적 조언이 아닙니다"),
+        ("ko", "/start", "의학적 조언이 아니에요"),
     ):
         reply = await bot.user(1010 if code == "en" else 1011, language_code=code).ask("/help")
         assert command_line in reply.text

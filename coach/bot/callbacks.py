@@ -56,6 +56,21 @@ def _symptom_score(arg: str) -> bool:
     return symptom in _SYMPTOMS and score in {"1", "2", "3", "4", "5"}
 
 
+def _switch(arg: str, names: frozenset[str]) -> bool:
+    """A toggle names the state it sets ("ibs.1" ticks IBS): a repeated tap changes nothing."""
+    name, _, state = arg.partition(".")
+    return name in names and state in {"0", "1"}
+
+
+def switch(name: str, on: bool) -> str:
+    return f"{name}.{int(on)}"
+
+
+def parse_switch(arg: str) -> tuple[str, bool]:
+    name, _, state = arg.partition(".")
+    return name, state == "1"
+
+
 def _delivery(arg: str) -> bool:
     return arg.isascii() and arg.isdigit() and 1 <= len(arg) <= 15
 
@@ -68,8 +83,8 @@ ACTIONS = {
     # intake, scope "i" (round required)
     ("i", "lang"): _one_of("en", "ko"),
     ("i", "consent"): _one_of("yes", "no"),
-    ("i", "safety"): lambda a: a in _SAFETY or a in {"done", "none"},
-    ("i", "habit"): lambda a: a in _HABITS or a == "done",
+    ("i", "safety"): lambda a: _switch(a, _SAFETY) or a in {"done", "none"},
+    ("i", "habit"): lambda a: _switch(a, _HABITS) or a == "done",
     ("i", "time"): _habit_and(lambda rest: rest == "other" or _is_hhmm(rest)),
     ("i", "base"): _symptom_score,
     # /start during or after the intake, scope "o" (round required)
@@ -87,8 +102,8 @@ ACTIONS = {
     # /settings, scope "s" (no round)
     ("s", "menu"): _one_of("", "lang", "tz", "habits", "times", "safety", "close"),
     ("s", "lang"): _one_of("en", "ko"),
-    ("s", "habit"): lambda a: a in _HABITS,
-    ("s", "safety"): lambda a: a in _SAFETY,
+    ("s", "habit"): lambda a: _switch(a, _HABITS),
+    ("s", "safety"): lambda a: _switch(a, _SAFETY),
     ("s", "time"): _habit_and(lambda rest: rest in {"", "other"} or _is_hhmm(rest)),
 }
 

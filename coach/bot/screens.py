@@ -14,8 +14,8 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
-from coach.bot.callbacks import Tap, hhmm
-from coach.domain.habits import SAFETY_ORDER, SCORES, Habit, Safety, Symptom
+from coach.bot.callbacks import Tap, hhmm, switch
+from coach.domain.habits import PRESET_TIMES, SAFETY_ORDER, SCORES, Habit, Safety, Symptom
 from coach.domain.intake import ORDER, Step
 from coach.domain.zones import utc_offset_label, zone_info
 from coach.i18n import Translator
@@ -23,11 +23,11 @@ from coach.services.intake import IntakeView
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
-# Presets per habit: (catalog key of the label, local time).
-PRESETS: dict[Habit, tuple[tuple[str, time], ...]] = {
-    Habit.B12: (("preset-waking", time(7, 0)), ("preset-breakfast", time(8, 0))),
-    Habit.FERMENTED: (("preset-lunch", time(12, 30)), ("preset-dinner", time(19, 0))),
-    Habit.FIBER: (("preset-breakfast", time(8, 0)), ("preset-dinner", time(19, 0))),
+# The label of each preset time (coach.domain.habits.PRESET_TIMES), in the same order.
+PRESET_LABELS: dict[Habit, tuple[str, ...]] = {
+    Habit.FERMENTED: ("preset-lunch", "preset-dinner"),
+    Habit.FIBER: ("preset-breakfast", "preset-dinner"),
+    Habit.B12: ("preset-waking", "preset-breakfast"),
 }
 # One-tap zones likely for each language: catalog key suffix -> IANA zone.
 QUICK_ZONES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -42,7 +42,6 @@ QUICK_ZONES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 HABIT_KEYS = {h: f"habit-{h.value}" for h in Habit}
-SYMPTOM_KEYS = {s: f"symptom-{s.value}" for s in Symptom}
 BASELINE_KEYS = {s: f"baseline-{s.value}" for s in Symptom}
 SAFETY_KEYS = {s: f"safety-{s.value}" for s in Safety}
 SAFETY_CHANGE_KEYS = {s: f"safety-change-{s.value}" for s in Safety}
@@ -66,11 +65,8 @@ def button(label: str, tap: Tap) -> InlineKeyboardButton:
 
 
 def toggle(t: Translator, label: str, on: bool) -> str:
-    return t("toggle-on" if on else "toggle-off", label=label)
-
-
-def _mark(t: Translator, label: str, selected: bool) -> str:
-    return t("toggle-on", label=label) if selected else label
+    """A switch's label: ticked when on, a hollow box when off."""
+    return t.plain("toggle-on" if on else "toggle-off", label=label)
 
 
 def clock(at: time) -> str:
@@ -92,7 +88,12 @@ def language_screen(t: Translator, view: IntakeView, greeting: str) -> Screen:
     )
     # The language Telegram suggested is preselected: it carries the tick.
     buttons = [
-        button(_mark(t, t(f"language-name-{lang}"), lang == view.language), tap(lang))
+        button(
+            t.plain("toggle-on", label=t(f"language-name-{lang}"))
+            if lang == view.language
+            else t(f"language-name-{lang}"),
+            tap(lang),
+        )
         for lang in ("en", "ko")
     ]
     return Screen(text, rows(buttons))
@@ -121,12 +122,17 @@ def timezone_screen(t: Translator, view: IntakeView, in_intake: bool = True) -> 
     return Screen(text, ReplyKeyboardMarkup(keyboard, resize_keyboard=True, one_time_keyboard=True))
 
 
+def zone_label(zone: str, now: datetime) -> str:
+    """ "Asia/Seoul (UTC+9)"; a bare offset for Etc zones, whose names invert the sign."""
+    offset = utc_offset_label(zone, now)
+    return offset if zone.startswith("Etc/") else f"{zone} ({offset})"
+
+
 def timezone_confirmation(t: Translator, zone: str, now: datetime) -> Screen:
     local = now.astimezone(zone_info(zone))
     text = t(
         "intake-timezone-confirm",
-        zone=zone,
-        offset=utc_offset_label(zone, now),
+        zone=zone_label(zone, now),
         time=clock(local.time()),
     )
     return Screen(text, ReplyKeyboardRemove())
@@ -136,7 +142,8 @@ def safety_keyboard(t: Translator, view: IntakeView, round_: int | None) -> Inli
     scope = "i" if round_ is not None else "s"
     buttons = [
         button(
-            toggle(t, t(SAFETY_KEYS[flag]), flag in view.safety), Tap(scope, round_, "safety", flag)
+            toggle(t, t(SAFETY_KEYS[flag]), flag in view.safety),
+            Tap(scope, round_, "safety", switch(flag, flag not in view.safety)),
         )
         for flag in SAFETY_ORDER
     ]
@@ -170,7 +177,12 @@ def safety_changes(t: Translator, safety: frozenset[Safety]) -> str:
 def habits_keyboard(t: Translator, view: IntakeView, round_: int | None) -> InlineKeyboardMarkup:
     scope = "i" if round_ is not None else "s"
     grid = [
-        [button(toggle(t, t(HABIT_KEYS[h]), h in view.habits), Tap(scope, round_, "habit", h))]
+        [
+            button(
+                toggle(t, t(HABIT_KEYS[h]), h in view.habits),
+                Tap(scope, round_, "habit", switch(h, h not in view.habits)),
+            )
+        ]
         for h in Habit
     ]
     if round_ is not None:
@@ -191,7 +203,7 @@ def time_screen(t: Translator, view: IntakeView, habit: Habit, round_: int | Non
     scope = "i" if round_ is not None else "s"
     buttons = [
         button(t(key, time=clock(at)), Tap(scope, round_, "time", f"{habit}-{hhmm(at)}"))
-        for key, at in PRESETS[habit]
+        for key, at in zip(PRESET_LABELS[habit], PRESET_TIMES[habit], strict=True)
     ]
     buttons.append(button(t("button-other-time"), Tap(scope, round_, "time", f"{habit}-other")))
     text = t("intake-time-ask", habit=t(HABIT_KEYS[habit]))
@@ -219,7 +231,12 @@ def summary_screen(t: Translator, view: IntakeView) -> Screen:
     targets = view.targets
     assert targets is not None and view.plan_started_on is not None
     times = view.times_by_habit
-    lines = [t("summary-title", date=t.date(view.plan_started_on))]
+    if targets.week == 1:
+        title = t("summary-title", date=t.date(view.plan_started_on), weeks=targets.weeks)
+    else:
+        phase = t(f"phase-{targets.phase}")
+        title = t("summary-title-later", week=targets.week, weeks=targets.weeks, phase=phase)
+    lines = [title]
     for habit in view.habits:
         at = clock(times[habit]) if habit in times else "—"
         if habit is Habit.FERMENTED:
@@ -234,6 +251,8 @@ def summary_screen(t: Translator, view: IntakeView) -> Screen:
                 line += t("summary-fiber-slow")
         else:
             line = t("summary-b12", time=at)
+            if targets.ask_before_supplements:
+                line += t("summary-b12-ask")
         lines.append(line)
     return Screen("\n".join(lines) + "\n\n" + t("summary-footer"))
 

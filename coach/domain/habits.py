@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from enum import StrEnum
 
 
@@ -34,3 +35,11 @@ HABITS: tuple[Habit, ...] = tuple(Habit)
 SYMPTOMS: tuple[Symptom, ...] = tuple(Symptom)
 SAFETY_ORDER: tuple[Safety, ...] = tuple(Safety)
 SCORES = range(1, 6)
+
+# Reminder presets per habit, suited to it (B12 on waking or with breakfast, fermented foods
+# with a main meal, fiber with breakfast or dinner). The first is the default.
+PRESET_TIMES: dict[Habit, tuple[time, ...]] = {
+    Habit.FERMENTED: (time(12, 30), time(19, 0)),
+    Habit.FIBER: (time(8, 0), time(19, 0)),
+    Habit.B12: (time(7, 0), time(8, 0)),
+}

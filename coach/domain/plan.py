@@ -24,6 +24,8 @@ class WeekTargets:
     fiber_grams: int  # per day
     slow_fiber: bool  # IBS/FODMAP: slower ramp, resistant starch first
     b12_days: int  # per week; never a dose
+    ask_before_supplements: bool  # pregnant, breastfeeding or under 18
+    weeks: int  # length of the plan
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Plan:
             fiber_grams=(self.fiber_grams_slow if slow else self.fiber_grams)[index],
             slow_fiber=slow,
             b12_days=self.b12_days,
+            ask_before_supplements=Safety.PREGNANT_OR_MINOR in safety,
+            weeks=self.weeks,
         )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import SAFETY_COLUMNS, Reminder, SymptomScore, User
 from coach.db.repositories import UserRepository
-from coach.domain.habits import HABITS, Habit, Safety, Symptom
+from coach.domain.habits import HABITS, PRESET_TIMES, Habit, Safety, Symptom
 from coach.domain.intake import Step, habit_awaiting_time, symptom_awaiting_score
 from coach.domain.language import pick_language
 from coach.domain.plan import Plan, WeekTargets, week_of_plan
@@ -78,10 +78,6 @@ class Result:
     answer: Answer
     answered: str = ""  # for typed text: what it answered ("timezone" or "time:<habit>")
 
-    @property
-    def accepted(self) -> bool:
-        return self.answer is Answer.ACCEPTED
-
 
 _HABIT_KINDS = frozenset(h.value for h in Habit)
 
@@ -112,6 +108,8 @@ class IntakeService:
                 await self._reschedule(session, user, now)
             if user.intake_step == Step.DECLINED:
                 user.intake_step = Step.LANGUAGE
+            if user.intake_step == Step.DONE:
+                user.awaiting = None  # /start closes any question /settings left open
             return await self._view(session, user, now)
 
     async def current(self, user_id: int, now: datetime) -> IntakeView | None:
@@ -150,6 +148,7 @@ class IntakeService:
             else:
                 await _erase_answers(session, user)
                 user.intake_step = Step.DECLINED
+                user.intake_round += 1  # buttons of the declined run stay dead
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     async def answer_text(self, user_id: int, text: str, now: datetime) -> Result:
@@ -192,16 +191,15 @@ class IntakeService:
             await self._apply_timezone(session, user, zone, now)
             return await self._result(session, user, now, Answer.ACCEPTED, AWAIT_TIMEZONE)
 
-    async def toggle_safety(
-        self, user_id: int, round_: int | None, flag: Safety, now: datetime
+    async def set_safety(
+        self, user_id: int, round_: int | None, flag: Safety, on: bool, now: datetime
     ) -> Result:
-        """Step 4 (or /settings): tick or untick one condition."""
+        """Step 4 (or /settings): tick or untick one condition (a repeated tap changes nothing)."""
         async with self._sessionmaker.begin() as session:
             user = await _locked_user(session, user_id)
             if user is None or not _at(user, round_, Step.SAFETY):
                 return await self._result(session, user, now, Answer.STALE)
-            column = SAFETY_COLUMNS[flag]
-            setattr(user, column, not getattr(user, column))
+            setattr(user, SAFETY_COLUMNS[flag], on)
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     async def finish_safety(self, user_id: int, round_: int, none: bool, now: datetime) -> Result:
@@ -222,10 +220,11 @@ class IntakeService:
             user.intake_step = Step.HABITS
             return await self._result(session, user, now, Answer.ACCEPTED)
 
-    async def toggle_habit(
-        self, user_id: int, round_: int | None, habit: Habit, now: datetime
+    async def set_habit(
+        self, user_id: int, round_: int | None, habit: Habit, on: bool, now: datetime
     ) -> Result:
-        """Step 5 (or /settings): switch a habit on or off. In /settings one must stay on."""
+        """Step 5 (or /settings): switch a habit on or off. In /settings one must stay on, and a
+        habit switched on gets its first preset time at once (the user can change it)."""
         async with self._sessionmaker.begin() as session:
             user = await _locked_user(session, user_id)
             if user is None or not _at(user, round_, Step.HABITS):
@@ -235,14 +234,16 @@ class IntakeService:
             if target is None:
                 target = Reminder(user_id=user.id, kind=habit, enabled=False)
                 session.add(target)
-            on_after = [h for h, r in reminders.items() if r.enabled and h != habit]
-            if round_ is None and target.enabled and not on_after:
+            others_on = [h for h, r in reminders.items() if r.enabled and h != habit]
+            if round_ is None and not on and not others_on:
                 return await self._result(session, user, now, Answer.NOTHING_CHOSEN)
-            target.enabled = not target.enabled
+            target.enabled = on
+            if not on and user.awaiting == AWAIT_TIME + habit:
+                user.awaiting = None
             if round_ is None:
+                if on and target.local_time is None:
+                    target.local_time = PRESET_TIMES[habit][0]
                 await self._reschedule(session, user, now)
-                if target.enabled and target.local_time is None:
-                    user.awaiting = AWAIT_TIME + habit
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     async def finish_habits(self, user_id: int, round_: int, now: datetime) -> Result:
@@ -256,12 +257,7 @@ class IntakeService:
             if not chosen:
                 return await self._result(session, user, now, Answer.NOTHING_CHOSEN)
             user.intake_step = Step.TIMES
-            times = {h: r.local_time for h, r in reminders.items() if r.local_time is not None}
-            pending = habit_awaiting_time(chosen, times)
-            if pending is None:
-                user.intake_step = Step.BASELINE
-            else:
-                user.awaiting = AWAIT_TIME + pending
+            _ask_next_time(user, reminders)
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     async def ask_time(
@@ -275,6 +271,8 @@ class IntakeService:
             reminders = await _reminders(session, user.id)
             if habit not in reminders or not reminders[habit].enabled:
                 return await self._result(session, user, now, Answer.STALE)
+            if round_ is not None and user.awaiting != AWAIT_TIME + habit:
+                return await self._result(session, user, now, Answer.STALE)  # an old question
             user.awaiting = AWAIT_TIME + habit
             return await self._result(session, user, now, Answer.ACCEPTED)
 
@@ -363,13 +361,7 @@ class IntakeService:
         reminders[habit].local_time = at
         user.awaiting = None
         if user.intake_step == Step.TIMES:
-            chosen = [h for h in HABITS if h in reminders and reminders[h].enabled]
-            times = {h: r.local_time for h, r in reminders.items() if r.local_time is not None}
-            pending = habit_awaiting_time(chosen, times)
-            if pending is None:
-                user.intake_step = Step.BASELINE
-            else:
-                user.awaiting = AWAIT_TIME + pending
+            _ask_next_time(user, reminders)
         await self._reschedule(session, user, now)
 
     async def _reschedule(self, session: AsyncSession, user: User, now: datetime) -> None:
@@ -429,6 +421,17 @@ class IntakeService:
 
 def _symptom_order(item: tuple[Symptom, int]) -> int:
     return list(Symptom).index(item[0])
+
+
+def _ask_next_time(user: User, reminders: dict[Habit, Reminder]) -> None:
+    """In the times step: ask for the next habit without a time, or move on to the baseline."""
+    chosen = [h for h in HABITS if h in reminders and reminders[h].enabled]
+    times = {h: r.local_time for h, r in reminders.items() if r.local_time is not None}
+    pending = habit_awaiting_time(chosen, times)
+    if pending is None:
+        user.intake_step = Step.BASELINE
+    else:
+        user.awaiting = AWAIT_TIME + pending
 
 
 def _at(user: User, round_: int | None, step: Step) -> bool:

@@ -16,7 +16,7 @@ symptom-nails = Nails
 safety-blood_thinner = Blood thinner
 safety-histamine = Histamine issues
 safety-ibs = IBS / FODMAP
-safety-pregnant_or_minor = Pregnant / under 18
+safety-pregnant_or_minor = Pregnant or under 18
 
 toggle-on = ✅ { $label }
 toggle-off = ▫️ { $label }
@@ -31,7 +31,7 @@ intake-consent-ask =
 
     { disclaimer }
 
-    Shall we go on on that basis?
+    Shall we go on?
 button-agree = Agree
 button-not-now = Not now
 intake-declined = No problem. I've kept only your language, nothing else. Send /start whenever you'd like to begin.
@@ -51,7 +51,7 @@ zone-berlin = Berlin
 zone-sydney = Sydney
 intake-timezone-invalid = I couldn't find that time zone. Try a city (Berlin), a zone (Europe/Berlin) or an offset (UTC+1).
 intake-location-invalid = I couldn't tell the time zone from that location. Please tap a city or type one.
-intake-timezone-confirm = Time zone set: { $zone } ({ $offset }). Your local time now is <b>{ $time }</b>.
+intake-timezone-confirm = Time zone set: { $zone }. Your local time now is <b>{ $time }</b>.
 
 intake-safety-ask =
     Do any of these apply to you? Tap all that apply, then <b>Done</b>.
@@ -91,20 +91,25 @@ baseline-digestion = <b>Digestion comfort</b>: 1 = often bloated, 5 = comfortabl
 baseline-mood = <b>Mood</b>: 1 = low, 5 = great
 baseline-nails = <b>Nails</b>: 1 = brittle, 5 = strong
 
-summary-title = <b>Your plan is set!</b> Week 1 of 12 starts today, { $date }. Phase: start low.
+summary-title = <b>Your plan is set!</b> Week 1 of { $weeks } starts today, { $date }. Phase: { phase-start }.
+summary-title-later = <b>Your plan:</b> week { $week } of { $weeks }. Phase: { $phase }.
+phase-start = start low
+phase-build = build
+phase-sustain = sustain
 summary-fermented = • { habit-fermented } at { $time }: { $servings } servings this week
 summary-fermented-small = , small ones to start
 summary-fermented-no-natto = , no natto
 summary-fiber = • { habit-fiber } at { $time }: about { $grams } g a day
 summary-fiber-slow = , ramping slowly
 summary-b12 = • { habit-b12 } at { $time }: daily, dose as on the label or as your clinician advised
+summary-b12-ask = . Ask a clinician before you start
 summary-footer =
     I'll remind you at these times. Change anything with /settings.
 
     <i>General information, not medical advice. Check with a clinician before changing your diet or supplements.</i>
 
 restart-in-progress = You're partway through setup. Continue where you left off, or start over?
-restart-done = Your plan is running: week { $week } of 12. Continue, or start over?
+restart-done = Your plan is running: week { $week } of { $weeks }. Continue, or start over?
 button-start-over = Start over
 restart-confirm = Start over? This erases your answers, baseline and reminders.
 button-confirm-start-over = Yes, erase

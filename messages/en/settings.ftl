@@ -2,7 +2,7 @@
 
 settings-title = <b>Your settings</b>
 settings-language = Language: { $language }
-settings-timezone = Time zone: { $zone } (now { $time })
+settings-timezone = Time zone: { $zone }, now { $time }
 settings-habit = { $habit }: { $time }
 settings-habit-off = { $habit }: off
 settings-safety = Health answers: { $answers }

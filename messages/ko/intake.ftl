@@ -51,10 +51,10 @@ zone-berlin = 베를린
 zone-sydney = 시드니
 intake-timezone-invalid = 그 시간대를 찾지 못했어요. 도시(서울), 시간대(Asia/Seoul), 오프셋(UTC+9) 중 하나로 입력해 주세요.
 intake-location-invalid = 그 위치로는 시간대를 알 수 없었어요. 도시를 누르거나 입력해 주세요.
-intake-timezone-confirm = 시간대를 { $zone }({ $offset })로 정했어요. 지금 현지 시각은 <b>{ $time }</b>이에요.
+intake-timezone-confirm = 시간대를 { $zone }(으)로 정했어요. 지금 현지 시각은 <b>{ $time }</b>이에요.
 
 intake-safety-ask =
-    아래 중 해당하는 것이 있나요? 모두 누른 뒤 <b>완료</b>를 눌러 주세요.
+    아래 중 해당하는 것이 있나요? 해당하는 항목을 모두 누른 뒤 <b>완료</b>를 눌러 주세요.
 
     • 와파린 같은 항응고제를 복용 중
     • 히스타민 불내증
@@ -81,7 +81,7 @@ preset-lunch = 점심 식사 { $time }
 preset-dinner = 저녁 식사 { $time }
 button-other-time = 다른 시간
 intake-time-type = { $habit } 알림 시간을 입력해 주세요. 예: 8:15, 오후 8시 15분, 20:15
-intake-time-invalid = 시간을 읽지 못했어요. 8:15, 오전 8시, 20:15 처럼 입력해 주세요.
+intake-time-invalid = 시간을 읽지 못했어요. 8:15, 오전 8시, 20:15처럼 입력해 주세요.
 intake-time-set = { $habit }: { $time }
 
 intake-baseline-intro = 마지막 단계예요. 요즘 상태는 어떤가요? 1(나쁨)부터 5(좋음)까지 골라 주세요. 12주 동안 이 값과 비교해요.
@@ -91,24 +91,29 @@ baseline-digestion = <b>소화 편안함</b>: 1 = 자주 더부룩함, 5 = 편�
 baseline-mood = <b>기분</b>: 1 = 가라앉음, 5 = 아주 좋음
 baseline-nails = <b>손톱</b>: 1 = 잘 부러짐, 5 = 튼튼함
 
-summary-title = <b>계획이 준비됐어요!</b> 오늘({ $date })부터 12주 중 1주차가 시작돼요. 단계: 가볍게 시작.
+summary-title = <b>계획이 준비됐어요!</b> 오늘({ $date })부터 { $weeks }주 중 1주차가 시작돼요. 단계: { phase-start }.
+summary-title-later = <b>내 계획:</b> { $weeks }주 중 { $week }주차. 단계: { $phase }.
+phase-start = 가볍게 시작
+phase-build = 늘려 가기
+phase-sustain = 꾸준히 유지
 summary-fermented = • { habit-fermented } { $time }: 이번 주 { $servings }회
 summary-fermented-small = , 처음엔 적은 양으로
 summary-fermented-no-natto = , 낫토 제외
 summary-fiber = • { habit-fiber } { $time }: 하루 약 { $grams }g
 summary-fiber-slow = , 천천히 늘리기
 summary-b12 = • { habit-b12 } { $time }: 매일, 용량은 제품 라벨이나 의료진 안내대로
+summary-b12-ask = . 시작 전에 의료진과 상의하세요
 summary-footer =
     이 시간에 알려 드릴게요. 바꾸고 싶으면 /settings 를 보내 주세요.
 
     <i>일반 정보이며 의학적 조언이 아니에요. 식단이나 영양제를 바꾸기 전에 의료진과 상의하세요.</i>
 
 restart-in-progress = 설정을 진행하는 중이에요. 이어서 할까요, 처음부터 다시 할까요?
-restart-done = 계획이 진행 중이에요: 12주 중 { $week }주차. 계속할까요, 처음부터 다시 할까요?
+restart-done = 계획이 진행 중이에요: { $weeks }주 중 { $week }주차. 계속할까요, 처음부터 다시 할까요?
 button-start-over = 처음부터 다시
 restart-confirm = 처음부터 다시 할까요? 답변, 기준 점수, 알림이 모두 지워져요.
 button-confirm-start-over = 네, 지울게요
-button-keep = 아니요, 유지
+button-keep = 아니요, 그대로 둘게요
 restart-kept = 그대로 두었어요.
 
 tap-stale = 이전 질문의 버튼이에요. 가장 최근 메시지를 이용해 주세요.

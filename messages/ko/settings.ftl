@@ -2,7 +2,7 @@
 
 settings-title = <b>내 설정</b>
 settings-language = 언어: { $language }
-settings-timezone = 시간대: { $zone } (지금 { $time })
+settings-timezone = 시간대: { $zone }, 지금 { $time }
 settings-habit = { $habit }: { $time }
 settings-habit-off = { $habit }: 꺼짐
 settings-safety = 건강 관련 답변: { $answers }

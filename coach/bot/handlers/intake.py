@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable
+
 from telegram import Update
 from telegram.error import BadRequest
 
-from coach.bot.callbacks import Tap, decode, parse_hhmm
+from coach.bot.callbacks import Tap, decode, parse_hhmm, parse_switch
 from coach.bot.context import CoachContext
 from coach.bot.screens import (
     HABIT_KEYS,
@@ -25,6 +28,8 @@ from coach.domain.intake import Step
 from coach.domain.language import pick_language
 from coach.i18n import Translator
 from coach.services.intake import AWAIT_TIME, AWAIT_TIMEZONE, Answer, IntakeView, Result
+
+log = logging.getLogger(__name__)
 
 
 async def start(update: Update, context: CoachContext) -> None:
@@ -128,7 +133,7 @@ async def on_location(update: Update, context: CoachContext) -> None:
 
 def restart_menu(t: Translator, view: IntakeView) -> Screen:
     if view.step is Step.DONE and view.targets is not None:
-        text = t("restart-done", week=view.targets.week)
+        text = t("restart-done", week=view.targets.week, weeks=view.targets.weeks)
     else:
         text = t("restart-in-progress")
     buttons = [
@@ -146,19 +151,21 @@ async def send(update: Update, screens: list[Screen]) -> None:
 
 async def edit_keyboard(update: Update, markup) -> None:  # type: ignore[no-untyped-def]
     """Swap the keyboard of the tapped message (None removes it: the question is answered)."""
-    try:
-        await update.callback_query.edit_message_reply_markup(markup)
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
+    await _edit(update.callback_query.edit_message_reply_markup(markup))
 
 
 async def edit_text(update: Update, screen: Screen) -> None:
+    """Rewrite the tapped message in place."""
+    await _edit(update.callback_query.edit_message_text(screen.text, reply_markup=screen.markup))
+
+
+async def _edit(request: Awaitable[object]) -> None:
+    # The answer is already saved; a message that can't be edited (deleted, too old, or
+    # unchanged after a double tap) must not turn that into an error for the user.
     try:
-        await update.callback_query.edit_message_text(screen.text, reply_markup=screen.markup)
+        await request
     except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
+        log.info("edit skipped: %s", error.message)
 
 
 async def answer_stale(update: Update, context: CoachContext, view: IntakeView | None) -> None:
@@ -192,11 +199,13 @@ async def _apply_tap(context: CoachContext, user_id: int, tap: Tap) -> Result:
         case "safety" if tap.arg in ("done", "none"):
             return await intake.finish_safety(user_id, round_ or 0, tap.arg == "none", now)
         case "safety":
-            return await intake.toggle_safety(user_id, round_, Safety(tap.arg), now)
+            flag, on = parse_switch(tap.arg)
+            return await intake.set_safety(user_id, round_, Safety(flag), on, now)
         case "habit" if tap.arg == "done":
             return await intake.finish_habits(user_id, round_ or 0, now)
         case "habit":
-            return await intake.toggle_habit(user_id, round_, Habit(tap.arg), now)
+            habit, on = parse_switch(tap.arg)
+            return await intake.set_habit(user_id, round_, Habit(habit), on, now)
         case "time":
             habit, _, rest = tap.arg.partition("-")
             if rest == "other":

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
 
-from coach.bot.callbacks import Tap, decode, parse_hhmm
+from coach.bot.callbacks import Tap, decode, parse_hhmm, parse_switch
 from coach.bot.context import CoachContext
 from coach.bot.handlers.intake import (
     answer_stale,
@@ -28,6 +28,7 @@ from coach.bot.screens import (
     time_screen,
     timezone_screen,
     type_time_screen,
+    zone_label,
 )
 from coach.domain.habits import SAFETY_ORDER, Habit, Safety
 from coach.domain.intake import Step
@@ -47,7 +48,9 @@ MENU = (
 
 async def settings_command(update: Update, context: CoachContext) -> None:
     """Show the current answers and what can be changed."""
-    view = await context.services.intake.current(update.effective_user.id, context.now())
+    # Opening the menu closes any question an earlier visit left open.
+    result = await context.services.intake.edit(update.effective_user.id, "", context.now())
+    view = result.view
     if view is None or view.step is not Step.DONE:
         language = view.language if view else telegram_language(update, context)
         await update.effective_message.reply_text(
@@ -85,10 +88,8 @@ async def on_settings_tap(update: Update, context: CoachContext) -> None:
             await edit_text(update, menu_screen(t, view, now))
         case ("menu", page):
             await edit_text(update, page_screen(t, view, page))
-        case ("habit", habit):
+        case ("habit", _):
             await edit_text(update, page_screen(t, view, "habits"))
-            if Habit(habit) in view.habits and Habit(habit) not in view.times_by_habit:
-                await send(update, [time_screen(t, view, Habit(habit), None)])
         case ("safety", _):
             await edit_text(update, page_screen(t, view, "safety"))
         case ("time", arg) if arg.endswith("-"):
@@ -106,7 +107,7 @@ def menu_screen(t: Translator, view: IntakeView, now: datetime, note: str = "") 
     lines.append(t("settings-language", language=t(f"language-name-{view.language}")))
     if view.timezone:
         local = clock(now.astimezone(zone_info(view.timezone)).time())
-        lines.append(t("settings-timezone", zone=view.timezone, time=local))
+        lines.append(t("settings-timezone", zone=zone_label(view.timezone, now), time=local))
     times = view.times_by_habit
     for habit in Habit:
         name = t(HABIT_KEYS[habit])
@@ -158,9 +159,11 @@ async def _apply(context: CoachContext, user_id: int, tap: Tap) -> Result:
         case "lang":
             return await intake.choose_language(user_id, None, tap.arg, now)
         case "habit":
-            return await intake.toggle_habit(user_id, None, Habit(tap.arg), now)
+            habit, on = parse_switch(tap.arg)
+            return await intake.set_habit(user_id, None, Habit(habit), on, now)
         case "safety":
-            return await intake.toggle_safety(user_id, None, Safety(tap.arg), now)
+            flag, on = parse_switch(tap.arg)
+            return await intake.set_safety(user_id, None, Safety(flag), on, now)
         case "time" if tap.arg.endswith("-other"):
             return await intake.ask_time(user_id, None, Habit(tap.arg.split("-")[0]), now)
         case "time" if not tap.arg.endswith("-"):
