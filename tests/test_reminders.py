@@ -227,3 +227,41 @@ async def test_foreign_reminder_buttons_touch_nothing(bot: RunningBot, sessionma
     assert "too old" in (await intruder.answer(query)).text
     async with sessionmaker() as session:
         assert (await session.scalars(select(CheckIn))).all() == []
+
+
+async def test_reminders_lists_next_local_times(bot: RunningBot) -> None:
+    user = await enrolled(bot, 5015)
+    listing = await user.ask("/reminders")
+    assert "Fermented foods at 12:30, next Mar 2, 2026 12:30" in listing.text
+    assert "Sublingual B12 at 07:00, next Mar 2, 2026 07:00" in listing.text
+    assert "/pause" in listing.text
+
+
+async def test_pause_for_a_day_then_resume(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 5016)
+    question = await user.ask("/pause")
+    assert question.labels == ["1 day", "1 week", "Until I resume"]
+    await user.tap("1 day")
+    paused = await user.edit()
+    assert "Paused until Mar 3, 2026 01:30" in paused.text
+    bot.clock.now = B12_DUE
+    assert await bot.dispatcher.run_round() == Counter({"skipped:paused": 1})
+    resumed = await user.ask("/resume")
+    assert "back on" in resumed.text
+    bot.clock.now = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1})
+
+
+async def test_pause_until_resumed_and_an_expired_pause(bot: RunningBot) -> None:
+    user = await enrolled(bot, 5017)
+    await user.ask("/pause")
+    await user.tap("Until I resume")
+    assert "until you send /resume" in (await user.edit()).text
+    bot.clock.advance(days=30)
+    assert "until you send /resume" in (await user.ask("/reminders")).text
+
+
+async def test_schedule_commands_before_the_intake(bot: RunningBot) -> None:
+    user = bot.user(5018)
+    for command in ("/reminders", "/pause", "/resume"):
+        assert "/start" in (await user.ask(command)).text

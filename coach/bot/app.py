@@ -32,7 +32,7 @@ from coach.bot.context import (
     system_clock,
 )
 from coach.bot.dispatch_jobs import start_dispatching
-from coach.bot.handlers import core, intake, reminders
+from coach.bot.handlers import core, intake, reminders, schedule
 from coach.bot.handlers import settings as settings_menu
 from coach.config import SUPPORTED_LANGUAGES, Settings
 from coach.db.engine import create_engine, create_sessionmaker
@@ -130,14 +130,20 @@ def build_application(
 
 def add_handlers(application: CoachApplication) -> None:
     """All handlers in one place, most specific first."""
-    application.add_handler(CommandHandler("start", intake.start, filters=PRIVATE))
-    application.add_handler(CommandHandler("help", core.help_command, filters=PRIVATE))
-    application.add_handler(
-        CommandHandler("settings", settings_menu.settings_command, filters=PRIVATE)
-    )
+    commands = {
+        "start": intake.start,
+        "help": core.help_command,
+        "settings": settings_menu.settings_command,
+        "reminders": schedule.reminders_command,
+        "pause": schedule.pause_command,
+        "resume": schedule.resume_command,
+    }
+    for command, callback in commands.items():
+        application.add_handler(CommandHandler(command, callback, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(intake.on_intake_tap, pattern=r"^i:"))
     application.add_handler(CallbackQueryHandler(intake.on_restart_tap, pattern=r"^o:"))
     application.add_handler(CallbackQueryHandler(reminders.on_reminder_tap, pattern=r"^r:"))
+    application.add_handler(CallbackQueryHandler(schedule.on_pause_tap, pattern=r"^p:"))
     application.add_handler(CallbackQueryHandler(settings_menu.on_settings_tap, pattern=r"^s:"))
     application.add_handler(CallbackQueryHandler(intake.answer_unknown))
     application.add_handler(MessageHandler(PRIVATE & filters.LOCATION, intake.on_location))

@@ -10,6 +10,9 @@ from coach.i18n import FALLBACK_LANGUAGE, Translator
 # (command, catalog key of its menu description), in menu order.
 MENU: tuple[tuple[str, str], ...] = (
     ("start", "command-start"),
+    ("reminders", "command-reminders"),
+    ("pause", "command-pause"),
+    ("resume", "command-resume"),
     ("settings", "command-settings"),
     ("help", "command-help"),
 )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.domain.plan import Plan
 from coach.services.checkins import CheckInService
 from coach.services.intake import IntakeService
+from coach.services.schedule import ScheduleService
 from coach.services.users import UserService
 
 
@@ -19,6 +20,7 @@ class Services:
     users: UserService
     intake: IntakeService
     checkins: CheckInService
+    schedule: ScheduleService
 
     @classmethod
     def build(
@@ -32,4 +34,5 @@ class Services:
             users=UserService(sessionmaker, supported, default_language),
             intake=IntakeService(sessionmaker, plan, supported, default_language),
             checkins=CheckInService(sessionmaker),
+            schedule=ScheduleService(sessionmaker),
         )

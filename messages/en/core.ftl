@@ -10,6 +10,8 @@ start-greeting =
 help =
     <b>What I can do</b>
     /start — begin, or pick up where you left off
+    /reminders — your reminders and when they come next
+    /pause, /resume — take a break from reminders
     /settings — change language, time zone, habits, reminder times
     /help — this message and the health note
 
@@ -25,3 +27,6 @@ error-generic = Sorry, something went wrong on my side. Please try again in a mo
 command-start = Begin or continue
 command-help = Help and health note
 command-settings = Change language, times, habits
+command-reminders = Your reminders
+command-pause = Pause reminders
+command-resume = Resume reminders

@@ -10,6 +10,8 @@ start-greeting =
 help =
     <b>할 수 있는 일</b>
     /start — 시작하거나 이어서 하기
+    /reminders — 내 알림과 다음 알림 시각
+    /pause, /resume — 알림 잠시 쉬기, 다시 받기
     /settings — 언어, 시간대, 습관, 알림 시간 바꾸기
     /help — 이 도움말과 건강 안내
 
@@ -25,3 +27,6 @@ error-generic = 죄송해요, 제 쪽에서 문제가 생겼어요. 잠시 후 �
 command-start = 시작하거나 이어서 하기
 command-help = 도움말과 건강 안내
 command-settings = 언어, 시간, 습관 바꾸기
+command-reminders = 내 알림 보기
+command-pause = 알림 잠시 쉬기
+command-resume = 알림 다시 받기

@@ -1,0 +1,84 @@
+"""/reminders, /pause and /resume: the user's view of their schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach.db.models import Reminder, User
+from coach.domain.habits import HABITS, Habit
+from coach.domain.intake import Step
+
+PAUSES = {"day": timedelta(days=1), "week": timedelta(days=7), "resume": None}
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    habit: Habit
+    local_time: time
+    next_fire_at: datetime | None  # UTC; None while paused for good or blocked
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    language: str
+    timezone: str
+    ready: bool  # the intake is done, so there is a schedule to show
+    lines: tuple[ReminderLine, ...]
+    paused: bool
+    paused_until: datetime | None  # UTC; None with paused=True means until /resume
+
+
+class ScheduleService:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def overview(self, user_id: int, now: datetime) -> ScheduleView | None:
+        """The user's reminders with their next fire times, and whether they are paused."""
+        async with self._sessionmaker() as session:
+            user = await session.get(User, user_id)
+            return None if user is None else await _view(session, user, now)
+
+    async def pause(self, user_id: int, how_long: str, now: datetime) -> ScheduleView | None:
+        """Pause for a day, a week, or until resumed ("resume" pauses with no end)."""
+        async with self._sessionmaker.begin() as session:
+            user = await session.get(User, user_id, with_for_update=True)
+            if user is None or user.intake_step != Step.DONE:
+                return None
+            span = PAUSES[how_long]
+            user.paused = True
+            user.paused_until = None if span is None else now + span
+            return await _view(session, user, now)
+
+    async def resume(self, user_id: int, now: datetime) -> ScheduleView | None:
+        async with self._sessionmaker.begin() as session:
+            user = await session.get(User, user_id, with_for_update=True)
+            if user is None:
+                return None
+            user.paused = False
+            user.paused_until = None
+            return await _view(session, user, now)
+
+
+async def _view(session: AsyncSession, user: User, now: datetime) -> ScheduleView:
+    rows = {
+        r.kind: r
+        for r in await session.scalars(select(Reminder).where(Reminder.user_id == user.id))
+    }
+    lines = tuple(
+        ReminderLine(h, rows[h].local_time, rows[h].next_fire_at)  # type: ignore[arg-type]
+        for h in HABITS
+        if h in rows and rows[h].enabled and rows[h].local_time is not None
+    )
+    paused = user.paused and (user.paused_until is None or user.paused_until > now)
+    return ScheduleView(
+        language=user.language,
+        timezone=user.timezone or "UTC",
+        ready=user.intake_step == Step.DONE,
+        lines=lines,
+        paused=paused,
+        paused_until=user.paused_until if paused else None,
+    )
