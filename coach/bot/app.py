@@ -20,7 +20,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from coach.bot.commands import register_command_menus
 from coach.bot.context import (
@@ -41,6 +40,7 @@ from coach.domain.plan import load_plan
 from coach.i18n import Catalog
 from coach.paths import PLAN_FILE
 from coach.reminders.dispatcher import Dispatcher
+from coach.reminders.http import AiohttpRequest
 from coach.reminders.limiter import BroadcastLimiter
 from coach.services import Services
 from coach.services.reminders import ReminderStore
@@ -72,7 +72,7 @@ def build_application(
         settings.token(),
         base_url=settings.bot_api_base_url,
         base_file_url=settings.bot_api_file_url,
-        request=HTTPXRequest(connection_pool_size=BROADCAST_CONNECTIONS),
+        request=AiohttpRequest(BROADCAST_CONNECTIONS),
         defaults=Defaults(parse_mode=ParseMode.HTML),
     )
     limiter = BroadcastLimiter(

@@ -84,7 +84,7 @@ class Dispatcher:
         limiter: BroadcastLimiter,
         clock: Callable[[], datetime],
         batch_size: int = 500,
-        max_in_flight: int = 100,
+        max_in_flight: int = 64,
         paid_broadcast: bool = False,
     ) -> None:
         self.store = store
@@ -163,6 +163,7 @@ class Dispatcher:
                     reminder, Status.UNCERTAIN, detail=f"timed out: {error.message}"
                 )
             except NetworkError as error:
+                log.debug("delivery %s: %s, retrying", reminder.delivery_id, error.message)
                 network_failures += 1
                 if network_failures > NETWORK_RETRIES:
                     return self._outcome(reminder, Status.FAILED, detail=error.message)

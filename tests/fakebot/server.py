@@ -10,6 +10,7 @@ with Telegram-shaped 400 errors. It also notes breaches of our own phone-layout 
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import json
 import time
@@ -110,6 +111,13 @@ class FakeBotAPI:
         self._closing = False
         self.faults: dict[int, list[Fault]] = defaultdict(list)
         self.sent_texts: dict[int, list[str]] = defaultdict(list)
+        # For benchmarks: when each sendMessage arrived, the first long poll, and a
+        # Telegram-like flood limit (429 above `rate_limit` messages in any second).
+        self.send_times: list[tuple[int, float]] = []
+        self.first_get_updates_at: float | None = None
+        self.rate_limit: int | None = None
+        self.http_429 = 0
+        self._recent_sends: collections.deque[float] = collections.deque()
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "logOut": self._true,
@@ -152,6 +160,13 @@ class FakeBotAPI:
         self._closing = False
         self.faults: dict[int, list[Fault]] = defaultdict(list)
         self.sent_texts: dict[int, list[str]] = defaultdict(list)
+        # For benchmarks: when each sendMessage arrived, the first long poll, and a
+        # Telegram-like flood limit (429 above `rate_limit` messages in any second).
+        self.send_times: list[tuple[int, float]] = []
+        self.first_get_updates_at: float | None = None
+        self.rate_limit: int | None = None
+        self.http_429 = 0
+        self._recent_sends: collections.deque[float] = collections.deque()
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -210,6 +225,17 @@ class FakeBotAPI:
             body["parameters"] = {"retry_after": fault.retry_after}
         return web.json_response(body, status=fault.status)
 
+    def _flooded(self) -> bool:
+        if self.rate_limit is None:
+            return False
+        now = time.monotonic()
+        while self._recent_sends and now - self._recent_sends[0] >= 1.0:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) >= self.rate_limit:
+            return True
+        self._recent_sends.append(now)
+        return False
+
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
@@ -219,7 +245,18 @@ class FakeBotAPI:
             return _error(404, "Not Found: method not found")
         params = await _read_params(request)
         self.calls.append((method, params))
+        if method == "getUpdates" and self.first_get_updates_at is None:
+            self.first_get_updates_at = time.time()
         if method == "sendMessage" and "chat_id" in params:
+            if self._flooded():
+                self.http_429 += 1
+                body = {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                }
+                return web.json_response(body, status=429)
             failure = await self._apply_fault(request, int(params["chat_id"]))
             if failure is not None:
                 return failure
@@ -266,6 +303,7 @@ class FakeBotAPI:
         markup = self._check_markup(params.get("reply_markup"))
         message = self._new_message(chat_id, text=text, reply_markup=markup)
         self.sent_texts[chat_id].append(text)
+        self.send_times.append((chat_id, time.time()))
         self._emit(BotEvent("message", chat_id, message["message_id"], text, markup, params=params))
         return message
 

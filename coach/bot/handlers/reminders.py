@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from telegram import InlineKeyboardMarkup, Update
 
 from coach.bot.callbacks import Tap, decode
@@ -9,6 +11,7 @@ from coach.bot.context import CoachContext
 from coach.bot.handlers.intake import answer_unknown, edit_text, telegram_language
 from coach.bot.screens import HABIT_KEYS, Screen, button, clock, rows
 from coach.domain.habits import Habit
+from coach.domain.plan import WeekTargets
 from coach.domain.zones import zone_info
 from coach.i18n import Catalog, Translator
 from coach.services.checkins import ReminderTap
@@ -28,14 +31,13 @@ def reminder_buttons(t: Translator, delivery_id: int, snooze: bool) -> InlineKey
     return rows(buttons, 3)
 
 
-def reminder_text(t: Translator, due: DueReminder) -> str:
-    targets = due.targets
-    if due.habit is Habit.FERMENTED:
+def reminder_text(t: Translator, habit: Habit, targets: WeekTargets) -> str:
+    if habit is Habit.FERMENTED:
         key = "reminder-fermented-no-natto" if targets.no_natto else "reminder-fermented"
         text = t(key, servings=targets.fermented_servings)
         if targets.small_servings:
             text += " " + t("reminder-fermented-small")
-    elif due.habit is Habit.FIBER:
+    elif habit is Habit.FIBER:
         text = t("reminder-fiber", grams=targets.fiber_grams)
         if targets.slow_fiber:
             text += " " + t("reminder-fiber-slow")
@@ -47,9 +49,16 @@ def reminder_text(t: Translator, due: DueReminder) -> str:
 def renderer(catalog: Catalog):  # type: ignore[no-untyped-def]
     """The dispatcher's render function: a reminder's text and buttons in its user's language."""
 
+    # The text depends only on language, habit and targets, so thousands of reminders share
+    # a handful of renderings.
+    @functools.lru_cache(maxsize=1024)
+    def text(language: str, habit: Habit, targets: WeekTargets) -> str:
+        return reminder_text(catalog.translator(language), habit, targets)
+
     def render(due: DueReminder) -> tuple[str, InlineKeyboardMarkup]:
         t = catalog.translator(due.language)
-        return reminder_text(t, due), reminder_buttons(t, due.delivery_id, not due.snooze)
+        markup = reminder_buttons(t, due.delivery_id, not due.snooze)
+        return text(due.language, due.habit, due.targets), markup
 
     return render
 
