@@ -10,11 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from coach.bot.app import build_application
 from coach.db.models import CheckIn, Delivery, Reminder, User
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, bot_settings, start_bot, stop_bot
 from tests.fakebot import FakeUser
 from tests.fakebot.server import CHAT_NOT_FOUND, FORBIDDEN, SERVER_ERROR, Fault
 from tests.flows import walk_default_intake
+from tests.seeding import seed_due_reminders
 
 # After the default intake (Berlin, 2026-03-02): B12 07:00 = 06:00 UTC, fiber 08:00 = 07:00
 # UTC, fermented foods 12:30 = 11:30 UTC.
@@ -265,3 +267,44 @@ async def test_schedule_commands_before_the_intake(bot: RunningBot) -> None:
     user = bot.user(5018)
     for command in ("/reminders", "/pause", "/resume"):
         assert "/start" in (await user.ask(command)).text
+
+
+async def test_the_job_queue_wakes_the_dispatcher_on_time(fake_api, database_url: str) -> None:
+    """No test clock here: the real JobQueue, the real time, a reminder due in a second."""
+    due = datetime.now(UTC) + timedelta(seconds=1)
+    [user_id] = await seed_due_reminders(database_url, 1, due)
+    application = build_application(bot_settings(fake_api, database_url))
+    await start_bot(application)
+    try:
+        reminder = await FakeUser(fake_api, user_id).reply(timeout=15)
+        assert "⏰" in reminder.text
+        arrived = datetime.now(UTC)
+        jobs = [job.name for job in application.job_queue.jobs()]
+    finally:
+        await fake_api.release_pollers()
+        await stop_bot(application)
+    assert arrived >= due
+    assert "coach.dispatch.every" in jobs
+    assert set(jobs) <= {"coach.dispatch.every", "coach.dispatch.next"}, "no job per reminder"
+
+
+async def test_persistent_server_errors_end_as_failed(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 5019)
+    bot.api.fail(5019, Fault(500, "Internal Server Error", times=None))
+    bot.clock.now = B12_DUE
+    assert await bot.dispatcher.run_round() == Counter({"failed": 1})
+    [delivery] = await deliveries(sessionmaker, 5019)
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert "Internal Server Error" in delivery.detail
+    await user.quiet()
+
+
+async def test_a_connection_dropped_mid_request_is_uncertain(bot: RunningBot, sessionmaker) -> None:
+    """The request reached the server; it may have been delivered, so it is not re-sent."""
+    user = await enrolled(bot, 5020)
+    bot.api.fail(5020, Fault(drop=True))
+    bot.clock.now = B12_DUE
+    assert await bot.dispatcher.run_round() == Counter({"uncertain": 1})
+    [delivery] = await deliveries(sessionmaker, 5020)
+    assert "no answer" in delivery.detail
+    await user.quiet()

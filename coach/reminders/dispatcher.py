@@ -7,9 +7,10 @@ Delivery guarantee (see also coach/services/reminders.py):
   with the message id after; a claimed row never handed over is sent after a restart;
 - a row found SENDING after its process died is recorded UNCERTAIN, never re-sent. So an
   occurrence is sent at most once; the only unknown is a request in flight at a kill.
-- A timeout on the request is the same uncertainty (Telegram may have delivered it), so it
-  is recorded UNCERTAIN too. 429 waits retry_after and retries; 5xx and network errors retry
-  with backoff, then FAILED; 403 and "chat not found" are BLOCKED and stop the user's
+- A timeout, or a connection lost after the request was written, is the same uncertainty
+  (Telegram may have delivered it), so it is recorded UNCERTAIN too. 429 waits retry_after
+  and retries; 5xx and failures to connect (the request never left) retry with backoff,
+  then FAILED; 403 and "chat not found" are BLOCKED and stop the user's
   reminders until they send /start again.
 """
 
