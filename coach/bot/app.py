@@ -48,7 +48,7 @@ from coach.services.reminders import ReminderStore
 log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
-BROADCAST_CONNECTIONS = 128
+BROADCAST_CONNECTIONS = 256
 DELIVERY_LEASE = timedelta(seconds=60)
 
 
@@ -92,6 +92,7 @@ def build_application(
         reminders.renderer(catalog),
         limiter,
         clock,
+        max_in_flight=BROADCAST_CONNECTIONS,
         paid_broadcast=settings.paid_broadcast,
     )
     runtime = Runtime(

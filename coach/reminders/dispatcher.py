@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from typing import Generic, TypeVar
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBUserWarning
 
 from coach.domain.reminders import Status
 from coach.reminders.limiter import BroadcastLimiter
@@ -36,6 +38,8 @@ T = TypeVar("T")
 MAX_RATE_LIMIT_RETRIES = 5
 NETWORK_RETRIES = 3
 BACKOFF_SECONDS = 0.5
+# A group commit waits this long for company: fewer, larger transactions.
+GATHER_SECONDS = 0.01
 
 
 class GroupCommit(Generic[T]):
@@ -59,7 +63,7 @@ class GroupCommit(Generic[T]):
 
     async def _drain(self) -> None:
         while self._pending:
-            await asyncio.sleep(0)  # let everyone ready in this tick join the batch
+            await asyncio.sleep(GATHER_SECONDS)  # let items arriving meanwhile join the batch
             batch, self._pending = self._pending, []
             try:
                 await self._flush([item for item, _ in batch])
@@ -85,7 +89,7 @@ class Dispatcher:
         limiter: BroadcastLimiter,
         clock: Callable[[], datetime],
         batch_size: int = 500,
-        max_in_flight: int = 64,
+        max_in_flight: int = 256,
         paid_broadcast: bool = False,
     ) -> None:
         self.store = store
@@ -97,6 +101,8 @@ class Dispatcher:
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._paid = paid_broadcast
         self._round = asyncio.Lock()
+        # PTB nudges do_api_request callers towards send_message; here the raw call is the point.
+        warnings.filterwarnings("ignore", "Please use 'Bot.sendMessage'", PTBUserWarning)
 
     async def run_round(self) -> Counter[str]:
         """Dispatch everything due now; returns (and logs) the count of each outcome."""
@@ -135,16 +141,22 @@ class Dispatcher:
 
     async def _send(self, reminder: DueReminder) -> Outcome:
         text, markup = self._render(reminder)
+        params: dict[str, object] = {
+            "chat_id": reminder.user_id,
+            "text": text,
+            "parse_mode": "HTML",
+        }
+        params["reply_markup"] = markup
+        if self._paid:
+            params["allow_paid_broadcast"] = True
         network_failures = rate_limited = 0
         while True:
             try:
-                message = await self._bot.send_message(
-                    reminder.user_id,
-                    text,
-                    reply_markup=markup,  # type: ignore[arg-type]
-                    allow_paid_broadcast=self._paid or None,
-                )
-                return self._outcome(reminder, Status.SENT, message_id=message.message_id)
+                # The raw call: all we need back is the message id, and building a full
+                # Message object per broadcast costs a tenth of the dispatcher's CPU.
+                result = await self._bot.do_api_request("sendMessage", api_kwargs=params)
+                message_id = result["message_id"] if isinstance(result, dict) else None
+                return self._outcome(reminder, Status.SENT, message_id=message_id)
             except RetryAfter as error:
                 rate_limited += 1
                 if rate_limited > MAX_RATE_LIMIT_RETRIES:
