@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # Reminders: how late a missed reminder may still go out, and broadcast pacing.
     reminder_grace_minutes: float = Field(120, ge=0)
     dispatch_interval_seconds: float = Field(30, gt=0, le=30)
+    # How long a claimed reminder belongs to its process before another may take it over.
+    delivery_lease_seconds: float = Field(60, ge=5)
     paid_broadcast: bool = False  # must precede broadcast_rate, whose check reads it
     broadcast_rate: float = Field(25, gt=0, le=1000)
     broadcast_per_chat_seconds: float = Field(1, ge=0)

@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
 BROADCAST_CONNECTIONS = 256
-DELIVERY_LEASE = timedelta(seconds=60)
 
 
 def build_application(
@@ -83,7 +82,7 @@ def build_application(
         sessionmaker,
         plan,
         grace=timedelta(minutes=settings.reminder_grace_minutes),
-        lease=DELIVERY_LEASE,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
         worker=f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}",
     )
     dispatcher = Dispatcher(
@@ -94,6 +93,7 @@ def build_application(
         clock,
         max_in_flight=BROADCAST_CONNECTIONS,
         paid_broadcast=settings.paid_broadcast,
+        alone=settings.is_sqlite,  # SQLite means one bot process
     )
     runtime = Runtime(
         settings=settings, services=services, catalog=catalog, clock=clock, dispatcher=dispatcher

@@ -91,6 +91,7 @@ class Dispatcher:
         batch_size: int = 500,
         max_in_flight: int = 256,
         paid_broadcast: bool = False,
+        alone: bool = False,
     ) -> None:
         self.store = store
         self._bot = bot
@@ -101,6 +102,7 @@ class Dispatcher:
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._paid = paid_broadcast
         self._round = asyncio.Lock()
+        self._alone = alone
         # PTB nudges do_api_request callers towards send_message; here the raw call is the point.
         warnings.filterwarnings("ignore", "Please use 'Bot.sendMessage'", PTBUserWarning)
 
@@ -110,7 +112,9 @@ class Dispatcher:
             return Counter()  # a round is running; it takes whatever is due
         async with self._round:
             counts: Counter[str] = Counter()
-            due, recovered = await self.store.recover(self._clock())
+            # Alone on its database (SQLite), the first round may take over every old claim.
+            takeover, self._alone = self._alone, False
+            due, recovered = await self.store.recover(self._clock(), every_lease=takeover)
             counts.update(recovered)
             while True:
                 claimed, triaged = await self.store.claim(self._clock(), self._batch_size)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import CheckIn, Delivery, Reminder, User
@@ -141,11 +141,17 @@ class ReminderStore:
             ]
             return due, counts
 
-    async def recover(self, now: datetime) -> tuple[list[DueReminder], Counter[str]]:
-        """After a crash: in-flight rows become UNCERTAIN; unsent claimed rows are taken over."""
+    async def recover(
+        self, now: datetime, every_lease: bool = False
+    ) -> tuple[list[DueReminder], Counter[str]]:
+        """After a crash: in-flight rows become UNCERTAIN; unsent claimed rows are taken over.
+
+        Leases protect the claims of live processes. every_lease=True ignores them, for a
+        process that knows it is alone (SQLite at startup: any claim is a dead process's).
+        """
         counts: Counter[str] = Counter()
         async with self._sessionmaker.begin() as session:
-            expired = and_(Delivery.lease_until < now)
+            expired = true() if every_lease else and_(Delivery.lease_until < now)
             result = await session.execute(
                 update(Delivery)
                 .where(Delivery.status == Status.SENDING, expired)
