@@ -78,6 +78,8 @@ async def test_stickers_and_locations_at_text_steps_re_ask(bot: RunningBot, sess
     await walk_to_timezone(walk)
     await walk.user.send_sticker()
     assert "only read text" in (await walk.next_message()).text
+    await walk.user.send_photo()
+    assert "only read text" in (await walk.next_message()).text
     await walk.user.send_location(0.5, -160.0)  # open Pacific: an Etc zone, still a zone
     assert "Time zone set" in (await walk.next_message()).text
     await walk.next_message()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
+from coach.config import SUPPORTED_LANGUAGES
 from coach.domain.habits import Habit, Safety, Symptom
 
 SEP = ":"
@@ -81,7 +82,7 @@ _SAFETY = frozenset(s.value for s in Safety)
 
 ACTIONS = {
     # intake, scope "i" (round required)
-    ("i", "lang"): _one_of("en", "ko"),
+    ("i", "lang"): _one_of(*SUPPORTED_LANGUAGES),
     ("i", "consent"): _one_of("yes", "no"),
     ("i", "safety"): lambda a: _switch(a, _SAFETY) or a in {"done", "none"},
     ("i", "habit"): lambda a: _switch(a, _HABITS) or a == "done",
@@ -101,7 +102,7 @@ ACTIONS = {
     ("p", "pause"): _one_of("day", "week", "resume"),
     # /settings, scope "s" (no round)
     ("s", "menu"): _one_of("", "lang", "tz", "habits", "times", "safety", "close"),
-    ("s", "lang"): _one_of("en", "ko"),
+    ("s", "lang"): _one_of(*SUPPORTED_LANGUAGES),
     ("s", "habit"): lambda a: _switch(a, _HABITS),
     ("s", "safety"): lambda a: _switch(a, _SAFETY),
     ("s", "time"): _habit_and(lambda rest: rest in {"", "other"} or _is_hhmm(rest)),

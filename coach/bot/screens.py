@@ -15,6 +15,7 @@ from telegram import (
 )
 
 from coach.bot.callbacks import Tap, hhmm, switch
+from coach.config import SUPPORTED_LANGUAGES
 from coach.domain.habits import PRESET_TIMES, SAFETY_ORDER, SCORES, Habit, Safety, Symptom
 from coach.domain.intake import ORDER, Step
 from coach.domain.zones import utc_offset_label, zone_info
@@ -94,7 +95,7 @@ def language_screen(t: Translator, view: IntakeView, greeting: str) -> Screen:
             else t(f"language-name-{lang}"),
             tap(lang),
         )
-        for lang in ("en", "ko")
+        for lang in SUPPORTED_LANGUAGES
     ]
     return Screen(text, rows(buttons))
 

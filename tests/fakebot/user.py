@@ -68,6 +68,10 @@ class FakeUser:
         }
         return await self.api.push_update({"message": self._message(sticker=sticker)})
 
+    async def send_photo(self) -> int:
+        photo = [{"file_id": "photo-1", "file_unique_id": "photo-1", "width": 90, "height": 90}]
+        return await self.api.push_update({"message": self._message(photo=photo)})
+
     async def send_location(self, latitude: float, longitude: float) -> int:
         location = {"latitude": latitude, "longitude": longitude}
         return await self.api.push_update({"message": self._message(location=location)})

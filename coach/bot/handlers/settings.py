@@ -30,6 +30,7 @@ from coach.bot.screens import (
     type_time_screen,
     zone_label,
 )
+from coach.config import SUPPORTED_LANGUAGES
 from coach.domain.habits import SAFETY_ORDER, Habit, Safety
 from coach.domain.intake import Step
 from coach.domain.zones import zone_info
@@ -128,7 +129,7 @@ def page_screen(t: Translator, view: IntakeView, page: str) -> Screen:
         case "lang":
             buttons = [
                 button(t(f"language-name-{lang}"), Tap("s", None, "lang", lang))
-                for lang in ("en", "ko")
+                for lang in SUPPORTED_LANGUAGES
             ]
             return Screen(t("settings-language-ask"), rows([*buttons, *back], 2))
         case "habits":
