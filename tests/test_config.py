@@ -70,3 +70,18 @@ def test_bad_values_are_one_line() -> None:
 )
 def test_language_is_picked_from_telegram(code: str | None, expected: str) -> None:
     assert pick_language(code, ("en", "ko"), "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, 750),  # 25/s x 60 s lease / 2
+        ({"broadcast_rate": 1, "delivery_lease_seconds": 5}, 2),
+        ({"broadcast_throttle": False}, 2000),
+        ({"paid_broadcast": True, "broadcast_rate": 1000}, 2000),
+    ],
+)
+def test_a_claim_batch_is_sent_well_within_its_lease(overrides: dict, expected: int) -> None:
+    from coach.bot.app import claim_batch_size
+
+    assert claim_batch_size(load_settings(_env_file=None, **overrides)) == expected

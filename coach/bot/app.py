@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
 BROADCAST_CONNECTIONS = 256
+MAX_CLAIM_BATCH = 2000
 
 
 def build_application(
@@ -91,6 +92,7 @@ def build_application(
         reminders.renderer(catalog),
         limiter,
         clock,
+        batch_size=claim_batch_size(settings),
         max_in_flight=BROADCAST_CONNECTIONS,
         paid_broadcast=settings.paid_broadcast,
         alone=settings.is_sqlite,  # SQLite means one bot process
@@ -127,6 +129,15 @@ def build_application(
     application.bot_data[RUNTIME_KEY] = runtime
     add_handlers(application)
     return application
+
+
+def claim_batch_size(settings: Settings) -> int:
+    """As many reminders as can surely be sent within half a lease at the broadcast rate:
+    a claim must never expire while it waits its turn, or another instance would take it."""
+    if not settings.broadcast_throttle:
+        return MAX_CLAIM_BATCH
+    per_half_lease = settings.broadcast_rate * settings.delivery_lease_seconds / 2
+    return max(1, min(MAX_CLAIM_BATCH, int(per_half_lease)))
 
 
 def add_handlers(application: CoachApplication) -> None:

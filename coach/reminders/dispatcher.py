@@ -88,7 +88,7 @@ class Dispatcher:
         render: Render,
         limiter: BroadcastLimiter,
         clock: Callable[[], datetime],
-        batch_size: int = 500,
+        batch_size: int = 2000,
         max_in_flight: int = 256,
         paid_broadcast: bool = False,
         alone: bool = False,
