@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import signal
 import sys
 import tempfile
@@ -23,14 +22,14 @@ from pathlib import Path
 
 import _harness  # noqa: F401  (puts the repo on sys.path)
 from _harness import percentile
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
-from coach.db.base import Base
 from coach.db.engine import create_engine, create_sessionmaker
 from coach.db.migrate import upgrade_to_head
 from coach.db.models import Delivery, Reminder
 from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotAPI, FakeUser
+from tests.processes import bot_process_env, truncate_all
 from tests.seeding import seed_due_reminders
 
 LEAD_SECONDS = 4.0  # the due minute starts this long after the bot process is launched
@@ -53,13 +52,7 @@ async def bench(args: argparse.Namespace, database_url: str, workdir: Path) -> d
     await api.start()
     if args.throttle:
         api.rate_limit = 30  # Telegram-like: 429 above 30 messages in any second
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
-        TELEGRAM_API_URL=api.root_url,
-        DATABASE_URL=database_url,
-        LOG_LEVEL="WARNING",
-    )
+    env = bot_process_env(api, database_url, LOG_LEVEL="WARNING")
     if args.throttle:
         env.update(BROADCAST_RATE=str(args.throttle), BROADCAST_PER_CHAT_SECONDS="1")
     else:
@@ -168,13 +161,8 @@ def rss_mb(pid: int) -> float:
 
 
 async def reset(database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        return
-    engine = create_engine(database_url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
+    if not database_url.startswith("sqlite"):  # a fresh SQLite file is empty already
+        await truncate_all(database_url)
 
 
 async def move_due(database_url: str, due_at: datetime) -> None:

@@ -7,7 +7,6 @@ as uncertain and never re-sent, so it reached the user at most once.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from collections import Counter
@@ -18,26 +17,23 @@ from sqlalchemy import select
 
 from coach.db.engine import create_engine
 from coach.db.models import Delivery
-from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotAPI
+from tests.processes import bot_process_env
 from tests.seeding import seed_due_reminders
 
 USERS = 300
 
 
 def bot_env(api: FakeBotAPI, url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
-        TELEGRAM_API_URL=api.root_url,
-        DATABASE_URL=url,
+    return bot_process_env(
+        api,
+        url,
         PAID_BROADCAST="true",
         BROADCAST_RATE="100",
         BROADCAST_PER_CHAT_SECONDS="0",
         DISPATCH_INTERVAL_SECONDS="1",
         DELIVERY_LEASE_SECONDS="5",
     )
-    return env
 
 
 async def received(api: FakeBotAPI, users: list[int]) -> int:

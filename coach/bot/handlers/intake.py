@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -46,21 +46,10 @@ async def start(update: Update, context: CoachContext) -> None:
 
 async def on_intake_tap(update: Update, context: CoachContext) -> None:
     """A button on an intake question: save the answer, then show what comes next."""
-    query = update.callback_query
-    tap = decode(query.data)
-    if tap is None or tap.scope != "i":
-        await answer_unknown(update, context)
+    accepted = await accept_tap(update, context, "i", _apply_tap)
+    if accepted is None:
         return
-    result = await _apply_tap(context, query.from_user.id, tap)
-    view = result.view
-    if view is None or result.answer is Answer.STALE:
-        await answer_stale(update, context, view)
-        return
-    t = context.translator(view.language)
-    if result.answer is Answer.NOTHING_CHOSEN:
-        await query.answer(t("intake-habits-none"), show_alert=True)
-        return
-    await query.answer()
+    tap, view, t = accepted
     if tap.action == "safety" and tap.arg not in ("done", "none"):
         await edit_keyboard(update, safety_keyboard(t, view, view.round))
     elif tap.action == "habit" and tap.arg != "done":
@@ -129,6 +118,32 @@ async def on_location(update: Update, context: CoachContext) -> None:
 
 
 # -- helpers shared with the other handlers -------------------------------------------------
+
+
+Apply = Callable[[CoachContext, int, Tap], Awaitable[Result]]
+
+
+async def accept_tap(
+    update: Update, context: CoachContext, scope: str, apply: Apply
+) -> tuple[Tap, IntakeView, Translator] | None:
+    """Decode a button of `scope`, apply it, and answer the tap. None: it was refused, and
+    the user has been told why (unknown data, stale button, nothing chosen)."""
+    query = update.callback_query
+    tap = decode(query.data)
+    if tap is None or tap.scope != scope:
+        await answer_unknown(update, context)
+        return None
+    result = await apply(context, query.from_user.id, tap)
+    view = result.view
+    if view is None or result.answer is Answer.STALE:
+        await answer_stale(update, context, view)
+        return None
+    t = context.translator(view.language)
+    if result.answer is Answer.NOTHING_CHOSEN:
+        await query.answer(t("intake-habits-none"), show_alert=True)
+        return None
+    await query.answer()
+    return tap, view, t
 
 
 def restart_menu(t: Translator, view: IntakeView) -> Screen:

@@ -6,11 +6,10 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
 
-from coach.bot.callbacks import Tap, decode, parse_hhmm, parse_switch
+from coach.bot.callbacks import Tap, parse_hhmm, parse_switch
 from coach.bot.context import CoachContext
 from coach.bot.handlers.intake import (
-    answer_stale,
-    answer_unknown,
+    accept_tap,
     edit_text,
     send,
     telegram_language,
@@ -35,7 +34,7 @@ from coach.domain.habits import SAFETY_ORDER, Habit, Safety
 from coach.domain.intake import Step
 from coach.domain.zones import zone_info
 from coach.i18n import Translator
-from coach.services.intake import AWAIT_TIMEZONE, Answer, IntakeView, Result
+from coach.services.intake import AWAIT_TIMEZONE, IntakeView, Result
 
 MENU = (
     ("lang", "button-settings-language"),
@@ -64,21 +63,10 @@ async def settings_command(update: Update, context: CoachContext) -> None:
 
 async def on_settings_tap(update: Update, context: CoachContext) -> None:
     """A button in the /settings menu or one of its pages."""
-    query = update.callback_query
-    tap = decode(query.data)
-    if tap is None or tap.scope != "s":
-        await answer_unknown(update, context)
+    accepted = await accept_tap(update, context, "s", _apply)
+    if accepted is None:
         return
-    result = await _apply(context, query.from_user.id, tap)
-    view = result.view
-    if view is None or result.answer is Answer.STALE:
-        await answer_stale(update, context, view)
-        return
-    t = context.translator(view.language)
-    if result.answer is Answer.NOTHING_CHOSEN:
-        await query.answer(t("intake-habits-none"), show_alert=True)
-        return
-    await query.answer()
+    tap, view, t = accepted
     now = context.now()
     match (tap.action, tap.arg):
         case ("menu", "tz"):

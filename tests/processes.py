@@ -1,0 +1,31 @@
+"""Helpers for tests and benchmarks that run the bot as a real `coach run` process."""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import text
+
+from coach.db.base import Base
+from coach.db.engine import create_engine
+from tests.conftest import TEST_TOKEN
+from tests.fakebot import FakeBotAPI
+
+
+def bot_process_env(api: FakeBotAPI, database_url: str, **settings: str) -> dict[str, str]:
+    """This environment, minus any bot settings of the caller's, pointed at the fake server."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_URL=api.root_url, DATABASE_URL=database_url
+    )
+    env.update(settings)
+    return env
+
+
+async def truncate_all(database_url: str) -> None:
+    """Empty every table of a PostgreSQL database (the schema stays)."""
+    engine = create_engine(database_url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
