@@ -309,3 +309,52 @@ async def test_a_connection_dropped_mid_request_is_uncertain(bot: RunningBot, se
     [delivery] = await deliveries(sessionmaker, 5020)
     assert "no answer" in delivery.detail
     await user.quiet()
+
+
+async def test_a_claim_taken_over_is_not_sent_by_its_first_owner(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """Process A's lease ran out while it still lived; B took the row over. A must not send."""
+    user = await enrolled(bot, 5021)
+    store = bot.dispatcher.store
+    bot.clock.now = B12_DUE
+    [mine], _ = await store.claim(bot.clock.now, 10)
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            update(Delivery).where(Delivery.id == mine.delivery_id).values(worker="another-process")
+        )
+    assert await store.mark_sending([mine.delivery_id], bot.clock.now) == set()
+    await user.quiet()
+
+
+async def test_a_recovered_claim_is_judged_again(bot: RunningBot, sessionmaker) -> None:
+    """A claim left by a crash yesterday is now past the grace period: missed, not sent."""
+    user = await enrolled(bot, 5022)
+    store = bot.dispatcher.store
+    await bot.dispatcher.run_round()
+    bot.clock.now = B12_DUE
+    await store.claim(bot.clock.now, 10)
+    bot.clock.advance(hours=3)
+    counts = await bot.dispatcher.run_round()
+    assert (counts["missed:late"] >= 1 and counts["sent"] == 0) or counts.get("sent") == 1
+    statuses = {d.kind: d.status for d in await deliveries(sessionmaker, 5022)}
+    assert statuses["b12"] == "missed"
+    await user.reply()  # fiber (07:00) is 2 h late: still within the grace period
+
+
+async def test_a_double_tap_on_snooze_keeps_the_snooze(bot: RunningBot) -> None:
+    user = await enrolled(bot, 5023)
+    bot.clock.now = B12_DUE
+    await bot.dispatcher.run_round()
+    reminder = await user.reply()
+    await user.tap("Snooze")
+    choices = await user.edit()
+    message = bot.api.messages[(user.id, reminder.message_id)].copy()
+    data = choices.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    await user.tap("30 min")
+    assert "again at 07:30" in (await user.edit()).text
+    query = await user.press(data, message)  # the same "30 min" again, from a stale screen
+    await user.answer(query)
+    await user.quiet()  # still snoozed once; nothing changes
+    bot.clock.advance(minutes=30)
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1})

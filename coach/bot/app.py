@@ -84,7 +84,8 @@ def build_application(
         plan,
         grace=timedelta(minutes=settings.reminder_grace_minutes),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
-        worker=f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}",
+        worker=f"{os.getpid()}:{uuid.uuid4().hex[:8]}:{socket.gethostname()}",
+        batch_limit=claim_batch_size(settings),
     )
     dispatcher = Dispatcher(
         store,

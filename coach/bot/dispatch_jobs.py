@@ -26,7 +26,8 @@ def start_dispatching(
 
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
-            await dispatcher.run_round()
+            if await dispatcher.run_round() is None:
+                return  # a round is running; it books the next wake-up when it ends
             next_due = await dispatcher.store.next_due()
         except Exception:  # the heartbeat must survive a bad round (e.g. the database restarting)
             log.exception("dispatch round failed; retrying on the next wake")

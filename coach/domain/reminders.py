@@ -20,10 +20,6 @@ class Status(StrEnum):
     UNCERTAIN = "uncertain"  # in flight when a process died: it may or may not have arrived
 
 
-FINAL = frozenset({Status.SENT, Status.SKIPPED, Status.SNOOZED, Status.MISSED, Status.FAILED,
-                   Status.BLOCKED, Status.UNCERTAIN})  # fmt: skip
-
-
 def triage(
     due_at: datetime,
     now: datetime,

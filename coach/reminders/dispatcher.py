@@ -20,7 +20,7 @@ import asyncio
 import logging
 import warnings
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
@@ -35,7 +35,7 @@ from coach.services.reminders import DueReminder, Outcome, ReminderStore
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MAX_RATE_LIMIT_RETRIES = 5
+MAX_RATE_LIMIT_RETRIES = 20
 NETWORK_RETRIES = 3
 BACKOFF_SECONDS = 0.5
 # A group commit waits this long for company: fewer, larger transactions.
@@ -49,32 +49,33 @@ class GroupCommit(Generic[T]):
     per-message ordering (each caller resumes only after its item is durable).
     """
 
-    def __init__(self, flush: Callable[[list[T]], Awaitable[None]]) -> None:
+    def __init__(self, flush: Callable[[list[T]], Awaitable[Collection[T] | None]]) -> None:
         self._flush = flush
-        self._pending: list[tuple[T, asyncio.Future[None]]] = []
+        self._pending: list[tuple[T, asyncio.Future[bool]]] = []
         self._task: asyncio.Task[None] | None = None
 
-    async def submit(self, item: T) -> None:
+    async def submit(self, item: T) -> bool:
+        """Wait until the item is stored; False if the flush declined it."""
         future = asyncio.get_running_loop().create_future()
         self._pending.append((item, future))
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._drain())
-        await future
+        return await future
 
     async def _drain(self) -> None:
         while self._pending:
             await asyncio.sleep(GATHER_SECONDS)  # let items arriving meanwhile join the batch
             batch, self._pending = self._pending, []
             try:
-                await self._flush([item for item, _ in batch])
+                accepted = await self._flush([item for item, _ in batch])
             except Exception as error:  # each waiter learns its item was not stored
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(error)
             else:
-                for _, future in batch:
+                for item, future in batch:
                     if not future.done():
-                        future.set_result(None)
+                        future.set_result(accepted is None or item in accepted)
 
 
 Render = Callable[[DueReminder], tuple[str, object]]
@@ -106,10 +107,11 @@ class Dispatcher:
         # PTB nudges do_api_request callers towards send_message; here the raw call is the point.
         warnings.filterwarnings("ignore", "Please use 'Bot.sendMessage'", PTBUserWarning)
 
-    async def run_round(self) -> Counter[str]:
-        """Dispatch everything due now; returns (and logs) the count of each outcome."""
+    async def run_round(self) -> Counter[str] | None:
+        """Dispatch everything due now; returns (and logs) the count of each outcome.
+        None: a round is already running, and it takes whatever is due."""
         if self._round.locked():
-            return Counter()  # a round is running; it takes whatever is due
+            return None
         async with self._round:
             counts: Counter[str] = Counter()
             # Alone on its database (SQLite), the first round may take over every old claim.
@@ -133,15 +135,24 @@ class Dispatcher:
         sending = GroupCommit[int](lambda ids: self.store.mark_sending(ids, self._clock()))
         recording = GroupCommit[Outcome](lambda done: self.store.record(done, self._clock()))
 
-        async def deliver(reminder: DueReminder) -> Status:
+        async def deliver(reminder: DueReminder) -> str:
             async with self._in_flight:
-                await self._limiter.wait(reminder.user_id)
-                await sending.submit(reminder.delivery_id)
-                outcome = await self._send(reminder)
-                await recording.submit(outcome)
-                return outcome.status
+                try:
+                    await self._limiter.wait(reminder.user_id)
+                    if not await sending.submit(reminder.delivery_id):
+                        return "taken_over"  # our lease ran out and another worker has it
+                    try:
+                        outcome = await self._send(reminder)
+                    except Exception as error:  # e.g. a rendering bug: recorded, not lost
+                        log.exception("delivery %s failed", reminder.delivery_id)
+                        outcome = self._outcome(reminder, Status.FAILED, detail=repr(error))
+                    await recording.submit(outcome)
+                    return str(outcome.status)
+                except Exception:  # the database failed us: the row is recovered later
+                    log.exception("delivery %s not recorded", reminder.delivery_id)
+                    return "unrecorded"
 
-        return Counter(str(s) for s in await asyncio.gather(*(deliver(r) for r in due)))
+        return Counter(await asyncio.gather(*(deliver(r) for r in due)))
 
     async def _send(self, reminder: DueReminder) -> Outcome:
         text, markup = self._render(reminder)
@@ -155,6 +166,8 @@ class Dispatcher:
             params["allow_paid_broadcast"] = True
         network_failures = rate_limited = 0
         while True:
+            if network_failures or rate_limited:  # a retry queues like any other message
+                await self._limiter.wait(reminder.user_id)
             try:
                 # The raw call: all we need back is the message id, and building a full
                 # Message object per broadcast costs a tenth of the dispatcher's CPU.

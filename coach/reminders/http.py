@@ -66,15 +66,15 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
                 return response.status, await response.read()
-        except TimeoutError as error:
-            raise TimedOut from error
-        except aiohttp.ClientConnectorError as error:
+        except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError) as error:
             # The connection never opened, so the request never left: safe to retry.
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
         except aiohttp.ClientError as error:
             # The request went out and the answer was lost: Telegram may have delivered it.
             # TimedOut tells the dispatcher exactly that (recorded as uncertain, not resent).
             raise TimedOut(f"no answer: aiohttp.{error.__class__.__name__}") from error
+        except TimeoutError as error:  # a read timeout: the request went out
+            raise TimedOut from error
 
 
 def _seconds(value: object, default: float) -> float | None:

@@ -2,20 +2,23 @@
 
 PTB's AIORateLimiter puts every request in one bucket, so a reply to a tap would queue behind
 a broadcast. Here only the dispatcher waits; interactive replies never pass through this.
+The rate is per process: with N instances on one bot token, set BROADCAST_RATE to 25/N.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import defaultdict
 from collections.abc import Callable
 
 
 class BroadcastLimiter:
     """At most `rate` messages a second overall and one per `per_chat` seconds to each chat.
 
-    Slots are reserved in advance and spaced exactly, so the rate holds over any window
-    instead of bursting at the start of each second. rate=None switches pacing off.
+    Global slots are reserved in advance and spaced exactly, so the rate holds over any
+    window instead of bursting at the start of each second. A chat's next slot is set from
+    the moment its message actually goes out. rate=None switches pacing off.
     """
 
     def __init__(
@@ -28,29 +31,46 @@ class BroadcastLimiter:
         self._per_chat = per_chat if rate else 0.0
         self._monotonic = monotonic
         self._next_slot = 0.0
-        self._next_for_chat: dict[int, float] = {}
+        self._paused_until = 0.0
+        self._pauses = 0  # bumped by pause(): slots reserved before it are void
+        self._chat_free_at: dict[int, float] = {}
+        self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def wait(self, chat_id: int) -> None:
         """Return when a message to this chat may go out."""
         if not self._interval:
             return
-        now = self._monotonic()
-        chat_slot = max(now, self._next_for_chat.get(chat_id, 0.0))
-        self._next_for_chat[chat_id] = chat_slot + self._per_chat
-        if chat_slot > now:
-            await asyncio.sleep(chat_slot - now)
-            now = self._monotonic()
-        slot = max(now, self._next_slot)
-        self._next_slot = slot + self._interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-        if len(self._next_for_chat) > 10_000:
+        lock = self._chat_locks[chat_id]
+        async with lock:  # one message per chat at a time in here, in arrival order
+            free_at = self._chat_free_at.get(chat_id, 0.0)
+            if (delay := free_at - self._monotonic()) > 0:
+                await asyncio.sleep(delay)
+            await self._global_slot()
+            self._chat_free_at[chat_id] = self._monotonic() + self._per_chat
+        if not lock.locked() and len(self._chat_locks) > 10_000:
             self._forget_idle_chats()
 
+    async def _global_slot(self) -> None:
+        while True:
+            pauses = self._pauses
+            now = self._monotonic()
+            slot = max(now, self._next_slot, self._paused_until)
+            self._next_slot = slot + self._interval
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if pauses == self._pauses:
+                return  # no 429 came in while we waited: our slot stands
+
     def pause(self, seconds: float) -> None:
-        """Telegram said 429: nobody sends until retry_after has passed."""
-        self._next_slot = max(self._next_slot, self._monotonic() + seconds)
+        """Telegram said 429: nobody sends until retry_after has passed; then pace again."""
+        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+        self._next_slot = self._paused_until
+        self._pauses += 1
 
     def _forget_idle_chats(self) -> None:
         now = self._monotonic()
-        self._next_for_chat = {c: t for c, t in self._next_for_chat.items() if t > now}
+        for chat in [c for c, t in self._chat_free_at.items() if t <= now]:
+            lock = self._chat_locks.get(chat)
+            if lock is None or not lock.locked():
+                self._chat_free_at.pop(chat, None)
+                self._chat_locks.pop(chat, None)

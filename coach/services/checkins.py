@@ -90,13 +90,21 @@ class CheckInService:
             if found is None:
                 return None
             delivery, user = found
-            allowed = not delivery.snooze and delivery.status == Status.SENT
-            if minutes is None or not allowed:
-                return _tap(user, delivery, logged=None, allowed=allowed)
-            reminder = await session.get(Reminder, delivery.reminder_id)
+            reminder = await session.get(Reminder, delivery.reminder_id, with_for_update=True)
             if reminder is None or not reminder.enabled:
                 return None
-            until = now + timedelta(minutes=minutes)
+            if delivery.status == Status.SNOOZED and reminder.snoozed:  # a double tap
+                return _tap(user, delivery, logged=None, until=reminder.next_fire_at)
+            until = now + timedelta(minutes=minutes or 0)
+            allowed = (
+                not delivery.snooze  # a snooze re-fires once
+                and delivery.status == Status.SENT
+                # It must not swallow the next regular reminder or spill into another day.
+                and (reminder.next_fire_at is None or until < reminder.next_fire_at)
+                and local_date(until, user.timezone or "UTC") == delivery.local_day
+            )
+            if minutes is None or not allowed:
+                return _tap(user, delivery, logged=None, allowed=allowed)
             reminder.next_fire_at = until
             reminder.snoozed = True
             delivery.status = Status.SNOOZED

@@ -369,6 +369,7 @@ class IntakeService:
         zone = user.timezone
         scheduled = user.intake_step == Step.DONE and zone is not None and user.active
         for reminder in (await _reminders(session, user.id)).values():
+            reminder.snoozed = False  # a new schedule replaces any pending snooze
             if scheduled and reminder.enabled and reminder.local_time is not None:
                 reminder.next_fire_at = next_fire(reminder.local_time, zone, now, reminder.days)  # type: ignore[arg-type]
             else:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, insert, or_, select, true, update
+from sqlalchemy import and_, bindparam, false, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import CheckIn, Delivery, Reminder, User
@@ -59,12 +59,14 @@ class ReminderStore:
         grace: timedelta,
         lease: timedelta,
         worker: str,
+        batch_limit: int = 2000,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._plan = plan
         self._grace = grace
         self._lease = lease
-        self.worker = worker
+        self.worker = worker[:64]  # the column's width; a long host name is cut, not fatal
+        self._batch_limit = batch_limit
 
     async def claim(self, now: datetime, limit: int) -> tuple[list[DueReminder], Counter[str]]:
         """Claim up to `limit` due occurrences: the ones to send, and counts of the rest."""
@@ -104,9 +106,9 @@ class ReminderStore:
                 after = now if status is Status.MISSED else due_at
                 advances.append(
                     {
-                        "id": reminder.id,
-                        "next_fire_at": next_fire(reminder.local_time, zone, after, reminder.days),
-                        "snoozed": False,
+                        "b_id": reminder.id,
+                        "b_due": due_at,
+                        "b_next": next_fire(reminder.local_time, zone, after, reminder.days),
                     }
                 )
                 deliveries.append(
@@ -125,7 +127,15 @@ class ReminderStore:
                     }
                 )
                 contexts.append((user, day, week, reminder.snoozed))
-            await session.execute(update(Reminder), advances)
+            # Conditional on the due time we read: a change the user made meanwhile (a new
+            # time, a snooze) wins over our advance. (SQLite reads take no lock.)
+            table = Reminder.__table__
+            await session.execute(
+                update(table)
+                .where(table.c.id == bindparam("b_id"), table.c.next_fire_at == bindparam("b_due"))
+                .values(next_fire_at=bindparam("b_next"), snoozed=false()),
+                advances,
+            )
             ids = (
                 await session.scalars(
                     insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True),
@@ -168,14 +178,36 @@ class ReminderStore:
                     select(Delivery, User)
                     .join(User, Delivery.user_id == User.id)
                     .where(Delivery.status == Status.CLAIMED, expired)
+                    .limit(self._batch_limit)
                     .with_for_update(skip_locked=True, of=Delivery)
                 )
             ).all()
+            logged = await _logged_days(
+                session,
+                [user.id for _, user in rows],
+                (now - self._grace - timedelta(days=2)).date(),
+            )
             due = []
             for delivery, user in rows:
                 delivery.lease_until = now + self._lease
                 delivery.worker = self.worker
                 week = week_of_plan(user.plan_started_on or delivery.local_day, delivery.local_day)
+                # Things may have changed since the claim: judge the occurrence afresh.
+                status, detail = triage(
+                    delivery.due_at,
+                    now,
+                    self._grace,
+                    paused=_paused(user, delivery.due_at),
+                    plan_ended=week > self._plan.weeks,
+                    logged=(user.id, delivery.kind, delivery.local_day) in logged,
+                )
+                if not user.active:
+                    status, detail = Status.BLOCKED, "inactive"
+                if status is not Status.CLAIMED:
+                    delivery.status, delivery.detail, delivery.updated_at = status, detail, now
+                    delivery.lease_until = None
+                    counts[f"{status}:{detail}"] += 1
+                    continue
                 due.append(
                     self._due(
                         delivery.id,
@@ -189,14 +221,25 @@ class ReminderStore:
             counts["recovered"] += len(due)
             return due, counts
 
-    async def mark_sending(self, delivery_ids: Sequence[int], now: datetime) -> None:
-        """Committed before the requests go out: from here a crash means UNCERTAIN."""
+    async def mark_sending(self, delivery_ids: Sequence[int], now: datetime) -> set[int]:
+        """Committed before the requests go out: from here a crash means UNCERTAIN.
+
+        Only rows still claimed by this worker move on; the ids returned are the ones to send.
+        A claim whose lease ran out may have been taken over by another worker, which then
+        owns it: sending it here too would send it twice.
+        """
         async with self._sessionmaker.begin() as session:
-            await session.execute(
+            moved = await session.scalars(
                 update(Delivery)
-                .where(Delivery.id.in_(delivery_ids), Delivery.status == Status.CLAIMED)
+                .where(
+                    Delivery.id.in_(delivery_ids),
+                    Delivery.status == Status.CLAIMED,
+                    Delivery.worker == self.worker,
+                )
                 .values(status=Status.SENDING, attempts=Delivery.attempts + 1, updated_at=now)
+                .returning(Delivery.id)
             )
+            return set(moved)
 
     async def record(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         """Final statuses; a blocked user is deactivated and their reminders stop at once."""
@@ -258,6 +301,10 @@ class ReminderStore:
             targets=self._plan.targets(week, user.safety),
             snooze=snooze,
         )
+
+
+def _paused(user: User, at: datetime) -> bool:
+    return user.paused and (user.paused_until is None or user.paused_until > at)
 
 
 async def _logged_days(

@@ -88,7 +88,8 @@ async def on_reminder_tap(update: Update, context: CoachContext) -> None:
         await query.answer(t("reminder-too-old"))
         return
     t = context.translator(result.language)
-    if tap.action == "snooze" and not result.snooze_allowed:
+    refused = tap.action in SNOOZE_MINUTES and result.snooze_until is None
+    if (tap.action == "snooze" and not result.snooze_allowed) or refused:
         await query.answer(t("reminder-snooze-gone"))
         return
     await query.answer()

@@ -1,0 +1,52 @@
+"""The broadcast limiter's spacing. Only lower bounds are checked: a slow machine makes gaps
+longer, never shorter, so these hold however noisy the machine is."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from itertools import pairwise
+
+from coach.reminders.limiter import BroadcastLimiter
+
+RATE = 200  # 5 ms apart overall
+PER_CHAT = 0.05
+EPSILON = 1e-3
+
+
+async def send_all(limiter: BroadcastLimiter, chats: list[int]) -> list[tuple[int, float]]:
+    sent: list[tuple[int, float]] = []
+
+    async def one(chat: int) -> None:
+        await limiter.wait(chat)
+        sent.append((chat, time.monotonic()))
+
+    await asyncio.gather(*(one(c) for c in chats))
+    return sent
+
+
+async def test_overall_rate_and_per_chat_spacing() -> None:
+    limiter = BroadcastLimiter(RATE, PER_CHAT)
+    sent = await send_all(limiter, [1, 1, *range(2, 30), 1])
+    times = sorted(t for _, t in sent)
+    assert all(b - a >= 1 / RATE - EPSILON for a, b in pairwise(times))
+    chat_one = sorted(t for c, t in sent if c == 1)
+    assert len(chat_one) == 3
+    assert all(b - a >= PER_CHAT - EPSILON for a, b in pairwise(chat_one))
+
+
+async def test_a_pause_holds_everyone_including_reserved_slots() -> None:
+    limiter = BroadcastLimiter(RATE, 0.0)
+    began = time.monotonic()
+    waiting = [asyncio.create_task(limiter.wait(chat)) for chat in range(10)]
+    await asyncio.sleep(0)
+    limiter.pause(0.2)
+    await asyncio.gather(*waiting)
+    assert time.monotonic() - began >= 0.2 - EPSILON
+
+
+async def test_pacing_off_does_not_pace() -> None:
+    limiter = BroadcastLimiter(None, 1.0)
+    sent = await send_all(limiter, [1] * 50)
+    assert len(sent) == 50
+    assert limiter._chat_free_at == {}, "no bookkeeping when pacing is off"
