@@ -239,7 +239,7 @@ def summary_screen(t: Translator, view: IntakeView) -> Screen:
         title = t("summary-title-later", week=targets.week, weeks=targets.weeks, phase=phase)
     lines = [title]
     for habit in view.habits:
-        at = clock(times[habit]) if habit in times else "—"
+        at = clock(times[habit]) if habit in times else t("no-time")
         if habit is Habit.FERMENTED:
             line = t("summary-fermented", time=at, servings=targets.fermented_servings)
             if targets.small_servings:

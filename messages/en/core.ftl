@@ -30,3 +30,4 @@ command-settings = Change language, times, habits
 command-reminders = Your reminders
 command-pause = Pause reminders
 command-resume = Resume reminders
+no-time = —

@@ -30,3 +30,4 @@ command-settings = 언어, 시간, 습관 바꾸기
 command-reminders = 내 알림 보기
 command-pause = 알림 잠시 쉬기
 command-resume = 알림 다시 받기
+no-time = —

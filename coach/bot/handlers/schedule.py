@@ -61,7 +61,7 @@ def overview_text(t: Translator, view: ScheduleView) -> str:
     zone = zone_info(view.timezone)
     lines = [t("reminders-title")]
     for line in view.lines:
-        upcoming = _local(t, line.next_fire_at, zone) if line.next_fire_at else "—"
+        upcoming = _local(t, line.next_fire_at, zone) if line.next_fire_at else t("no-time")
         lines.append(
             t(
                 "reminders-line",
