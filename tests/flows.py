@@ -50,14 +50,19 @@ async def walk_to_timezone(walk: Walk, language: str = "✅ English") -> BotEven
     return await walk.tap(agree)
 
 
+async def walk_to_habits(walk: Walk, zone: str = "Berlin") -> BotEvent:
+    """From /start to the habits question, with no safety answers; returns that question."""
+    await walk_to_timezone(walk)
+    await walk.tap_keyboard(zone)  # confirmation
+    await walk.next_message()  # safety question
+    await walk.tap("None of these")  # what changed
+    return await walk.next_message()
+
+
 async def walk_default_intake(user: FakeUser) -> tuple[Walk, BotEvent]:
     """The whole English intake on the default path; returns the walk and the summary."""
     walk = Walk(user)
-    await walk_to_timezone(walk)
-    await walk.tap_keyboard(ENGLISH_DEFAULT["zone"])  # confirmation
-    await walk.next_message()  # safety question
-    await walk.tap("None of these")  # what changed
-    await walk.next_message()  # habits question
+    await walk_to_habits(walk, ENGLISH_DEFAULT["zone"])
     await walk.tap("Continue")
     for label in ENGLISH_DEFAULT["times"]:
         await walk.tap(label)

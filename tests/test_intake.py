@@ -10,7 +10,7 @@ from coach.bot.app import build_application
 from coach.db.models import Reminder, SymptomScore, User
 from tests.conftest import RunningBot, start_bot, stop_bot
 from tests.fakebot import FakeUser
-from tests.flows import Walk, walk_default_intake, walk_to_timezone
+from tests.flows import Walk, walk_default_intake, walk_to_habits, walk_to_timezone
 
 MAX_TAPS = 15
 
@@ -149,11 +149,7 @@ async def test_safety_answers_change_the_plan_and_say_why(bot: RunningBot) -> No
 async def test_at_least_one_habit_stays_on(bot: RunningBot) -> None:
     user = bot.user(3005)
     walk = Walk(user)
-    await walk_to_timezone(walk)
-    await walk.tap_keyboard("Sydney")
-    await walk.next_message()
-    await walk.tap("None of these")
-    await walk.next_message()
+    await walk_to_habits(walk, "Sydney")
     for label in ("✅ Fermented foods", "✅ Prebiotic fiber", "✅ Sublingual B12"):
         await user.tap(label)
         await user.edit()
@@ -230,11 +226,7 @@ async def test_a_restart_mid_intake_continues_at_the_same_step(
 ) -> None:
     user = bot.user(3009)
     walk = Walk(user)
-    await walk_to_timezone(walk)
-    await walk.tap_keyboard("New York")
-    await walk.next_message()
-    await walk.tap("None of these")
-    await walk.next_message()
+    await walk_to_habits(walk, "New York")
 
     # The process goes away and another one (same database) takes the next update.
     await bot.api.release_pollers()
@@ -326,11 +318,7 @@ async def test_new_user_is_unknown_until_start(bot: RunningBot) -> None:
 async def test_an_old_other_time_button_is_stale(bot: RunningBot) -> None:
     user = bot.user(3015)
     walk = Walk(user)
-    await walk_to_timezone(walk)
-    await walk.tap_keyboard("Berlin")
-    await walk.next_message()
-    await walk.tap("None of these")
-    await walk.next_message()
+    await walk_to_habits(walk, "Berlin")
     fermented = await walk.tap("Continue")
     await user.tap("Other time")
     await user.reply()

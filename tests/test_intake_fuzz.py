@@ -13,7 +13,7 @@ from coach.db.models import Reminder, User
 from coach.domain.timeparse import parse_time
 from coach.domain.zones import resolve_zone
 from tests.conftest import RunningBot
-from tests.flows import Walk, walk_to_timezone
+from tests.flows import Walk, walk_to_habits, walk_to_timezone
 
 # What a Telegram client can send: 1 to 4096 characters of any unicode, emoji included.
 any_text = st.one_of(
@@ -53,11 +53,7 @@ async def test_time_zone_step_takes_any_text(bot: RunningBot, sessionmaker, text
 @given(text=any_text)
 async def test_time_step_takes_any_text(bot: RunningBot, sessionmaker, text: str) -> None:
     walk = Walk(bot.user(next(ids)))
-    await walk_to_timezone(walk)
-    await walk.tap_keyboard("Berlin")
-    await walk.next_message()
-    await walk.tap("None of these")
-    await walk.next_message()
+    await walk_to_habits(walk, "Berlin")
     await walk.tap("Continue")
     reply = await walk.type(text)
     user, rows = await load(sessionmaker, walk.user.id)

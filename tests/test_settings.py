@@ -9,7 +9,7 @@ from sqlalchemy import select
 from coach.db.models import Reminder, User
 from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.flows import Walk, walk_default_intake, walk_to_timezone
+from tests.flows import Walk, walk_default_intake, walk_to_habits
 
 
 async def schedule(
@@ -186,11 +186,7 @@ async def test_reopening_settings_closes_an_unanswered_question(bot: RunningBot)
 async def test_a_habit_switched_on_gets_a_time_at_once(bot: RunningBot, sessionmaker) -> None:
     user = bot.user(4011)
     walk = Walk(user)
-    await walk_to_timezone(walk)
-    await walk.tap_keyboard("Berlin")
-    await walk.next_message()
-    await walk.tap("None of these")
-    await walk.next_message()
+    await walk_to_habits(walk, "Berlin")
     await user.tap("✅ Sublingual B12")
     await user.edit()
     await walk.tap("Continue")

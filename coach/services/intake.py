@@ -268,11 +268,8 @@ class IntakeService:
             user = await _locked_user(session, user_id)
             if user is None or not _at(user, round_, Step.TIMES):
                 return await self._result(session, user, now, Answer.STALE)
-            reminders = await _reminders(session, user.id)
-            if habit not in reminders or not reminders[habit].enabled:
+            if not await _time_question_open(session, user, round_, habit):
                 return await self._result(session, user, now, Answer.STALE)
-            if round_ is not None and user.awaiting != AWAIT_TIME + habit:
-                return await self._result(session, user, now, Answer.STALE)  # an old question
             user.awaiting = AWAIT_TIME + habit
             return await self._result(session, user, now, Answer.ACCEPTED)
 
@@ -284,10 +281,7 @@ class IntakeService:
             user = await _locked_user(session, user_id)
             if user is None or not _at(user, round_, Step.TIMES):
                 return await self._result(session, user, now, Answer.STALE)
-            reminders = await _reminders(session, user.id)
-            if habit not in reminders or not reminders[habit].enabled:
-                return await self._result(session, user, now, Answer.STALE)
-            if round_ is not None and user.awaiting != AWAIT_TIME + habit:
+            if not await _time_question_open(session, user, round_, habit):
                 return await self._result(session, user, now, Answer.STALE)
             await self._apply_time(session, user, habit, at, now)
             return await self._result(session, user, now, Answer.ACCEPTED)
@@ -422,6 +416,16 @@ class IntakeService:
 
 def _symptom_order(item: tuple[Symptom, int]) -> int:
     return list(Symptom).index(item[0])
+
+
+async def _time_question_open(
+    session: AsyncSession, user: User, round_: int | None, habit: Habit
+) -> bool:
+    """The habit is on, and in the intake its time is the open question (not an old one)."""
+    reminder = (await _reminders(session, user.id)).get(habit)
+    if reminder is None or not reminder.enabled:
+        return False
+    return round_ is None or user.awaiting == AWAIT_TIME + habit
 
 
 def _ask_next_time(user: User, reminders: dict[Habit, Reminder]) -> None:
