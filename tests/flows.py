@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tests.fakebot import BotEvent, FakeUser
+
+if TYPE_CHECKING:
+    from tests.conftest import RunningBot
 
 ENGLISH_DEFAULT = {
     "language": "✅ English",
@@ -71,3 +76,10 @@ async def walk_default_intake(user: FakeUser) -> tuple[Walk, BotEvent]:
         summary = await walk.tap(score)
     assert summary is not None
     return walk, summary
+
+
+async def enrolled(bot: RunningBot, user_id: int) -> FakeUser:
+    """A user who finished the default intake (Berlin; plan starts Monday 2026-03-02)."""
+    user = bot.user(user_id)
+    await walk_default_intake(user)
+    return user

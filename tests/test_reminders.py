@@ -15,18 +15,12 @@ from coach.db.models import CheckIn, Delivery, Reminder, User
 from tests.conftest import RunningBot, bot_settings, start_bot, stop_bot
 from tests.fakebot import FakeUser
 from tests.fakebot.server import CHAT_NOT_FOUND, FORBIDDEN, SERVER_ERROR, Fault
-from tests.flows import walk_default_intake
+from tests.flows import enrolled
 from tests.seeding import seed_due_reminders
 
 # After the default intake (Berlin, 2026-03-02): B12 07:00 = 06:00 UTC, fiber 08:00 = 07:00
 # UTC, fermented foods 12:30 = 11:30 UTC.
 B12_DUE = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
-
-
-async def enrolled(bot: RunningBot, user_id: int) -> FakeUser:
-    user = bot.user(user_id)
-    await walk_default_intake(user)
-    return user
 
 
 async def deliveries(sessionmaker, user_id: int) -> list[Delivery]:
@@ -72,7 +66,7 @@ async def test_done_skip_and_undo_edit_the_reminder_in_place(bot: RunningBot, se
     await user.reply()
     await user.tap("Done")
     done = await user.edit()
-    assert "done for Mar 2, 2026" in done.text and done.labels == ["Undo"]
+    assert "done for Mar 2, 2026" in done.text and done.labels == ["📝 Note", "Undo"]
     await user.tap("Undo")
     assert (await user.edit()).labels == ["Done", "Skip today"]
     await user.tap("Done")

@@ -31,8 +31,9 @@ from coach.bot.context import (
     system_clock,
 )
 from coach.bot.dispatch_jobs import start_dispatching
-from coach.bot.handlers import core, intake, reminders, schedule
+from coach.bot.handlers import checkins, core, intake, schedule
 from coach.bot.handlers import settings as settings_menu
+from coach.bot.handlers.reminders import renderer
 from coach.config import SUPPORTED_LANGUAGES, Settings
 from coach.db.engine import create_engine, create_sessionmaker
 from coach.domain.language import pick_language
@@ -44,6 +45,7 @@ from coach.reminders.http import AiohttpRequest
 from coach.reminders.limiter import BroadcastLimiter
 from coach.services import Services
 from coach.services.reminders import ReminderStore
+from coach.services.targets import TargetBook
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,7 @@ def build_application(
     )
     store = ReminderStore(
         sessionmaker,
-        plan,
+        TargetBook(plan),
         grace=timedelta(minutes=settings.reminder_grace_minutes),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         worker=f"{os.getpid()}:{uuid.uuid4().hex[:8]}:{socket.gethostname()}",
@@ -90,7 +92,7 @@ def build_application(
     dispatcher = Dispatcher(
         store,
         broadcast_bot,
-        reminders.renderer(catalog),
+        renderer(catalog),
         limiter,
         clock,
         batch_size=claim_batch_size(settings),
@@ -147,6 +149,7 @@ def add_handlers(application: CoachApplication) -> None:
         "start": intake.start,
         "help": core.help_command,
         "settings": settings_menu.settings_command,
+        "today": checkins.today_command,
         "reminders": schedule.reminders_command,
         "pause": schedule.pause_command,
         "resume": schedule.resume_command,
@@ -155,13 +158,14 @@ def add_handlers(application: CoachApplication) -> None:
         application.add_handler(CommandHandler(command, callback, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(intake.on_intake_tap, pattern=r"^i:"))
     application.add_handler(CallbackQueryHandler(intake.on_restart_tap, pattern=r"^o:"))
-    application.add_handler(CallbackQueryHandler(reminders.on_reminder_tap, pattern=r"^r:"))
+    application.add_handler(CallbackQueryHandler(checkins.on_reminder_tap, pattern=r"^r:"))
+    application.add_handler(CallbackQueryHandler(checkins.on_today_tap, pattern=r"^t:"))
     application.add_handler(CallbackQueryHandler(schedule.on_pause_tap, pattern=r"^p:"))
     application.add_handler(CallbackQueryHandler(settings_menu.on_settings_tap, pattern=r"^s:"))
     application.add_handler(CallbackQueryHandler(intake.answer_unknown))
     application.add_handler(MessageHandler(PRIVATE & filters.LOCATION, intake.on_location))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, core.unknown_command))
-    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, intake.on_text))
+    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, core.on_text))
     application.add_handler(
         MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, core.unsupported_message)
     )

@@ -8,9 +8,10 @@ forged data can at worst act on the presser's own account, and the services chec
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 from coach.config import SUPPORTED_LANGUAGES
+from coach.domain.checkins import FOLLOW_UPS
 from coach.domain.habits import Habit, Safety, Symptom
 
 SEP = ":"
@@ -76,9 +77,29 @@ def _delivery(arg: str) -> bool:
     return arg.isascii() and arg.isdigit() and 1 <= len(arg) <= 15
 
 
+def _yyyymmdd(arg: str) -> bool:
+    return parse_day(arg) is not None
+
+
+def _delivery_and_answer(arg: str) -> bool:
+    """ "<delivery id>-<follow-up answer>" (the service checks the answer fits the habit)."""
+    delivery, _, answer = arg.partition("-")
+    return _delivery(delivery) and answer in _ANSWERS
+
+
+def _habit_day(arg: str, with_answer: bool = False) -> bool:
+    """ "<habit>-<yyyymmdd>", or with "-<follow-up answer>" after it."""
+    habit, _, rest = arg.partition("-")
+    day, _, answer = rest.partition("-")
+    if habit not in _HABITS or not _yyyymmdd(day):
+        return False
+    return answer in _ANSWERS if with_answer else answer == "" and "-" not in rest
+
+
 _HABITS = frozenset(h.value for h in Habit)
 _SYMPTOMS = frozenset(s.value for s in Symptom)
 _SAFETY = frozenset(s.value for s in Safety)
+_ANSWERS = frozenset(a for answers in FOLLOW_UPS.values() for a in answers)
 
 ACTIONS = {
     # intake, scope "i" (round required)
@@ -98,6 +119,15 @@ ACTIONS = {
     ("r", "snooze30"): _delivery,
     ("r", "snooze60"): _delivery,
     ("r", "undo"): _delivery,
+    ("r", "ans"): _delivery_and_answer,  # which fermented food, how much fiber
+    ("r", "note"): _delivery,
+    # /today, scope "t": a habit on a day ("fiber-20260302"), or a day to show
+    ("t", "done"): _habit_day,
+    ("t", "undo"): _habit_day,
+    ("t", "open"): _habit_day,
+    ("t", "note"): _habit_day,
+    ("t", "ans"): lambda a: _habit_day(a, with_answer=True),
+    ("t", "day"): _yyyymmdd,
     # /pause, scope "p"
     ("p", "pause"): _one_of("day", "week", "resume"),
     # /settings, scope "s" (no round)
@@ -131,6 +161,19 @@ def decode(data: str | None) -> Tap | None:
         if not 1 <= round_ <= MAX_ROUND:
             return None
     return Tap(scope, round_, action, arg)
+
+
+def yyyymmdd(day: date) -> str:
+    return f"{day:%Y%m%d}"
+
+
+def parse_day(text: str) -> date | None:
+    if len(text) != 8 or not text.isascii() or not text.isdigit():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
 
 
 def hhmm(at: time) -> str:

@@ -22,7 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coach.db.base import Base, UTCDateTime
+from coach.domain.checkins import NOTE_LIMIT
 from coach.domain.habits import Safety
+from coach.domain.schedule import local_date
 
 # Each safety answer and the users column that keeps it.
 SAFETY_COLUMNS = {
@@ -62,6 +64,16 @@ class User(Base):
     # /pause: reminders are skipped while paused, until paused_until (NULL: until /resume).
     paused: Mapped[bool] = mapped_column(Boolean, server_default=false())
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "My day ends at": a night owl's 01:00 check-in still counts for the evening before.
+    # NULL: local midnight.
+    day_ends_at: Mapped[time | None] = mapped_column(Time)
+    # After week 12: the same habits at the final targets, with no ramp.
+    maintenance: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    plan_completed_on: Mapped[date | None] = mapped_column(Date)
+
+    def today(self, now: datetime) -> date:
+        """The user's local day containing `now`, by their time zone and day end."""
+        return local_date(now, self.timezone or "UTC", self.day_ends_at or time(0))
 
     @property
     def safety(self) -> frozenset[Safety]:
@@ -70,14 +82,15 @@ class User(Base):
 
 
 class Reminder(Base):
-    """One habit the user coaches, with its daily reminder. The database is the schedule."""
+    """One habit the user coaches with its daily reminder, or the weekly check-in, or the
+    plan's finale. The database is the schedule."""
 
     __tablename__ = "reminders"
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))  # coach.domain.habits.Habit
+    kind: Mapped[str] = mapped_column(String(16))  # coach.domain.habits.Habit, or Kind
     enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())
     local_time: Mapped[time | None] = mapped_column(Time)
     # Weekdays it fires on, bit 0 = Monday; 127 = every day.
@@ -126,6 +139,10 @@ class CheckIn(Base):
     habit: Mapped[str] = mapped_column(String(16))
     day: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12))  # done | skipped
+    # The follow-up answer: which fermented food, or how much fiber against the target
+    # (coach.domain.checkins). Optional.
+    detail: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(NOTE_LIMIT))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+from datetime import date, datetime
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.db.models import User
+from coach.db.models import CheckIn, SymptomScore, User
+from coach.domain.checkins import DISCOMFORT_AT_MOST, TOO_MUCH
+from coach.domain.habits import Symptom
+
+
+def upsert_for(session: AsyncSession):  # type: ignore[no-untyped-def]
+    """The dialect's INSERT, which has ON CONFLICT (both of ours do)."""
+    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
 
 
 class UserRepository:
@@ -16,11 +26,19 @@ class UserRepository:
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
 
+    async def locked(self, user_id: int) -> User | None:
+        """The user row, fresh, locked for this transaction on PostgreSQL so that one
+        user's concurrent taps serialise."""
+        return await self.session.scalar(
+            select(User)
+            .where(User.id == user_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
     async def get_or_create(self, user_id: int, language: str) -> User:
         """The user row, created with `language` if absent. Safe when two instances race."""
-        insert = (
-            postgresql.insert if self.session.bind.dialect.name == "postgresql" else sqlite.insert
-        )
+        insert = upsert_for(self.session)
         await self.session.execute(
             insert(User).values(id=user_id, language=language).on_conflict_do_nothing()
         )
@@ -29,3 +47,107 @@ class UserRepository:
         )
         assert user is not None
         return user
+
+
+class CheckInRepository:
+    """One check-in per (user, habit, day): writes are upserts, so the last answer wins."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def save(
+        self,
+        user_id: int,
+        habit: str,
+        day: date,
+        status: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None:
+        """Log the day. A new status clears the old follow-up answer; a detail sets it."""
+        insert = upsert_for(self.session)
+        values = {"status": status, "detail": detail, "updated_at": now}
+        await self.session.execute(
+            insert(CheckIn)
+            .values(user_id=user_id, habit=habit, day=day, **values)
+            .on_conflict_do_update(index_elements=["user_id", "habit", "day"], set_=values)
+        )
+
+    async def get(self, user_id: int, habit: str, day: date) -> CheckIn | None:
+        return await self.session.scalar(
+            select(CheckIn)
+            .where(CheckIn.user_id == user_id, CheckIn.habit == habit, CheckIn.day == day)
+            .execution_options(populate_existing=True)
+        )
+
+    async def remove(self, user_id: int, habit: str, day: date) -> None:
+        await self.session.execute(
+            delete(CheckIn).where(
+                CheckIn.user_id == user_id, CheckIn.habit == habit, CheckIn.day == day
+            )
+        )
+
+    async def set_note(self, user_id: int, habit: str, day: date, note: str, now: datetime) -> bool:
+        """Attach a note to a logged day; False if nothing is logged there."""
+        result = await self.session.execute(
+            update(CheckIn)
+            .where(CheckIn.user_id == user_id, CheckIn.habit == habit, CheckIn.day == day)
+            .values(note=note, updated_at=now)
+        )
+        return result.rowcount == 1
+
+    async def between(self, user_id: int, first: date, last: date) -> list[CheckIn]:
+        return list(
+            await self.session.scalars(
+                select(CheckIn).where(
+                    CheckIn.user_id == user_id, CheckIn.day >= first, CheckIn.day <= last
+                )
+            )
+        )
+
+    async def too_much(self, user_ids: Collection[int]) -> list[tuple[int, str, date]]:
+        """(user, habit, day) of every "too much" answer: the tolerance rule's input."""
+        rows = await self.session.execute(
+            select(CheckIn.user_id, CheckIn.habit, CheckIn.day).where(
+                CheckIn.user_id.in_(user_ids), CheckIn.detail == TOO_MUCH
+            )
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+class ScoreRepository:
+    """Symptom ratings, one per (user, week, symptom); week 0 is the baseline."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def save(self, user_id: int, week: int, symptom: str, score: int, now: datetime) -> None:
+        insert = upsert_for(self.session)
+        values = {"score": score, "recorded_at": now}
+        await self.session.execute(
+            insert(SymptomScore)
+            .values(user_id=user_id, week=week, symptom=symptom, **values)
+            .on_conflict_do_update(index_elements=["user_id", "week", "symptom"], set_=values)
+        )
+
+    async def by_week(self, user_id: int) -> dict[int, dict[Symptom, int]]:
+        """Every rating of the user: week -> symptom -> score."""
+        rows = await self.session.scalars(
+            select(SymptomScore).where(SymptomScore.user_id == user_id)
+        )
+        weeks: dict[int, dict[Symptom, int]] = {}
+        for row in rows:
+            weeks.setdefault(row.week, {})[Symptom(row.symptom)] = row.score
+        return weeks
+
+    async def discomfort(self, user_ids: Collection[int]) -> list[tuple[int, int]]:
+        """(user, week) of every weekly digestion rating that signals discomfort."""
+        rows = await self.session.execute(
+            select(SymptomScore.user_id, SymptomScore.week).where(
+                SymptomScore.user_id.in_(user_ids),
+                SymptomScore.symptom == Symptom.DIGESTION,
+                SymptomScore.week >= 1,
+                SymptomScore.score <= DISCOMFORT_AT_MOST,
+            )
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -10,6 +10,7 @@ from coach.domain.plan import Plan
 from coach.services.checkins import CheckInService
 from coach.services.intake import IntakeService
 from coach.services.schedule import ScheduleService
+from coach.services.targets import TargetBook
 from coach.services.users import UserService
 
 
@@ -33,6 +34,6 @@ class Services:
         return cls(
             users=UserService(sessionmaker, supported, default_language),
             intake=IntakeService(sessionmaker, plan, supported, default_language),
-            checkins=CheckInService(sessionmaker),
+            checkins=CheckInService(sessionmaker, TargetBook(plan)),
             schedule=ScheduleService(sessionmaker),
         )

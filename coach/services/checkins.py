@@ -1,4 +1,5 @@
-"""Logging a habit from a reminder's buttons: done, skip today, undo, snooze.
+"""Logging the habits: from a reminder's buttons or from /today, with the follow-up
+questions (which fermented food, how much fiber), notes, and days logged late.
 
 One check-in per habit per local day (a unique constraint): double taps, taps on old
 reminders and changed minds leave one row, holding the last answer.
@@ -6,146 +7,303 @@ reminders and changed minds leave one row, holding the last answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import CheckIn, Delivery, Reminder, User
-from coach.domain.habits import Habit
+from coach.db.models import Delivery, Reminder, User
+from coach.db.repositories import CheckInRepository, UserRepository
+from coach.domain.checkins import BACKFILL_DAYS, FOLLOW_UPS, NOTE_LIMIT, TOO_MUCH, Food
+from coach.domain.habits import HABITS, Habit
+from coach.domain.intake import Step
+from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Status
-from coach.domain.schedule import local_date
+from coach.services.targets import TargetBook
 
-BACKFILL_DAYS = 3  # a reminder can be answered up to three days late
+AWAIT_NOTE = "note:"  # + habit:yyyymmdd, in users.awaiting
 
 
 @dataclass(frozen=True)
-class ReminderTap:
-    """What a reminder's button did, for editing that message in place."""
+class DayRef:
+    """A habit on one of the user's local days: what /today's buttons point at."""
 
-    language: str
     habit: Habit
     day: date
-    logged: str | None  # "done", "skipped", or None (nothing logged for that day)
-    snooze_until: datetime | None  # the re-fire time, when snoozed
-    snooze_allowed: bool
+
+
+Ref = int | DayRef  # a reminder's delivery id, or a habit and day
+
+
+@dataclass(frozen=True)
+class CheckInView:
+    """One habit on one day after a tap, for editing the tapped message in place."""
+
+    language: str
     timezone: str
+    habit: Habit
+    day: date
+    status: str | None  # "done", "skipped", or None (nothing logged for that day)
+    detail: str | None  # the follow-up answer
+    note: str | None
+    targets: WeekTargets  # that day's
+    # How the tolerance rule now moves this habit's next week ("held", "back" or "").
+    next_change: str = ""
+    next_targets: WeekTargets | None = None
+    snooze_until: datetime | None = None  # the re-fire time, when snoozed
+    snooze_allowed: bool = False
+
+
+@dataclass(frozen=True)
+class HabitDay:
+    habit: Habit
+    status: str | None
+    detail: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class DayView:
+    """/today (or an earlier day): each habit the user coaches and what is logged."""
+
+    language: str
+    day: date
+    today: date
+    earliest: date  # the earliest day that can still be logged
+    items: tuple[HabitDay, ...]
+    targets: WeekTargets
+
+
+@dataclass(frozen=True)
+class NoteResult:
+    view: CheckInView | None  # None: the check-in it was for is gone
+    saved: bool  # False: too long or empty; the question stays open
+    language: str
 
 
 class CheckInService:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], book: TargetBook) -> None:
         self._sessionmaker = sessionmaker
+        self._book = book
 
-    async def log(
-        self, user_id: int, delivery_id: int, status: str, now: datetime
-    ) -> ReminderTap | None:
-        """Done or skipped for the reminder's day. None: not this user's, or too old."""
+    async def log(self, user_id: int, ref: Ref, status: str, now: datetime) -> CheckInView | None:
+        """Done or skipped for the day. None: not this user's, too old, or not a habit."""
         async with self._sessionmaker.begin() as session:
-            found = await _own_delivery(session, user_id, delivery_id, now)
+            found = await self._resolve(session, user_id, ref, now)
             if found is None:
                 return None
-            delivery, user = found
-            insert = (
-                postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-            )
-            statement = insert(CheckIn).values(
-                user_id=user_id,
-                habit=delivery.kind,
-                day=delivery.local_day,
-                status=status,
-                updated_at=now,
-            )
-            await session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["user_id", "habit", "day"],
-                    set_={"status": status, "updated_at": now},
-                )
-            )
-            return _tap(user, delivery, logged=status)
+            user, habit, day, _ = found
+            await CheckInRepository(session).save(user_id, habit, day, status, now)
+            return await self._view(session, user, habit, day)
 
-    async def undo(self, user_id: int, delivery_id: int, now: datetime) -> ReminderTap | None:
-        """Take back what was logged for the reminder's day."""
+    async def answer(
+        self, user_id: int, ref: Ref, detail: str, now: datetime
+    ) -> CheckInView | None:
+        """The follow-up after Done: which fermented food, or how much fiber."""
         async with self._sessionmaker.begin() as session:
-            found = await _own_delivery(session, user_id, delivery_id, now)
+            found = await self._resolve(session, user_id, ref, now)
             if found is None:
                 return None
-            delivery, user = found
-            await session.execute(
-                delete(CheckIn).where(
-                    CheckIn.user_id == user_id,
-                    CheckIn.habit == delivery.kind,
-                    CheckIn.day == delivery.local_day,
-                )
-            )
-            return _tap(user, delivery, logged=None)
+            user, habit, day, _ = found
+            targets = await self._book.targets_for(session, user, day)
+            if detail not in FOLLOW_UPS[habit] or (targets.no_natto and detail == Food.NATTO):
+                return None
+            await CheckInRepository(session).save(user_id, habit, day, "done", now, detail)
+            return await self._view(session, user, habit, day, check_next=detail == TOO_MUCH)
+
+    async def undo(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | None:
+        """Take back what was logged for the day."""
+        async with self._sessionmaker.begin() as session:
+            found = await self._resolve(session, user_id, ref, now)
+            if found is None:
+                return None
+            user, habit, day, _ = found
+            await CheckInRepository(session).remove(user_id, habit, day)
+            return await self._view(session, user, habit, day)
+
+    async def look(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | None:
+        """What is logged for the day, changing nothing (a ticked habit opened from /today)."""
+        async with self._sessionmaker.begin() as session:
+            found = await self._resolve(session, user_id, ref, now)
+            if found is None:
+                return None
+            user, habit, day, _ = found
+            return await self._view(session, user, habit, day)
+
+    async def ask_note(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | None:
+        """Open the note question for a logged day: the user's next text is the note."""
+        async with self._sessionmaker.begin() as session:
+            found = await self._resolve(session, user_id, ref, now)
+            if found is None:
+                return None
+            user, habit, day, _ = found
+            view = await self._view(session, user, habit, day)
+            if view.status is None:
+                return None
+            user.awaiting = f"{AWAIT_NOTE}{habit}:{day:%Y%m%d}"
+            return view
+
+    async def save_note(self, user_id: int, text: str, now: datetime) -> NoteResult | None:
+        """Typed text while a note is asked for. None: no note question is open."""
+        async with self._sessionmaker.begin() as session:
+            user = await UserRepository(session).locked(user_id)
+            if user is None or not (user.awaiting or "").startswith(AWAIT_NOTE):
+                return None
+            habit_text, _, day_text = user.awaiting.removeprefix(AWAIT_NOTE).partition(":")  # type: ignore[union-attr]
+            habit = Habit(habit_text)
+            day = datetime.strptime(day_text, "%Y%m%d").date()  # noqa: DTZ007 (a date)
+            note = " ".join(text.split())
+            if not note or len(note) > NOTE_LIMIT:
+                return NoteResult(None, saved=False, language=user.language)
+            user.awaiting = None
+            if not await CheckInRepository(session).set_note(user_id, habit, day, note, now):
+                return NoteResult(None, saved=True, language=user.language)
+            view = await self._view(session, user, habit, day)
+            return NoteResult(view, saved=True, language=user.language)
 
     async def snooze(
         self, user_id: int, delivery_id: int, minutes: int | None, now: datetime
-    ) -> ReminderTap | None:
+    ) -> CheckInView | None:
         """minutes None: may this reminder be snoozed? Else re-fire it once, `minutes` from now."""
         async with self._sessionmaker.begin() as session:
-            found = await _own_delivery(session, user_id, delivery_id, now)
+            found = await self._resolve(session, user_id, delivery_id, now)
             if found is None:
                 return None
-            delivery, user = found
+            user, habit, day, delivery = found
+            assert delivery is not None
             reminder = await session.get(Reminder, delivery.reminder_id, with_for_update=True)
             if reminder is None or not reminder.enabled:
                 return None
+            view = await self._view(session, user, habit, day)
             if delivery.status == Status.SNOOZED and reminder.snoozed:  # a double tap
-                return _tap(user, delivery, logged=None, until=reminder.next_fire_at)
+                return replace(view, snooze_until=reminder.next_fire_at)
             until = now + timedelta(minutes=minutes or 0)
             allowed = (
                 not delivery.snooze  # a snooze re-fires once
                 and delivery.status == Status.SENT
                 # It must not swallow the next regular reminder or spill into another day.
                 and (reminder.next_fire_at is None or until < reminder.next_fire_at)
-                and local_date(until, user.timezone or "UTC") == delivery.local_day
+                and user.today(until) == delivery.local_day
             )
             if minutes is None or not allowed:
-                return _tap(user, delivery, logged=None, allowed=allowed)
+                return replace(view, snooze_allowed=allowed)
             reminder.next_fire_at = until
             reminder.snoozed = True
             delivery.status = Status.SNOOZED
             delivery.updated_at = now
-            return _tap(user, delivery, logged=None, until=until)
+            return replace(view, snooze_until=until)
 
+    async def day(self, user_id: int, day: date | None, now: datetime) -> DayView | None:
+        """The checklist for today (day None) or one of the last BACKFILL_DAYS days.
+        None: the intake isn't done, or the day is out of reach."""
+        async with self._sessionmaker.begin() as session:
+            user = await UserRepository(session).locked(user_id)
+            if user is None or not _enrolled(user):
+                return None
+            today = user.today(now)
+            day = today if day is None else day
+            if not _within_reach(user, day, today):
+                return None
+            if (user.awaiting or "").startswith(AWAIT_NOTE):
+                user.awaiting = None  # moving on closes an unanswered note question
+            habits = await _coached(session, user_id)
+            logged = {
+                c.habit: c for c in await CheckInRepository(session).between(user_id, day, day)
+            }
+            items = tuple(
+                HabitDay(
+                    h,
+                    logged[h].status if h in logged else None,
+                    logged[h].detail if h in logged else None,
+                    logged[h].note if h in logged else None,
+                )
+                for h in habits
+            )
+            targets = await self._book.targets_for(session, user, day)
+            earliest = max(today - timedelta(days=BACKFILL_DAYS), user.plan_started_on)  # type: ignore[type-var]
+            return DayView(user.language, day, today, earliest, items, targets)
 
-async def _own_delivery(
-    session: AsyncSession, user_id: int, delivery_id: int, now: datetime
-) -> tuple[Delivery, User] | None:
-    """The delivery if it is this user's and its day is at most BACKFILL_DAYS back."""
-    row = (
-        await session.execute(
-            select(Delivery, User)
-            .join(User, Delivery.user_id == User.id)
-            .where(Delivery.id == delivery_id, Delivery.user_id == user_id)
-            .with_for_update(of=Delivery)
+    async def _resolve(
+        self, session: AsyncSession, user_id: int, ref: Ref, now: datetime
+    ) -> tuple[User, Habit, date, Delivery | None] | None:
+        """The user, habit and day a button points at, if it is theirs and within reach."""
+        if isinstance(ref, DayRef):
+            user = await UserRepository(session).locked(user_id)
+            if user is None or not _enrolled(user):
+                return None
+            if not _within_reach(user, ref.day, user.today(now)):
+                return None
+            if ref.habit not in await _coached(session, user_id):
+                return None
+            _close_note_question(user)
+            return user, ref.habit, ref.day, None
+        row = (
+            await session.execute(
+                select(Delivery, User)
+                .join(User, Delivery.user_id == User.id)
+                .where(Delivery.id == ref, Delivery.user_id == user_id)
+                .with_for_update(of=Delivery)
+            )
+        ).first()
+        if row is None or row[0].kind not in _HABIT_KINDS:
+            return None
+        delivery, user = row
+        if (user.today(now) - delivery.local_day).days > BACKFILL_DAYS:
+            return None
+        _close_note_question(user)
+        return user, Habit(delivery.kind), delivery.local_day, delivery
+
+    async def _view(
+        self, session: AsyncSession, user: User, habit: Habit, day: date, check_next: bool = False
+    ) -> CheckInView:
+        await session.flush()
+        row = await CheckInRepository(session).get(user.id, habit, day)
+        signals = (await self._book.signals(session, [user])).get(user.id)
+        targets = self._book.targets(user, day, signals)
+        next_targets, change = None, ""
+        if check_next and targets.week < targets.weeks and not targets.maintenance:
+            next_targets = self._book.targets(user, day + timedelta(days=7), signals)
+            change = (
+                next_targets.fiber_change if habit is Habit.FIBER else next_targets.fermented_change
+            )
+        return CheckInView(
+            language=user.language,
+            timezone=user.timezone or "UTC",
+            habit=habit,
+            day=day,
+            status=row.status if row else None,
+            detail=row.detail if row else None,
+            note=row.note if row else None,
+            targets=targets,
+            next_change=change,
+            next_targets=next_targets,
         )
-    ).first()
-    if row is None:
-        return None
-    delivery, user = row
-    today = local_date(now, user.timezone or "UTC")
-    if (today - delivery.local_day).days > BACKFILL_DAYS:
-        return None
-    return delivery, user
 
 
-def _tap(
-    user: User,
-    delivery: Delivery,
-    logged: str | None,
-    until: datetime | None = None,
-    allowed: bool = False,
-) -> ReminderTap:
-    return ReminderTap(
-        language=user.language,
-        habit=Habit(delivery.kind),
-        day=delivery.local_day,
-        logged=logged,
-        snooze_until=until,
-        snooze_allowed=allowed,
-        timezone=user.timezone or "UTC",
+_HABIT_KINDS = frozenset(HABITS)
+
+
+def _enrolled(user: User) -> bool:
+    return user.intake_step == Step.DONE and user.plan_started_on is not None
+
+
+def _within_reach(user: User, day: date, today: date) -> bool:
+    """Today or up to BACKFILL_DAYS back, and not before the plan began."""
+    assert user.plan_started_on is not None
+    return today - timedelta(days=BACKFILL_DAYS) <= day <= today and day >= user.plan_started_on
+
+
+def _close_note_question(user: User) -> None:
+    if (user.awaiting or "").startswith(AWAIT_NOTE):
+        user.awaiting = None
+
+
+async def _coached(session: AsyncSession, user_id: int) -> tuple[Habit, ...]:
+    """The habits the user has switched on, in the plan's order."""
+    kinds = set(
+        await session.scalars(
+            select(Reminder.kind).where(Reminder.user_id == user_id, Reminder.enabled)
+        )
     )
+    return tuple(h for h in HABITS if h in kinds)

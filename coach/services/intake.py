@@ -102,7 +102,7 @@ class IntakeService:
         language = pick_language(telegram_code, self._supported, self._default)
         async with self._sessionmaker.begin() as session:
             await UserRepository(session).get_or_create(user_id, language)
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if not user.active:  # back after blocking the bot: reminders resume
                 user.active = True
                 await self._reschedule(session, user, now)
@@ -127,7 +127,7 @@ class IntakeService:
         if language not in self._supported:
             return await self._stale(user_id, now)
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.LANGUAGE):
                 return await self._result(session, user, now, Answer.STALE)
             user.language = language
@@ -138,7 +138,7 @@ class IntakeService:
     async def answer_consent(self, user_id: int, round_: int, agree: bool, now: datetime) -> Result:
         """Step 2: Agree moves on; Not now keeps nothing but the id and the language."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.CONSENT):
                 return await self._result(session, user, now, Answer.STALE)
             if agree:
@@ -154,7 +154,7 @@ class IntakeService:
     async def answer_text(self, user_id: int, text: str, now: datetime) -> Result:
         """Typed text: a time zone or a reminder time when one is asked for."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None:
                 return Result(None, Answer.NOT_EXPECTED)
             if user.awaiting == AWAIT_TIMEZONE:
@@ -180,7 +180,7 @@ class IntakeService:
     ) -> Result:
         """A shared location while a time zone is asked for."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None:
                 return Result(None, Answer.NOT_EXPECTED)
             zone = zone_for_location(latitude, longitude)
@@ -196,7 +196,7 @@ class IntakeService:
     ) -> Result:
         """Step 4 (or /settings): tick or untick one condition (a repeated tap changes nothing)."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.SAFETY):
                 return await self._result(session, user, now, Answer.STALE)
             setattr(user, SAFETY_COLUMNS[flag], on)
@@ -205,7 +205,7 @@ class IntakeService:
     async def finish_safety(self, user_id: int, round_: int, none: bool, now: datetime) -> Result:
         """Step 4 done ("None of these" clears every tick). All three habits start switched on."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.SAFETY):
                 return await self._result(session, user, now, Answer.STALE)
             if none:
@@ -226,7 +226,7 @@ class IntakeService:
         """Step 5 (or /settings): switch a habit on or off. In /settings one must stay on, and a
         habit switched on gets its first preset time at once (the user can change it)."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.HABITS):
                 return await self._result(session, user, now, Answer.STALE)
             reminders = await _reminders(session, user.id)
@@ -249,7 +249,7 @@ class IntakeService:
     async def finish_habits(self, user_id: int, round_: int, now: datetime) -> Result:
         """Step 5 done: at least one habit must be on."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.HABITS):
                 return await self._result(session, user, now, Answer.STALE)
             reminders = await _reminders(session, user.id)
@@ -265,7 +265,7 @@ class IntakeService:
     ) -> Result:
         """ "Other time" (or choosing a habit's time in /settings): typed text is now a time."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.TIMES):
                 return await self._result(session, user, now, Answer.STALE)
             if not await _time_question_open(session, user, round_, habit):
@@ -278,7 +278,7 @@ class IntakeService:
     ) -> Result:
         """Step 6 (or /settings): a preset time for one habit."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.TIMES):
                 return await self._result(session, user, now, Answer.STALE)
             if not await _time_question_open(session, user, round_, habit):
@@ -293,7 +293,7 @@ class IntakeService:
         if not 1 <= score <= 5:
             return await self._stale(user_id, now)
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.BASELINE):
                 return await self._result(session, user, now, Answer.STALE)
             scores = await _baseline(session, user.id)
@@ -318,7 +318,7 @@ class IntakeService:
     async def start_over(self, user_id: int, round_: int, now: datetime) -> Result:
         """Erase every answer (after the user confirmed) and begin again at the language."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or user.intake_round != round_:
                 return await self._result(session, user, now, Answer.STALE)
             await _erase_answers(session, user)
@@ -331,7 +331,7 @@ class IntakeService:
     async def edit(self, user_id: int, what: str, now: datetime) -> Result:
         """/settings: ask for a new time zone ("timezone"), or cancel a pending question."""
         async with self._sessionmaker.begin() as session:
-            user = await _locked_user(session, user_id)
+            user = await UserRepository(session).locked(user_id)
             if user is None or user.intake_step != Step.DONE:
                 return await self._result(session, user, now, Answer.STALE)
             user.awaiting = AWAIT_TIMEZONE if what == AWAIT_TIMEZONE else None
@@ -444,16 +444,6 @@ def _at(user: User, round_: int | None, step: Step) -> bool:
     if round_ is None:
         return user.intake_step == Step.DONE
     return user.intake_round == round_ and user.intake_step == step
-
-
-async def _locked_user(session: AsyncSession, user_id: int) -> User | None:
-    """The user row, locked for this transaction on PostgreSQL so concurrent taps serialise."""
-    return await session.scalar(
-        select(User)
-        .where(User.id == user_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
 
 
 async def _reminders(session: AsyncSession, user_id: int) -> dict[Habit, Reminder]:

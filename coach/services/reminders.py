@@ -24,9 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import CheckIn, Delivery, Reminder, User
 from coach.domain.habits import Habit
-from coach.domain.plan import Plan, WeekTargets, week_of_plan
+from coach.domain.plan import Signals, WeekTargets
 from coach.domain.reminders import Status, triage
-from coach.domain.schedule import local_date, next_fire
+from coach.domain.schedule import next_fire
+from coach.services.targets import TargetBook
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,14 @@ class ReminderStore:
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
-        plan: Plan,
+        book: TargetBook,
         grace: timedelta,
         lease: timedelta,
         worker: str,
         batch_limit: int = 2000,
     ) -> None:
         self._sessionmaker = sessionmaker
-        self._plan = plan
+        self._book = book
         self._grace = grace
         self._lease = lease
         self.worker = worker[:64]  # the column's width; a long host name is cut, not fatal
@@ -84,21 +85,23 @@ class ReminderStore:
             if not rows:
                 return [], Counter()
             since = (now - self._grace - timedelta(days=2)).date()
-            logged = await _logged_days(session, [user.id for _, user in rows], since)
+            users = {user.id: user for _, user in rows}
+            logged = await _logged_days(session, users, since)
+            signals = await self._book.signals(session, users.values())
             deliveries, advances, counts, contexts = [], [], Counter[str](), []
             for reminder, user in rows:
                 zone = user.timezone or "UTC"
                 due_at = reminder.next_fire_at
                 assert due_at is not None and reminder.local_time is not None
-                day = local_date(due_at, zone)
-                week = week_of_plan(user.plan_started_on or day, day)
+                day = user.today(due_at)
+                week = self._book.week(user, day)
                 status, detail = triage(
                     due_at,
                     now,
                     self._grace,
                     paused=user.paused
                     and (user.paused_until is None or user.paused_until > due_at),
-                    plan_ended=week > self._plan.weeks,
+                    plan_ended=self._ended(user, week),
                     logged=(user.id, reminder.kind, day) in logged,
                 )
                 if status is not Status.CLAIMED:  # those are counted once delivered
@@ -126,7 +129,7 @@ class ReminderStore:
                         "updated_at": now,
                     }
                 )
-                contexts.append((user, day, week, reminder.snoozed))
+                contexts.append((user, day, reminder.snoozed))
             # Conditional on the due time we read: a change the user made meanwhile (a new
             # time, a snooze) wins over our advance. (SQLite reads take no lock.)
             table = Reminder.__table__
@@ -143,8 +146,8 @@ class ReminderStore:
                 )
             ).all()
             due = [
-                self._due(delivery_id, Habit(row["kind"]), user, day, week, snooze)
-                for delivery_id, row, (user, day, week, snooze) in zip(
+                self._due(delivery_id, Habit(row["kind"]), user, day, snooze, signals)
+                for delivery_id, row, (user, day, snooze) in zip(
                     ids, deliveries, contexts, strict=True
                 )
                 if row["status"] == Status.CLAIMED
@@ -182,23 +185,22 @@ class ReminderStore:
                     .with_for_update(skip_locked=True, of=Delivery)
                 )
             ).all()
-            logged = await _logged_days(
-                session,
-                [user.id for _, user in rows],
-                (now - self._grace - timedelta(days=2)).date(),
-            )
+            users = {user.id: user for _, user in rows}
+            since = (now - self._grace - timedelta(days=2)).date()
+            logged = await _logged_days(session, users, since)
+            signals = await self._book.signals(session, users.values())
             due = []
             for delivery, user in rows:
                 delivery.lease_until = now + self._lease
                 delivery.worker = self.worker
-                week = week_of_plan(user.plan_started_on or delivery.local_day, delivery.local_day)
+                week = self._book.week(user, delivery.local_day)
                 # Things may have changed since the claim: judge the occurrence afresh.
                 status, detail = triage(
                     delivery.due_at,
                     now,
                     self._grace,
                     paused=_paused(user, delivery.due_at),
-                    plan_ended=week > self._plan.weeks,
+                    plan_ended=self._ended(user, week),
                     logged=(user.id, delivery.kind, delivery.local_day) in logged,
                 )
                 if not user.active:
@@ -214,8 +216,8 @@ class ReminderStore:
                         Habit(delivery.kind),
                         user,
                         delivery.local_day,
-                        week,
                         delivery.snooze,
+                        signals,
                     )
                 )
             counts["recovered"] += len(due)
@@ -289,8 +291,18 @@ class ReminderStore:
         candidates = [t for t in (reminder, lease) if t is not None]
         return min(candidates) if candidates else None
 
+    def _ended(self, user: User, week: int) -> bool:
+        """Past the plan's last week, and not carrying on in maintenance."""
+        return week > self._book.plan.weeks and not user.maintenance
+
     def _due(
-        self, delivery_id: int, habit: Habit, user: User, day: date, week: int, snooze: bool
+        self,
+        delivery_id: int,
+        habit: Habit,
+        user: User,
+        day: date,
+        snooze: bool,
+        signals: dict[int, Signals],
     ) -> DueReminder:
         return DueReminder(
             delivery_id=delivery_id,
@@ -298,7 +310,7 @@ class ReminderStore:
             habit=habit,
             language=user.language,
             local_day=day,
-            targets=self._plan.targets(week, user.safety),
+            targets=self._book.targets(user, day, signals.get(user.id)),
             snooze=snooze,
         )
 

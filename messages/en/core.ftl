@@ -9,6 +9,7 @@ start-greeting =
 
 help =
     <b>What I can do</b>
+    /today — today's checklist: tick off habits, add notes, log the last 3 days
     /start — begin, or pick up where you left off
     /reminders — your reminders and when they come next
     /pause, /resume — take a break from reminders
@@ -24,6 +25,7 @@ unknown-text = I didn't catch that. Send /help to see what I can do.
 unsupported-message = I can only read text and button taps. Send /help to see what I can do.
 error-generic = Sorry, something went wrong on my side. Please try again in a moment.
 
+command-today = Today's checklist
 command-start = Begin or continue
 command-help = Help and health note
 command-settings = Change language, times, habits

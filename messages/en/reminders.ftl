@@ -6,7 +6,6 @@ reminder-fermented-small = Start with a small serving.
 reminder-fiber = ⏰ Time for <b>prebiotic fiber</b>: about { $grams } g today, from onions, oats, cooled potatoes or a powder. Go slowly if you feel bloated.
 reminder-fiber-slow = Resistant starch and gentle foods first.
 reminder-b12 = ⏰ Time for your <b>sublingual B12</b>: let it dissolve under your tongue. Dose as on the label or as your clinician advised.
-reminder-week = <i>Week { $week } of 12</i>
 button-skip-today = Skip today
 button-snooze = Snooze
 button-snooze-30 = 30 min

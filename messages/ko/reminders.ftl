@@ -6,7 +6,6 @@ reminder-fermented-small = 적은 양부터 시작하세요.
 reminder-fiber = ⏰ <b>프리바이오틱 식이섬유</b> 시간이에요: 오늘은 약 { $grams }g, 양파, 귀리, 식힌 감자나 파우더로 챙겨요. 더부룩하면 천천히 늘리세요.
 reminder-fiber-slow = 저항성 전분과 순한 음식부터 시작해요.
 reminder-b12 = ⏰ <b>설하 B12</b> 시간이에요: 혀 밑에서 녹여 주세요. 용량은 제품 라벨이나 의료진 안내대로 하세요.
-reminder-week = <i>12주 중 { $week }주차</i>
 button-skip-today = 오늘은 건너뛰기
 button-snooze = 나중에
 button-snooze-30 = 30분 뒤

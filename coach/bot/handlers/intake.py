@@ -6,10 +6,17 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
-from telegram.error import BadRequest
 
 from coach.bot.callbacks import Tap, decode, parse_hhmm, parse_switch
 from coach.bot.context import CoachContext
+from coach.bot.handlers.common import (
+    answer_stale,
+    answer_unknown,
+    edit_keyboard,
+    edit_text,
+    send,
+    telegram_language,
+)
 from coach.bot.screens import (
     HABIT_KEYS,
     Screen,
@@ -25,7 +32,6 @@ from coach.bot.screens import (
 )
 from coach.domain.habits import Habit, Safety, Symptom
 from coach.domain.intake import Step
-from coach.domain.language import pick_language
 from coach.i18n import Translator
 from coach.services.intake import AWAIT_TIME, AWAIT_TIMEZONE, Answer, IntakeView, Result
 
@@ -78,7 +84,7 @@ async def on_restart_tap(update: Update, context: CoachContext) -> None:
         if view is not None and view.round != tap.round:
             view, result = None, None
     if view is None or (tap.arg == "confirm" and result.answer is not Answer.ACCEPTED):
-        await answer_stale(update, context, view)
+        await answer_stale(update, context, view.language if view else None)
         return
     t = context.translator(view.language)
     await query.answer()
@@ -136,7 +142,7 @@ async def accept_tap(
     result = await apply(context, query.from_user.id, tap)
     view = result.view
     if view is None or result.answer is Answer.STALE:
-        await answer_stale(update, context, view)
+        await answer_stale(update, context, view.language if view else None)
         return None
     t = context.translator(view.language)
     if result.answer is Answer.NOTHING_CHOSEN:
@@ -156,50 +162,6 @@ def restart_menu(t: Translator, view: IntakeView) -> Screen:
         button(t("button-start-over"), Tap("o", view.round, "over")),
     ]
     return Screen(text, rows(buttons, 2))
-
-
-async def send(update: Update, screens: list[Screen]) -> None:
-    chat = update.effective_chat
-    for screen in screens:
-        await chat.send_message(screen.text, reply_markup=screen.markup)
-
-
-async def edit_keyboard(update: Update, markup) -> None:  # type: ignore[no-untyped-def]
-    """Swap the keyboard of the tapped message (None removes it: the question is answered)."""
-    await _edit(update.callback_query.edit_message_reply_markup(markup))
-
-
-async def edit_text(update: Update, screen: Screen) -> None:
-    """Rewrite the tapped message in place."""
-    await _edit(update.callback_query.edit_message_text(screen.text, reply_markup=screen.markup))
-
-
-async def _edit(request: Awaitable[object]) -> None:
-    # The answer is already saved; a message that can't be edited (deleted, too old, or
-    # unchanged after a double tap) must not turn that into an error for the user.
-    try:
-        await request
-    except BadRequest as error:
-        log.info("edit skipped: %s", error.message)
-
-
-async def answer_stale(update: Update, context: CoachContext, view: IntakeView | None) -> None:
-    """An old, foreign or forged button: a short explanation, nothing written."""
-    t = context.translator(view.language if view else telegram_language(update, context))
-    await update.callback_query.answer(t("tap-stale"))
-
-
-async def answer_unknown(update: Update, context: CoachContext) -> None:
-    """Callback data that does not decode at all."""
-    t = context.translator(telegram_language(update, context))
-    await update.callback_query.answer(t("tap-unknown"))
-
-
-def telegram_language(update: Update, context: CoachContext) -> str:
-    """The language for someone the bot may not know yet: from Telegram, no database."""
-    settings = context.runtime.settings
-    code = update.effective_user.language_code if update.effective_user else None
-    return pick_language(code, context.runtime.catalog.languages, settings.default_language)
 
 
 async def _apply_tap(context: CoachContext, user_id: int, tap: Tap) -> Result:

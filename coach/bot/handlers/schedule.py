@@ -8,7 +8,7 @@ from telegram import Update
 
 from coach.bot.callbacks import Tap, decode
 from coach.bot.context import CoachContext
-from coach.bot.handlers.intake import answer_stale, answer_unknown, edit_text, telegram_language
+from coach.bot.handlers.common import answer_stale, answer_unknown, edit_text, telegram_language
 from coach.bot.screens import HABIT_KEYS, Screen, button, clock, rows
 from coach.domain.zones import zone_info
 from coach.i18n import Translator

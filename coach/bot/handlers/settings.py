@@ -8,12 +8,8 @@ from telegram import InlineKeyboardMarkup, Update
 
 from coach.bot.callbacks import Tap, parse_hhmm, parse_switch
 from coach.bot.context import CoachContext
-from coach.bot.handlers.intake import (
-    accept_tap,
-    edit_text,
-    send,
-    telegram_language,
-)
+from coach.bot.handlers.common import edit_text, send, telegram_language
+from coach.bot.handlers.intake import accept_tap
 from coach.bot.screens import (
     HABIT_KEYS,
     SAFETY_KEYS,

@@ -1,0 +1,60 @@
+"""Small helpers every handler shares: sending screens, editing the tapped message, and
+answering taps that can't be acted on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from coach.bot.context import CoachContext
+from coach.bot.screens import Screen
+from coach.domain.language import pick_language
+
+log = logging.getLogger(__name__)
+
+
+async def send(update: Update, screens: list[Screen]) -> None:
+    chat = update.effective_chat
+    for screen in screens:
+        await chat.send_message(screen.text, reply_markup=screen.markup)
+
+
+async def edit_keyboard(update: Update, markup) -> None:  # type: ignore[no-untyped-def]
+    """Swap the keyboard of the tapped message (None removes it: the question is answered)."""
+    await _edit(update.callback_query.edit_message_reply_markup(markup))
+
+
+async def edit_text(update: Update, screen: Screen) -> None:
+    """Rewrite the tapped message in place."""
+    await _edit(update.callback_query.edit_message_text(screen.text, reply_markup=screen.markup))
+
+
+async def _edit(request: Awaitable[object]) -> None:
+    # The answer is already saved; a message that can't be edited (deleted, too old, or
+    # unchanged after a double tap) must not turn that into an error for the user.
+    try:
+        await request
+    except BadRequest as error:
+        log.info("edit skipped: %s", error.message)
+
+
+async def answer_stale(update: Update, context: CoachContext, language: str | None) -> None:
+    """An old, foreign or forged button: a short explanation, nothing written."""
+    t = context.translator(language or telegram_language(update, context))
+    await update.callback_query.answer(t("tap-stale"))
+
+
+async def answer_unknown(update: Update, context: CoachContext) -> None:
+    """Callback data that does not decode at all."""
+    t = context.translator(telegram_language(update, context))
+    await update.callback_query.answer(t("tap-unknown"))
+
+
+def telegram_language(update: Update, context: CoachContext) -> str:
+    """The language for someone the bot may not know yet: from Telegram, no database."""
+    settings = context.runtime.settings
+    code = update.effective_user.language_code if update.effective_user else None
+    return pick_language(code, context.runtime.catalog.languages, settings.default_language)
