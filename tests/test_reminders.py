@@ -181,7 +181,7 @@ async def test_claimed_but_unsent_rows_are_sent_after_a_crash(
     await bot.dispatcher.run_round()  # this process's first round (a SQLite takeover) is past
     bot.clock.now = B12_DUE
     claimed, _ = await store.claim(bot.clock.now, 10)  # ... and then the process "dies"
-    assert [c.habit for c in claimed] == ["b12"]
+    assert [c.kind for c in claimed] == ["b12"]
     assert await bot.dispatcher.run_round() == Counter(), "the lease still holds"
     bot.clock.advance(seconds=61)
     assert await bot.dispatcher.run_round() == Counter({"recovered": 1, "sent": 1})

@@ -32,6 +32,7 @@ from coach.bot.context import (
 )
 from coach.bot.dispatch_jobs import start_dispatching
 from coach.bot.handlers import checkins, core, intake, schedule
+from coach.bot.handlers import plan as plan_menu
 from coach.bot.handlers import settings as settings_menu
 from coach.bot.handlers.reminders import renderer
 from coach.config import SUPPORTED_LANGUAGES, Settings
@@ -150,6 +151,8 @@ def add_handlers(application: CoachApplication) -> None:
         "help": core.help_command,
         "settings": settings_menu.settings_command,
         "today": checkins.today_command,
+        "plan": plan_menu.plan_command,
+        "checkin": plan_menu.checkin_command,
         "reminders": schedule.reminders_command,
         "pause": schedule.pause_command,
         "resume": schedule.resume_command,
@@ -160,6 +163,8 @@ def add_handlers(application: CoachApplication) -> None:
     application.add_handler(CallbackQueryHandler(intake.on_restart_tap, pattern=r"^o:"))
     application.add_handler(CallbackQueryHandler(checkins.on_reminder_tap, pattern=r"^r:"))
     application.add_handler(CallbackQueryHandler(checkins.on_today_tap, pattern=r"^t:"))
+    application.add_handler(CallbackQueryHandler(plan_menu.on_weekly_tap, pattern=r"^w:"))
+    application.add_handler(CallbackQueryHandler(plan_menu.on_finale_tap, pattern=r"^f:"))
     application.add_handler(CallbackQueryHandler(schedule.on_pause_tap, pattern=r"^p:"))
     application.add_handler(CallbackQueryHandler(settings_menu.on_settings_tap, pattern=r"^s:"))
     application.add_handler(CallbackQueryHandler(intake.answer_unknown))

@@ -58,6 +58,11 @@ def _symptom_score(arg: str) -> bool:
     return symptom in _SYMPTOMS and score in {"1", "2", "3", "4", "5"}
 
 
+def _week_symptom_score(arg: str) -> bool:
+    week, _, rest = arg.partition("-")
+    return week.isascii() and week.isdigit() and 1 <= len(week) <= 3 and _symptom_score(rest)
+
+
 def _switch(arg: str, names: frozenset[str]) -> bool:
     """A toggle names the state it sets ("ibs.1" ticks IBS): a repeated tap changes nothing."""
     name, _, state = arg.partition(".")
@@ -128,6 +133,11 @@ ACTIONS = {
     ("t", "note"): _habit_day,
     ("t", "ans"): lambda a: _habit_day(a, with_answer=True),
     ("t", "day"): _yyyymmdd,
+    # the weekly check-in, scope "w": "<week>-<symptom>-<score>"
+    ("w", "rate"): _week_symptom_score,
+    # the plan's finale, scope "f": carry on in maintenance, or start a new plan
+    ("f", "keep"): _one_of(""),
+    ("f", "again"): _one_of("", "confirm"),
     # /pause, scope "p"
     ("p", "pause"): _one_of("day", "week", "resume"),
     # /settings, scope "s" (no round)

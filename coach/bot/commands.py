@@ -10,6 +10,8 @@ from coach.i18n import FALLBACK_LANGUAGE, Translator
 # (command, catalog key of its menu description), in menu order.
 MENU: tuple[tuple[str, str], ...] = (
     ("today", "command-today"),
+    ("plan", "command-plan"),
+    ("checkin", "command-checkin"),
     ("start", "command-start"),
     ("reminders", "command-reminders"),
     ("pause", "command-pause"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -139,6 +139,16 @@ class ScoreRepository:
         for row in rows:
             weeks.setdefault(row.week, {})[Symptom(row.symptom)] = row.score
         return weeks
+
+    async def rated_weeks(self, user_ids: Collection[int], symptoms: int) -> list[tuple[int, int]]:
+        """(user, week) of every weekly check-in rated in full."""
+        rows = await self.session.execute(
+            select(SymptomScore.user_id, SymptomScore.week)
+            .where(SymptomScore.user_id.in_(user_ids), SymptomScore.week >= 1)
+            .group_by(SymptomScore.user_id, SymptomScore.week)
+            .having(func.count() >= symptoms)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
 
     async def discomfort(self, user_ids: Collection[int]) -> list[tuple[int, int]]:
         """(user, week) of every weekly digestion rating that signals discomfort."""

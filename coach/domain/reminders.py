@@ -39,3 +39,10 @@ def triage(
     if logged:
         return Status.SKIPPED, "logged"
     return Status.CLAIMED, ""
+
+
+class Kind(StrEnum):
+    """Reminder rows that are not a habit (coach.domain.habits.Habit names those)."""
+
+    CHECKIN = "checkin"  # the weekly symptom check-in, on one weekday
+    FINALE = "finale"  # once, the morning after the plan's last day: the end and what next

@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.domain.plan import Plan
 from coach.services.checkins import CheckInService
 from coach.services.intake import IntakeService
+from coach.services.plan import PlanService
 from coach.services.schedule import ScheduleService
 from coach.services.targets import TargetBook
 from coach.services.users import UserService
+from coach.services.weekly import WeeklyCheckInService
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,8 @@ class Services:
     intake: IntakeService
     checkins: CheckInService
     schedule: ScheduleService
+    weekly: WeeklyCheckInService
+    plan: PlanService
 
     @classmethod
     def build(
@@ -31,9 +35,12 @@ class Services:
         supported: tuple[str, ...],
         default_language: str,
     ) -> Services:
+        book = TargetBook(plan)
         return cls(
             users=UserService(sessionmaker, supported, default_language),
             intake=IntakeService(sessionmaker, plan, supported, default_language),
-            checkins=CheckInService(sessionmaker, TargetBook(plan)),
+            checkins=CheckInService(sessionmaker, book),
             schedule=ScheduleService(sessionmaker),
+            weekly=WeeklyCheckInService(sessionmaker, book),
+            plan=PlanService(sessionmaker, book),
         )

@@ -20,13 +20,13 @@ from coach.domain.habits import HABITS, PRESET_TIMES, Habit, Safety, Symptom
 from coach.domain.intake import Step, habit_awaiting_time, symptom_awaiting_score
 from coach.domain.language import pick_language
 from coach.domain.plan import Plan, WeekTargets, week_of_plan
-from coach.domain.schedule import local_date, next_fire
+from coach.domain.symptoms import BASELINE_WEEK
 from coach.domain.timeparse import parse_time
 from coach.domain.zones import resolve_zone, zone_for_location
+from coach.services.plan_schedule import plan_reminders, reschedule
 
 AWAIT_TIMEZONE = "timezone"
 AWAIT_TIME = "time:"  # + habit
-BASELINE_WEEK = 0
 
 
 class Answer(StrEnum):
@@ -105,7 +105,7 @@ class IntakeService:
             user = await UserRepository(session).locked(user_id)
             if not user.active:  # back after blocking the bot: reminders resume
                 user.active = True
-                await self._reschedule(session, user, now)
+                await reschedule(session, self._plan, user, now)
             if user.intake_step == Step.DECLINED:
                 user.intake_step = Step.LANGUAGE
             if user.intake_step == Step.DONE:
@@ -243,7 +243,7 @@ class IntakeService:
             if round_ is None:
                 if on and target.local_time is None:
                     target.local_time = PRESET_TIMES[habit][0]
-                await self._reschedule(session, user, now)
+                await reschedule(session, self._plan, user, now)
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     async def finish_habits(self, user_id: int, round_: int, now: datetime) -> Result:
@@ -311,8 +311,13 @@ class IntakeService:
             scores[symptom] = score
             if symptom_awaiting_score(scores) is None:
                 user.intake_step = Step.DONE
-                user.plan_started_on = local_date(now, user.timezone or "UTC")
-                await self._reschedule(session, user, now)
+                user.plan_started_on = user.today(now)
+                kinds = set(
+                    await session.scalars(select(Reminder.kind).where(Reminder.user_id == user.id))
+                )
+                session.add_all(plan_reminders(user, kinds))
+                await session.flush()
+                await reschedule(session, self._plan, user, now)
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     async def start_over(self, user_id: int, round_: int, now: datetime) -> Result:
@@ -346,7 +351,7 @@ class IntakeService:
         user.awaiting = None
         if user.intake_step == Step.TIMEZONE:
             user.intake_step = Step.SAFETY
-        await self._reschedule(session, user, now)
+        await reschedule(session, self._plan, user, now)
 
     async def _apply_time(
         self, session: AsyncSession, user: User, habit: Habit, at: time, now: datetime
@@ -356,18 +361,7 @@ class IntakeService:
         user.awaiting = None
         if user.intake_step == Step.TIMES:
             _ask_next_time(user, reminders)
-        await self._reschedule(session, user, now)
-
-    async def _reschedule(self, session: AsyncSession, user: User, now: datetime) -> None:
-        """Scheduling follows every change at once: next fire times for habits that are on."""
-        zone = user.timezone
-        scheduled = user.intake_step == Step.DONE and zone is not None and user.active
-        for reminder in (await _reminders(session, user.id)).values():
-            reminder.snoozed = False  # a new schedule replaces any pending snooze
-            if scheduled and reminder.enabled and reminder.local_time is not None:
-                reminder.next_fire_at = next_fire(reminder.local_time, zone, now, reminder.days)  # type: ignore[arg-type]
-            else:
-                reminder.next_fire_at = None
+        await reschedule(session, self._plan, user, now)
 
     async def _stale(self, user_id: int, now: datetime) -> Result:
         async with self._sessionmaker() as session:
@@ -392,7 +386,7 @@ class IntakeService:
         safety = user.safety
         targets = None
         if user.plan_started_on is not None and user.timezone is not None:
-            week = week_of_plan(user.plan_started_on, local_date(now, user.timezone))
+            week = week_of_plan(user.plan_started_on, user.today(now))
             targets = self._plan.targets(week, safety)
         return IntakeView(
             user_id=user.id,

@@ -15,7 +15,7 @@ The guarantee, made here and in coach/reminders/dispatcher.py:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -23,10 +23,13 @@ from sqlalchemy import and_, bindparam, false, func, insert, or_, select, true, 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import CheckIn, Delivery, Reminder, User
-from coach.domain.habits import Habit
+from coach.db.repositories import ScoreRepository
+from coach.domain.habits import SYMPTOMS, Symptom
 from coach.domain.plan import Signals, WeekTargets
-from coach.domain.reminders import Status, triage
+from coach.domain.reminders import Kind, Status, triage
 from coach.domain.schedule import next_fire
+from coach.domain.symptoms import before_and_after
+from coach.services.plan_schedule import plan_over
 from coach.services.targets import TargetBook
 
 
@@ -36,11 +39,14 @@ class DueReminder:
 
     delivery_id: int
     user_id: int
-    habit: Habit
+    kind: str  # a Habit, or a Kind (the weekly check-in, the finale)
     language: str
     local_day: date
+    week: int  # of the plan, on local_day
     targets: WeekTargets
     snooze: bool  # a snooze's re-fire: no further snooze offered
+    # The finale's before and after: (symptom, baseline, latest weekly score or None).
+    scores: tuple[tuple[Symptom, int, int | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ class ReminderStore:
                 return [], Counter()
             since = (now - self._grace - timedelta(days=2)).date()
             users = {user.id: user for _, user in rows}
-            logged = await _logged_days(session, users, since)
+            done = await _done(session, users, since)
             signals = await self._book.signals(session, users.values())
             deliveries, advances, counts, contexts = [], [], Counter[str](), []
             for reminder, user in rows:
@@ -94,24 +100,21 @@ class ReminderStore:
                 due_at = reminder.next_fire_at
                 assert due_at is not None and reminder.local_time is not None
                 day = user.today(due_at)
-                week = self._book.week(user, day)
-                status, detail = triage(
-                    due_at,
-                    now,
-                    self._grace,
-                    paused=user.paused
-                    and (user.paused_until is None or user.paused_until > due_at),
-                    plan_ended=self._ended(user, week),
-                    logged=(user.id, reminder.kind, day) in logged,
-                )
+                status, detail = self._judge(user, reminder.kind, due_at, day, now, done)
                 if status is not Status.CLAIMED:  # those are counted once delivered
                     counts[f"{status}:{detail}"] += 1
                 after = now if status is Status.MISSED else due_at
+                # The finale fires once; habits and check-ins rest once the plan is over.
+                once = reminder.kind == Kind.FINALE or self._over(user, day)
+                if reminder.kind == Kind.FINALE:
+                    user.plan_completed_on = day
                 advances.append(
                     {
                         "b_id": reminder.id,
                         "b_due": due_at,
-                        "b_next": next_fire(reminder.local_time, zone, after, reminder.days),
+                        "b_next": None
+                        if once
+                        else next_fire(reminder.local_time, zone, after, reminder.days),
                     }
                 )
                 deliveries.append(
@@ -146,7 +149,7 @@ class ReminderStore:
                 )
             ).all()
             due = [
-                self._due(delivery_id, Habit(row["kind"]), user, day, snooze, signals)
+                await self._due(session, delivery_id, row["kind"], user, day, snooze, signals)
                 for delivery_id, row, (user, day, snooze) in zip(
                     ids, deliveries, contexts, strict=True
                 )
@@ -187,21 +190,15 @@ class ReminderStore:
             ).all()
             users = {user.id: user for _, user in rows}
             since = (now - self._grace - timedelta(days=2)).date()
-            logged = await _logged_days(session, users, since)
+            done = await _done(session, users, since)
             signals = await self._book.signals(session, users.values())
             due = []
             for delivery, user in rows:
                 delivery.lease_until = now + self._lease
                 delivery.worker = self.worker
-                week = self._book.week(user, delivery.local_day)
                 # Things may have changed since the claim: judge the occurrence afresh.
-                status, detail = triage(
-                    delivery.due_at,
-                    now,
-                    self._grace,
-                    paused=_paused(user, delivery.due_at),
-                    plan_ended=self._ended(user, week),
-                    logged=(user.id, delivery.kind, delivery.local_day) in logged,
+                status, detail = self._judge(
+                    user, delivery.kind, delivery.due_at, delivery.local_day, now, done
                 )
                 if not user.active:
                     status, detail = Status.BLOCKED, "inactive"
@@ -211,9 +208,10 @@ class ReminderStore:
                     counts[f"{status}:{detail}"] += 1
                     continue
                 due.append(
-                    self._due(
+                    await self._due(
+                        session,
                         delivery.id,
-                        Habit(delivery.kind),
+                        delivery.kind,
                         user,
                         delivery.local_day,
                         delivery.snooze,
@@ -291,27 +289,54 @@ class ReminderStore:
         candidates = [t for t in (reminder, lease) if t is not None]
         return min(candidates) if candidates else None
 
-    def _ended(self, user: User, week: int) -> bool:
-        """Past the plan's last week, and not carrying on in maintenance."""
-        return week > self._book.plan.weeks and not user.maintenance
-
-    def _due(
+    def _judge(
         self,
+        user: User,
+        kind: str,
+        due_at: datetime,
+        day: date,
+        now: datetime,
+        done: set[tuple[int, str, date | int]],
+    ) -> tuple[Status, str]:
+        """Send (CLAIMED), or the final status and why not."""
+        if kind == Kind.FINALE:
+            return Status.CLAIMED, ""  # the end of the plan is told however late, paused or not
+        week = self._book.week(user, day)
+        return triage(
+            due_at,
+            now,
+            self._grace,
+            paused=_paused(user, due_at),
+            plan_ended=self._over(user, day),
+            logged=(user.id, kind, week if kind == Kind.CHECKIN else day) in done,
+        )
+
+    def _over(self, user: User, day: date) -> bool:
+        return plan_over(self._book.plan, user, day)
+
+    async def _due(
+        self,
+        session: AsyncSession,
         delivery_id: int,
-        habit: Habit,
+        kind: str,
         user: User,
         day: date,
         snooze: bool,
         signals: dict[int, Signals],
     ) -> DueReminder:
+        scores: tuple[tuple[Symptom, int, int | None], ...] = ()
+        if kind == Kind.FINALE:
+            scores = before_and_after(await ScoreRepository(session).by_week(user.id))
         return DueReminder(
             delivery_id=delivery_id,
             user_id=user.id,
-            habit=habit,
+            kind=kind,
             language=user.language,
             local_day=day,
+            week=self._book.week(user, day),
             targets=self._book.targets(user, day, signals.get(user.id)),
             snooze=snooze,
+            scores=scores,
         )
 
 
@@ -319,13 +344,17 @@ def _paused(user: User, at: datetime) -> bool:
     return user.paused and (user.paused_until is None or user.paused_until > at)
 
 
-async def _logged_days(
-    session: AsyncSession, user_ids: Iterable[int], since: date
-) -> set[tuple[int, str, date]]:
-    """(user, habit, day) already logged, for the days a claim can be about."""
+async def _done(
+    session: AsyncSession, users: dict[int, User], since: date
+) -> set[tuple[int, str, date | int]]:
+    """What needs no reminder: (user, habit, day) already logged, for the days a claim can be
+    about, and (user, "checkin", week) for weeks already rated in full."""
     rows = await session.execute(
         select(CheckIn.user_id, CheckIn.habit, CheckIn.day).where(
-            CheckIn.user_id.in_(set(user_ids)), CheckIn.day >= since
+            CheckIn.user_id.in_(set(users)), CheckIn.day >= since
         )
     )
-    return {(user_id, habit, day) for user_id, habit, day in rows}
+    done: set[tuple[int, str, date | int]] = {(u, habit, day) for u, habit, day in rows}
+    for user_id, week in await ScoreRepository(session).rated_weeks(users, len(SYMPTOMS)):
+        done.add((user_id, Kind.CHECKIN, week))
+    return done

@@ -9,11 +9,13 @@ start-greeting =
 
 help =
     <b>What I can do</b>
-    /today — today's checklist: tick off habits, add notes, log the last 3 days
+    /today — tick off today's habits, add notes
+    /plan — this week's targets and tip
+    /checkin — rate how your week went
+    /reminders — when reminders come next
+    /pause, /resume — a break from reminders
+    /settings — language, zone, habits, times
     /start — begin, or pick up where you left off
-    /reminders — your reminders and when they come next
-    /pause, /resume — take a break from reminders
-    /settings — change language, time zone, habits, reminder times
     /help — this message and the health note
 
     { disclaimer }
@@ -26,6 +28,8 @@ unsupported-message = I can only read text and button taps. Send /help to see wh
 error-generic = Sorry, something went wrong on my side. Please try again in a moment.
 
 command-today = Today's checklist
+command-plan = This week's targets and tip
+command-checkin = Weekly symptom check-in
 command-start = Begin or continue
 command-help = Help and health note
 command-settings = Change language, times, habits

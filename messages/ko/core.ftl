@@ -9,11 +9,13 @@ start-greeting =
 
 help =
     <b>할 수 있는 일</b>
-    /today — 오늘의 체크리스트: 습관 기록, 메모, 지난 3일 기록
-    /start — 시작하거나 이어서 하기
-    /reminders — 내 알림과 다음 알림 시각
+    /today — 오늘의 습관 기록, 메모
+    /plan — 이번 주 목표와 팁
+    /checkin — 이번 주 컨디션 평가
+    /reminders — 다음 알림 시각
     /pause, /resume — 알림 잠시 쉬기, 다시 받기
-    /settings — 언어, 시간대, 습관, 알림 시간 바꾸기
+    /settings — 언어, 시간대, 습관, 알림 시간
+    /start — 시작하거나 이어서 하기
     /help — 이 도움말과 건강 안내
 
     { disclaimer }
@@ -26,6 +28,8 @@ unsupported-message = 저는 글과 버튼만 읽을 수 있어요. /help 를 �
 error-generic = 죄송해요, 제 쪽에서 문제가 생겼어요. 잠시 후 다시 시도해 주세요.
 
 command-today = 오늘의 체크리스트
+command-plan = 이번 주 목표와 팁
+command-checkin = 주간 증상 체크인
 command-start = 시작하거나 이어서 하기
 command-help = 도움말과 건강 안내
 command-settings = 언어, 시간, 습관 바꾸기

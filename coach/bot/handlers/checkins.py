@@ -7,7 +7,7 @@ from telegram import Update
 from coach.bot.callbacks import Tap, decode, parse_day
 from coach.bot.checkin_screens import Origin, day_screen, habit_name, logged_screen
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import answer_unknown, edit_text, send
+from coach.bot.handlers.common import answer_unknown, edit_text, send, user_language
 from coach.bot.handlers.reminders import reminder_buttons
 from coach.bot.screens import Screen, button, clock, rows
 from coach.domain.checkins import NOTE_LIMIT
@@ -23,7 +23,7 @@ async def today_command(update: Update, context: CoachContext) -> None:
     """/today: today's checklist, one tap per habit, with the last days a tap away."""
     view = await context.services.checkins.day(update.effective_user.id, None, context.now())
     if view is None:
-        t = context.translator(await _language(update, context))
+        t = context.translator(await user_language(update, context))
         await send(update, [Screen(t("schedule-not-ready"))])
         return
     await send(update, [day_screen(context.translator(view.language), view)])
@@ -172,10 +172,5 @@ def _saved_line(t: Translator, view: CheckInView) -> str:
 
 async def _refuse(update: Update, context: CoachContext) -> None:
     """Not this user's, too old, or no longer a habit they coach: said briefly."""
-    t = context.translator(await _language(update, context))
+    t = context.translator(await user_language(update, context))
     await update.callback_query.answer(t("reminder-too-old"))
-
-
-async def _language(update: Update, context: CoachContext) -> str:
-    sender = update.effective_user
-    return await context.services.users.language_for(sender.id, sender.language_code)

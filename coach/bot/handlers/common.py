@@ -58,3 +58,9 @@ def telegram_language(update: Update, context: CoachContext) -> str:
     settings = context.runtime.settings
     code = update.effective_user.language_code if update.effective_user else None
     return pick_language(code, context.runtime.catalog.languages, settings.default_language)
+
+
+async def user_language(update: Update, context: CoachContext) -> str:
+    """The sender's saved language (Telegram's suggestion for someone new)."""
+    sender = update.effective_user
+    return await context.services.users.language_for(sender.id, sender.language_code)

@@ -9,10 +9,13 @@ from telegram import InlineKeyboardMarkup
 from coach.bot.callbacks import Tap
 from coach.bot.checkin_screens import week_line
 from coach.bot.screens import button, rows
+from coach.bot.weekly_screens import finale_screen, weekly_screen
 from coach.domain.habits import Habit
 from coach.domain.plan import WeekTargets
+from coach.domain.reminders import Kind
 from coach.i18n import Catalog, Translator
 from coach.services.reminders import DueReminder
+from coach.services.weekly import WeeklyView
 
 
 def reminder_buttons(t: Translator, delivery_id: int, snooze: bool) -> InlineKeyboardMarkup:
@@ -56,7 +59,15 @@ def renderer(catalog: Catalog):  # type: ignore[no-untyped-def]
 
     def render(due: DueReminder) -> tuple[str, InlineKeyboardMarkup]:
         t = catalog.translator(due.language)
-        markup = reminder_buttons(t, due.delivery_id, not due.snooze)
-        return text(due.language, due.habit, due.targets), markup
+        if due.kind == Kind.CHECKIN:
+            first = WeeklyView(due.language, due.week, due.targets.weeks, scores=(), baseline=())
+            screen = weekly_screen(t, first)
+        elif due.kind == Kind.FINALE:
+            screen = finale_screen(t, due.scores)
+        else:
+            markup = reminder_buttons(t, due.delivery_id, not due.snooze)
+            return text(due.language, Habit(due.kind), due.targets), markup
+        assert isinstance(screen.markup, InlineKeyboardMarkup)
+        return screen.text, screen.markup
 
     return render

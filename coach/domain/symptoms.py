@@ -1,0 +1,37 @@
+"""Symptom ratings over the weeks: where the user started, where they are, which way."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from coach.domain.habits import SYMPTOMS, Symptom
+
+BASELINE_WEEK = 0
+SHARP_DROP = 2  # points below the baseline that call for the red-flag note
+
+
+def before_and_after(
+    by_week: Mapping[int, Mapping[Symptom, int]],
+) -> tuple[tuple[Symptom, int, int | None], ...]:
+    """(symptom, baseline, latest weekly score or None) for each symptom with a baseline."""
+    baseline = by_week.get(BASELINE_WEEK, {})
+    weeks = sorted((w for w in by_week if w != BASELINE_WEEK), reverse=True)
+    result = []
+    for symptom in SYMPTOMS:
+        if symptom not in baseline:
+            continue
+        latest = next((by_week[w][symptom] for w in weeks if symptom in by_week[w]), None)
+        result.append((symptom, baseline[symptom], latest))
+    return tuple(result)
+
+
+def direction(before: int, after: int) -> str:
+    """ "up" (better), "down" (worse) or "same": 5 is always the good end of the scale."""
+    if after > before:
+        return "up"
+    return "down" if after < before else "same"
+
+
+def sharp_drop(baseline: Mapping[Symptom, int], scores: Mapping[Symptom, int]) -> bool:
+    """Any symptom SHARP_DROP or more points worse than at the start."""
+    return any(baseline[s] - score >= SHARP_DROP for s, score in scores.items() if s in baseline)

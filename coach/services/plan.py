@@ -1,0 +1,101 @@
+"""/plan, and what happens when the 12 weeks are over: maintenance or a new plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach.db.models import Reminder, SymptomScore, User
+from coach.db.repositories import UserRepository
+from coach.domain.habits import HABITS, Habit
+from coach.domain.intake import Step
+from coach.domain.plan import WeekTargets
+from coach.domain.symptoms import BASELINE_WEEK
+from coach.services.plan_schedule import reschedule
+from coach.services.targets import TargetBook
+
+
+@dataclass(frozen=True)
+class PlanView:
+    language: str
+    habits: tuple[Habit, ...]  # switched on, in plan order
+    this_week: WeekTargets
+    ahead: tuple[WeekTargets, ...]  # the weeks still to come
+    over: bool  # past the last week and not in maintenance: time to choose what next
+
+
+class PlanService:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], book: TargetBook) -> None:
+        self._sessionmaker = sessionmaker
+        self._book = book
+
+    async def overview(self, user_id: int, now: datetime) -> PlanView | None:
+        """This week's targets and the weeks ahead, with the tolerance rule applied."""
+        async with self._sessionmaker() as session:
+            user = await session.get(User, user_id)
+            if user is None or user.intake_step != Step.DONE or user.plan_started_on is None:
+                return None
+            return await self._view(session, user, now)
+
+    async def keep_going(self, user_id: int, now: datetime) -> PlanView | None:
+        """After week 12: the same habits at the final targets, no ramp."""
+        async with self._sessionmaker.begin() as session:
+            user = await self._finished(session, user_id, now)
+            if user is None:
+                return None
+            user.maintenance = True
+            await reschedule(session, self._book.plan, user, now)
+            return await self._view(session, user, now)
+
+    async def start_again(self, user_id: int, now: datetime) -> PlanView | None:
+        """A new 12 weeks from today. The old weekly ratings go (their week numbers would
+        mix with the new plan's); check-ins and the baseline stay."""
+        async with self._sessionmaker.begin() as session:
+            user = await self._finished(session, user_id, now)
+            if user is None:
+                return None
+            user.plan_started_on = user.today(now)
+            user.plan_completed_on = None
+            user.maintenance = False
+            await session.execute(
+                delete(SymptomScore).where(
+                    SymptomScore.user_id == user_id, SymptomScore.week != BASELINE_WEEK
+                )
+            )
+            await reschedule(session, self._book.plan, user, now)
+            return await self._view(session, user, now)
+
+    async def _finished(self, session: AsyncSession, user_id: int, now: datetime) -> User | None:
+        """The user, if their plan has run its 12 weeks (a choice before that is refused)."""
+        user = await UserRepository(session).locked(user_id)
+        if user is None or user.intake_step != Step.DONE or user.plan_started_on is None:
+            return None
+        if self._book.week(user, user.today(now)) <= self._book.plan.weeks:
+            return None
+        return user
+
+    async def _view(self, session: AsyncSession, user: User, now: datetime) -> PlanView:
+        await session.flush()
+        today = user.today(now)
+        signals = (await self._book.signals(session, [user])).get(user.id)
+        this_week = self._book.targets(user, today, signals)
+        ahead = tuple(
+            self._book.targets(user, today + timedelta(weeks=n), signals)
+            for n in range(1, self._book.plan.weeks - this_week.week + 1)
+        )
+        kinds = set(
+            await session.scalars(
+                select(Reminder.kind).where(Reminder.user_id == user.id, Reminder.enabled)
+            )
+        )
+        week = self._book.week(user, today)
+        return PlanView(
+            language=user.language,
+            habits=tuple(h for h in HABITS if h in kinds),
+            this_week=this_week,
+            ahead=() if this_week.maintenance or week > self._book.plan.weeks else ahead,
+            over=week > self._book.plan.weeks and not user.maintenance,
+        )

@@ -1,0 +1,69 @@
+"""When each of a user's reminder rows fires next: the habits every day, the weekly
+check-in on its weekday, the finale once after the plan's last day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.db.models import Reminder, User
+from coach.domain.intake import Step
+from coach.domain.plan import Plan, week_of_plan
+from coach.domain.reminders import Kind
+from coach.domain.schedule import next_fire
+from coach.domain.zones import zone_info
+
+CHECKIN_TIME = time(19, 0)  # the default weekly check-in time
+FINALE_TIME = time(10, 0)
+
+
+def plan_reminders(user: User, existing: set[str]) -> list[Reminder]:
+    """The check-in and finale rows a user whose plan starts needs (those not there yet).
+    The check-in falls on the last day of each plan week, so each one closes a week."""
+    assert user.plan_started_on is not None
+    last_day = (user.plan_started_on + timedelta(days=6)).weekday()
+    wanted = {
+        Kind.CHECKIN: Reminder(
+            user_id=user.id, kind=Kind.CHECKIN, local_time=CHECKIN_TIME, days=1 << last_day
+        ),
+        Kind.FINALE: Reminder(user_id=user.id, kind=Kind.FINALE, local_time=FINALE_TIME),
+    }
+    return [row for kind, row in wanted.items() if kind not in existing]
+
+
+def plan_over(plan: Plan, user: User, day: date) -> bool:
+    """Past the plan's last week and not carrying on in maintenance: habits rest."""
+    started = user.plan_started_on or day
+    return week_of_plan(started, day) > plan.weeks and not user.maintenance
+
+
+def next_time(plan: Plan, reminder: Reminder, user: User, now: datetime) -> datetime | None:
+    """The row's next fire time in UTC, or None while it should not fire at all."""
+    zone = user.timezone
+    if (
+        user.intake_step != Step.DONE
+        or zone is None
+        or not user.active
+        or not reminder.enabled
+        or reminder.local_time is None
+        or user.plan_started_on is None
+    ):
+        return None
+    if reminder.kind == Kind.FINALE:
+        if user.plan_completed_on is not None:
+            return None
+        first_free_day = user.plan_started_on + timedelta(weeks=plan.weeks)
+        day_begins = datetime.combine(first_free_day, time(0), zone_info(zone)).astimezone(UTC)
+        return next_fire(reminder.local_time, zone, max(now, day_begins - timedelta(seconds=1)))
+    if plan_over(plan, user, user.today(now)):
+        return None
+    return next_fire(reminder.local_time, zone, now, reminder.days)
+
+
+async def reschedule(session: AsyncSession, plan: Plan, user: User, now: datetime) -> None:
+    """Scheduling follows every change at once: next fire times for every row of the user."""
+    for reminder in await session.scalars(select(Reminder).where(Reminder.user_id == user.id)):
+        reminder.snoozed = False  # a new schedule replaces any pending snooze
+        reminder.next_fire_at = next_time(plan, reminder, user, now)

@@ -1,0 +1,102 @@
+"""The weekly symptom check-in: five ratings by tapping, compared with the baseline, and
+the tolerance rule when digestion was uncomfortable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach.db.models import User
+from coach.db.repositories import ScoreRepository, UserRepository
+from coach.domain.checkins import DISCOMFORT_AT_MOST
+from coach.domain.habits import SYMPTOMS, Symptom
+from coach.domain.intake import Step
+from coach.domain.plan import WeekTargets
+from coach.domain.symptoms import BASELINE_WEEK, sharp_drop
+from coach.services.targets import TargetBook
+
+
+@dataclass(frozen=True)
+class WeeklyView:
+    language: str
+    week: int
+    weeks: int
+    scores: tuple[tuple[Symptom, int], ...]  # this week's, in symptom order
+    baseline: tuple[tuple[Symptom, int], ...]
+    # After a digestion rating of discomfort: next week's targets (held), else None.
+    held_next: WeekTargets | None = None
+
+    @property
+    def pending(self) -> Symptom | None:
+        """The next symptom to rate, or None when the week is rated in full."""
+        rated = dict(self.scores)
+        return next((s for s in SYMPTOMS if s not in rated), None)
+
+    @property
+    def sharp_drop(self) -> bool:
+        return sharp_drop(dict(self.baseline), dict(self.scores))
+
+
+class WeeklyCheckInService:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], book: TargetBook) -> None:
+        self._sessionmaker = sessionmaker
+        self._book = book
+
+    async def open(self, user_id: int, now: datetime) -> WeeklyView | None:
+        """/checkin: this week's check-in, as far as it is answered. None before the plan."""
+        async with self._sessionmaker() as session:
+            user = await session.get(User, user_id)
+            if user is None or user.intake_step != Step.DONE or user.plan_started_on is None:
+                return None
+            week = self._current_week(user, now)
+            if not user.maintenance:
+                week = min(week, self._book.plan.weeks)
+            return await self._view(session, user, week)
+
+    async def rate(
+        self, user_id: int, week: int, symptom: Symptom, score: int, now: datetime
+    ) -> WeeklyView | None:
+        """One rating for this week (or last week, answered late). Changing one is fine:
+        the last answer wins. None: a week out of reach, or not this user's plan."""
+        if not 1 <= score <= 5:
+            return None
+        async with self._sessionmaker.begin() as session:
+            user = await UserRepository(session).locked(user_id)
+            if user is None or user.intake_step != Step.DONE or user.plan_started_on is None:
+                return None
+            current = self._current_week(user, now)
+            in_plan = 1 <= week <= self._book.plan.weeks or user.maintenance
+            if week not in (current, current - 1) or not in_plan or week < 1:
+                return None
+            await ScoreRepository(session).save(user_id, week, symptom, score, now)
+            return await self._view(session, user, week)
+
+    def _current_week(self, user: User, now: datetime) -> int:
+        return self._book.week(user, user.today(now))
+
+    async def _view(self, session: AsyncSession, user: User, week: int) -> WeeklyView:
+        await session.flush()
+        by_week = await ScoreRepository(session).by_week(user.id)
+        scores = by_week.get(week, {})
+        held = None
+        digestion = scores.get(Symptom.DIGESTION)
+        if digestion is not None and digestion <= DISCOMFORT_AT_MOST:
+            assert user.plan_started_on is not None
+            next_week_day = user.plan_started_on + timedelta(weeks=week)
+            targets = await self._book.targets_for(session, user, next_week_day)
+            if not targets.maintenance and targets.week == week + 1:
+                held = targets
+        return WeeklyView(
+            language=user.language,
+            week=week,
+            weeks=self._book.plan.weeks,
+            scores=tuple((s, scores[s]) for s in SYMPTOMS if s in scores),
+            baseline=tuple(
+                (s, by_week[BASELINE_WEEK][s])
+                for s in SYMPTOMS
+                if s in by_week.get(BASELINE_WEEK, {})
+            ),
+            held_next=held,
+        )

@@ -1,0 +1,153 @@
+"""The 12-week plan end to end: /plan with its tip, the weekly check-in and its tolerance
+rule, and the finale with maintenance or a new plan. Time moves by the test's clock."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from coach.db.models import Delivery, Reminder, SymptomScore, User
+from tests.conftest import RunningBot
+from tests.flows import enrolled
+
+# The default intake (Berlin, baseline energy 2, clarity 3, digestion 2, mood 3, nails 4)
+# starts the plan on Monday 2026-03-02. The weekly check-in closes each week on Sunday at
+# 19:00 (18:00 UTC in winter); the finale comes on 2026-05-25 at 10:00 (08:00 UTC).
+FIRST_CHECKIN = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
+FINALE = datetime(2026, 5, 25, 8, 0, tzinfo=UTC)
+
+
+async def quiet_until(bot: RunningBot, when: datetime) -> Counter[str]:
+    """Let everything due before `when` come and go (as missed), without messages."""
+    bot.clock.now = when - timedelta(minutes=1)
+    counts = await bot.dispatcher.run_round()
+    assert counts is not None and not counts["sent"], counts
+    bot.clock.now = when
+    return counts
+
+
+async def test_weekly_check_in_compares_with_baseline_and_holds_the_plan(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 7001)
+    await quiet_until(bot, FIRST_CHECKIN)
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1})
+    card = await user.reply()
+    assert "Week 1 check-in" in card.text and "Energy" in card.text
+    assert card.labels == ["1", "2", "3", "4", "5"]
+    for score in ("4", "4", "1", "3"):
+        await user.tap(score)
+        question = await user.edit()
+    assert "Question 5 of 5" in question.text and "Nails" in question.text
+    await user.tap("4")
+    summary = await user.edit()
+    assert "Energy 2 → 4 ↑" in summary.text
+    assert "Digestion comfort 2 → 1 ↓" in summary.text and "Mood 3 → 3 =" in summary.text
+    assert "next week's fiber target stays at about 2 g" in summary.text
+    assert "see a clinician" not in summary.text
+    async with sessionmaker() as session:
+        rows = (await session.scalars(select(SymptomScore).where(SymptomScore.week == 1))).all()
+    assert len(rows) == 5
+    # Next week the plan holds instead of rising, and says so.
+    bot.clock.now = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+    plan = await user.ask("/plan")
+    assert "Week 2 of 12" in plan.text
+    assert "about 2 g a day. Held at last week's amount" in plan.text
+    assert "3 servings this week, any kind counts. Held at last week's goal" in plan.text
+
+
+async def test_a_rated_week_is_not_asked_again_and_a_sharp_drop_shows_red_flags(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 7002)
+    bot.clock.now = datetime(2026, 3, 6, 10, 0, tzinfo=UTC)
+    card = await user.ask("/checkin")
+    assert "Week 1 check-in" in card.text
+    for score in ("1", "1", "3", "3", "4"):  # clarity 3 -> 1: a sharp drop
+        await user.tap(score)
+        summary = await user.edit()
+    assert "Mental clarity 3 → 1 ↓" in summary.text and "see a clinician promptly" in summary.text
+    await quiet_until(bot, FIRST_CHECKIN)
+    assert await bot.dispatcher.run_round() == Counter({"skipped:logged": 1})
+    await user.quiet()
+
+
+async def test_week_buttons_out_of_reach_are_refused(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 7003)
+    for data in ("w::rate:3-energy-4", "w::rate:0-energy-4", "w::rate:13-mood-2"):
+        query = await user.press(data)
+        assert "earlier question" in (await user.answer(query)).text
+    await user.quiet()
+    async with sessionmaker() as session:
+        weekly = await session.scalars(select(SymptomScore).where(SymptomScore.week > 0))
+        assert weekly.all() == []
+
+
+async def test_plan_shows_this_weeks_targets_tip_and_the_weeks_ahead(bot: RunningBot) -> None:
+    user = await enrolled(bot, 7004)
+    plan = await user.ask("/plan")
+    assert "Week 1 of 12" in plan.text and "Phase: start low" in plan.text
+    assert "3 servings this week" in plan.text and "about 2 g a day" in plan.text
+    assert "💡" in plan.text
+    assert "Week 2: 3 servings, 3 g fiber a day" in plan.text
+    assert "Week 4: 4 servings, 5 g fiber a day" in plan.text
+    assert "Week 5" not in plan.text, "three weeks ahead, short on a phone"
+
+
+async def test_the_finale_comes_once_and_maintenance_keeps_the_final_targets(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 7005)
+    await quiet_until(bot, FINALE)
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1})
+    finale = await user.reply()
+    assert "finished the 12-week plan" in finale.text and "not medical advice" in finale.text
+    assert finale.labels == ["Keep going", "Start a new plan"]
+    # Without a choice, the habits rest: one row each (skipped, or missed if long past),
+    # then nothing more is scheduled.
+    bot.clock.now = datetime(2026, 5, 26, 12, 0, tzinfo=UTC)
+    assert (await bot.dispatcher.run_round()).total() == 3
+    async with sessionmaker() as session:
+        waiting = await session.scalars(
+            select(Reminder.kind).where(
+                Reminder.user_id == 7005,
+                Reminder.next_fire_at != None,  # noqa: E711
+                Reminder.kind.in_(["fermented", "fiber", "b12"]),
+            )
+        )
+        assert waiting.all() == []
+    await user.tap("Keep going")
+    assert (await user.edit()).labels == [], "the choice is made: its buttons go"
+    kept = await user.reply()
+    assert "Maintenance" in kept.text and "about 10 g a day" in kept.text
+    assert "Coming up" not in kept.text
+    bot.clock.now = datetime(2026, 5, 27, 7, 0, tzinfo=UTC)
+    assert await bot.dispatcher.run_round() == Counter({"sent": 2})
+    _, fiber = await user.reply(), await user.reply()
+    assert "about 10 g today" in fiber.text and "Maintenance" in fiber.text
+    async with sessionmaker() as session:
+        finales = await session.scalars(select(Delivery).where(Delivery.kind == "finale"))
+        assert len(finales.all()) == 1
+        assert (await session.get(User, 7005)).plan_completed_on == date(2026, 5, 25)
+
+
+async def test_a_new_plan_starts_from_today(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 7006)
+    query = await user.press("f::again:")  # before the end: refused
+    assert "earlier question" in (await user.answer(query)).text
+    await quiet_until(bot, FINALE)
+    await bot.dispatcher.run_round()
+    await user.reply()
+    await user.tap("Start a new plan")
+    await user.edit()
+    again = await user.reply()
+    assert "new 12-week plan starts today" in again.text and "Week 1 of 12" in again.text
+    async with sessionmaker() as session:
+        row = await session.get(User, 7006)
+        assert (row.plan_started_on, row.plan_completed_on) == (date(2026, 5, 25), None)
+        finale = await session.scalar(
+            select(Reminder.next_fire_at).where(Reminder.user_id == 7006, Reminder.kind == "finale")
+        )
+    assert finale == datetime(2026, 8, 17, 8, 0, tzinfo=UTC)
