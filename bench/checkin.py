@@ -2,11 +2,13 @@
 
 Enrolled users (seeded straight into a migrated database: three habits, their reminders due
 within the last two hours) each open /today and get their three reminder cards from one
-dispatch round; none of that is measured. Then all users at once tap through the buttons
-those messages really show, each user one tap at a time (the next when the last has landed,
-after --think-ms on average): Done and Skip, which fermented food or how much fiber, Undo, a
-ticked habit opened, Back, a day before and the next. Notes and snoozes are left out: they
-are not check-ins.
+dispatch round; none of that is measured. Then the users tap through the buttons those
+messages really show, each user one tap at a time (the next when the last has landed,
+after --think-ms on average), and at most --in-flight taps in the bot at once (default 1:
+the users take turns, as in interactive.py, so the figure is the bot's own latency and not
+a queue; raise it to see queueing under load). The buttons: Done and Skip, which fermented
+food or how much fiber, Undo, a ticked habit opened, Back, a day before and the next.
+Notes and snoozes are left out: they are not check-ins.
 
 A tap is timed from the update being handed to the bot (pushed into getUpdates) to the
 bot's last API call for it, as it reaches the server: the answerCallbackQuery and the
@@ -291,6 +293,7 @@ async def measure(
     seed_value: int,
     think_ms: float = 0.0,
     profile: str | None = None,
+    in_flight: int = 1,
 ) -> tuple[dict[str, object], list[Timing]]:
     ids = await seed(database_url, users)
     api = FakeBotAPI(TEST_TOKEN)
@@ -302,6 +305,7 @@ async def measure(
     watch.install(api)
     timings: list[Timing] = []
     share, extra = divmod(taps, users)
+    gate = asyncio.Semaphore(in_flight)
 
     async def person(index: int, tapper: Tapper) -> None:
         rng = tapper.rng
@@ -310,7 +314,8 @@ async def measure(
         for n in range(share + (index < extra)):
             if n and think_ms:  # reading the edited message before the next tap
                 await asyncio.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
-            timings.append(await tapper.tap())
+            async with gate:
+                timings.append(await tapper.tap())
 
     try:
         tappers = [
@@ -341,6 +346,7 @@ async def measure(
         "bench": "checkin",
         "taps": len(timings),
         "users": users,
+        "in_flight": in_flight,
         "p50_ms": round(percentile(totals, 0.5), 2),
         "p99_ms": round(percentile(totals, 0.99), 2),
     }
@@ -382,6 +388,9 @@ def main() -> None:
         default=0.0,
         help="a user's pause between taps, on average (0: the next tap as soon as one lands)",
     )
+    parser.add_argument(
+        "--in-flight", type=int, default=1, help="taps in the bot at once (default 1)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="for the choice of buttons")
     parser.add_argument("--verbose", action="store_true", help="timings per button, on stderr")
     parser.add_argument("--profile", metavar="FILE", help="cProfile stats of the taps, to FILE")
@@ -393,7 +402,15 @@ def main() -> None:
         upgrade_to_head(url)
         try:
             result, timings = asyncio.run(
-                measure(url, args.taps, args.users, args.seed, args.think_ms, args.profile)
+                measure(
+                    url,
+                    args.taps,
+                    args.users,
+                    args.seed,
+                    args.think_ms,
+                    args.profile,
+                    args.in_flight,
+                )
             )
         except BenchError as error:
             parser.exit(1, f"checkin: {error}\n")

@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
 BROADCAST_CONNECTIONS = 256
+REPLY_CONNECTIONS = 64
 MAX_CLAIM_BATCH = 2000
 
 
@@ -124,6 +125,9 @@ def build_application(
         .token(settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
+        # Replies use aiohttp too: about half httpx's CPU per request, which is most of a
+        # tap's cost (bench/checkin.py). getUpdates keeps PTB's default long-poll transport.
+        .request(AiohttpRequest(REPLY_CONNECTIONS))
         .context_types(ContextTypes(context=CoachContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(post_init)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Date, SmallInteger, String, delete, func, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -105,15 +105,6 @@ class CheckInRepository:
             )
         )
 
-    async def too_much(self, user_ids: Collection[int]) -> list[tuple[int, str, date]]:
-        """(user, habit, day) of every "too much" answer: the tolerance rule's input."""
-        rows = await self.session.execute(
-            select(CheckIn.user_id, CheckIn.habit, CheckIn.day).where(
-                CheckIn.user_id.in_(user_ids), CheckIn.detail == TOO_MUCH
-            )
-        )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
-
 
 class ScoreRepository:
     """Symptom ratings, one per (user, week, symptom); week 0 is the baseline."""
@@ -150,14 +141,28 @@ class ScoreRepository:
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]
 
-    async def discomfort(self, user_ids: Collection[int]) -> list[tuple[int, int]]:
-        """(user, week) of every weekly digestion rating that signals discomfort."""
-        rows = await self.session.execute(
-            select(SymptomScore.user_id, SymptomScore.week).where(
-                SymptomScore.user_id.in_(user_ids),
-                SymptomScore.symptom == Symptom.DIGESTION,
-                SymptomScore.week >= 1,
-                SymptomScore.score <= DISCOMFORT_AT_MOST,
-            )
-        )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+async def tolerance_inputs(
+    session: AsyncSession, user_ids: Collection[int]
+) -> list[tuple[int, str | None, date | None, int | None]]:
+    """The tolerance rule's inputs in one query: (user, habit, day, None) for each "too much"
+    answer, and (user, None, None, week) for each weekly digestion rating of discomfort."""
+    too_much = select(
+        CheckIn.user_id,
+        CheckIn.habit.label("habit"),
+        CheckIn.day.label("day"),
+        literal(None, SmallInteger).label("week"),
+    ).where(CheckIn.user_id.in_(user_ids), CheckIn.detail == TOO_MUCH)
+    discomfort = select(
+        SymptomScore.user_id,
+        literal(None, String).label("habit"),
+        literal(None, Date).label("day"),
+        SymptomScore.week,
+    ).where(
+        SymptomScore.user_id.in_(user_ids),
+        SymptomScore.symptom == Symptom.DIGESTION,
+        SymptomScore.week >= 1,
+        SymptomScore.score <= DISCOMFORT_AT_MOST,
+    )
+    rows = await session.execute(union_all(too_much, discomfort))
+    return [tuple(row) for row in rows]  # type: ignore[misc]

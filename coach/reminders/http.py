@@ -1,8 +1,9 @@
-"""An aiohttp transport for python-telegram-bot, used for broadcasts only.
+"""An aiohttp transport for python-telegram-bot, for broadcasts and replies.
 
-PTB's default transport (httpx) spends about twice the CPU per request of aiohttp, and the
-dispatcher is CPU-bound when it sends at paid-broadcast rates. PTB lets a Bot use any
-BaseRequest, so broadcasts get this one; interactive replies keep PTB's default.
+PTB's default transport (httpx) spends about twice the CPU per request of aiohttp: the
+dispatcher is CPU-bound when it sends at paid-broadcast rates, and a reply's HTTP requests
+are most of a tap's cost. PTB lets a Bot use any BaseRequest, so both get this one, each
+with its own connection pool; getUpdates keeps PTB's default long-poll transport.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.db.models import Delivery, Reminder, User
 from coach.db.repositories import CheckInRepository, UserRepository
 from coach.domain.checkins import BACKFILL_DAYS, FOLLOW_UPS, NOTE_LIMIT, TOO_MUCH, Food
-from coach.domain.habits import HABITS, Habit
+from coach.domain.habits import HABITS, Habit, Safety
 from coach.domain.intake import Step
 from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Status
@@ -53,6 +53,8 @@ class CheckInView:
     next_targets: WeekTargets | None = None
     snooze_until: datetime | None = None  # the re-fire time, when snoozed
     snooze_allowed: bool = False
+    # The day's checklist after the change, when asked for (a tap on /today).
+    checklist: DayView | None = None
 
 
 @dataclass(frozen=True)
@@ -87,18 +89,21 @@ class CheckInService:
         self._sessionmaker = sessionmaker
         self._book = book
 
-    async def log(self, user_id: int, ref: Ref, status: str, now: datetime) -> CheckInView | None:
-        """Done or skipped for the day. None: not this user's, too old, or not a habit."""
+    async def log(
+        self, user_id: int, ref: Ref, status: str, now: datetime, checklist: bool = False
+    ) -> CheckInView | None:
+        """Done or skipped for the day. None: not this user's, too old, or not a habit.
+        checklist=True also returns the day's checklist, from the same transaction."""
         async with self._sessionmaker.begin() as session:
             found = await self._resolve(session, user_id, ref, now)
             if found is None:
                 return None
             user, habit, day, _ = found
             await CheckInRepository(session).save(user_id, habit, day, status, now)
-            return await self._view(session, user, habit, day)
+            return await self._view(session, user, habit, day, now, checklist=checklist)
 
     async def answer(
-        self, user_id: int, ref: Ref, detail: str, now: datetime
+        self, user_id: int, ref: Ref, detail: str, now: datetime, checklist: bool = False
     ) -> CheckInView | None:
         """The follow-up after Done: which fermented food, or how much fiber."""
         async with self._sessionmaker.begin() as session:
@@ -106,13 +111,17 @@ class CheckInService:
             if found is None:
                 return None
             user, habit, day, _ = found
-            targets = await self._book.targets_for(session, user, day)
-            if detail not in FOLLOW_UPS[habit] or (targets.no_natto and detail == Food.NATTO):
+            no_natto = Safety.BLOOD_THINNER in user.safety
+            if detail not in FOLLOW_UPS[habit] or (no_natto and detail == Food.NATTO):
                 return None
             await CheckInRepository(session).save(user_id, habit, day, "done", now, detail)
-            return await self._view(session, user, habit, day, check_next=detail == TOO_MUCH)
+            return await self._view(
+                session, user, habit, day, now, check_next=detail == TOO_MUCH, checklist=checklist
+            )
 
-    async def undo(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | None:
+    async def undo(
+        self, user_id: int, ref: Ref, now: datetime, checklist: bool = False
+    ) -> CheckInView | None:
         """Take back what was logged for the day."""
         async with self._sessionmaker.begin() as session:
             found = await self._resolve(session, user_id, ref, now)
@@ -120,7 +129,7 @@ class CheckInService:
                 return None
             user, habit, day, _ = found
             await CheckInRepository(session).remove(user_id, habit, day)
-            return await self._view(session, user, habit, day)
+            return await self._view(session, user, habit, day, now, checklist=checklist)
 
     async def look(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | None:
         """What is logged for the day, changing nothing (a ticked habit opened from /today)."""
@@ -129,7 +138,7 @@ class CheckInService:
             if found is None:
                 return None
             user, habit, day, _ = found
-            return await self._view(session, user, habit, day)
+            return await self._view(session, user, habit, day, now)
 
     async def ask_note(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | None:
         """Open the note question for a logged day: the user's next text is the note."""
@@ -138,7 +147,7 @@ class CheckInService:
             if found is None:
                 return None
             user, habit, day, _ = found
-            view = await self._view(session, user, habit, day)
+            view = await self._view(session, user, habit, day, now)
             if view.status is None:
                 return None
             user.awaiting = f"{AWAIT_NOTE}{habit}:{day:%Y%m%d}"
@@ -159,7 +168,7 @@ class CheckInService:
             user.awaiting = None
             if not await CheckInRepository(session).set_note(user_id, habit, day, note, now):
                 return NoteResult(None, saved=True, language=user.language)
-            view = await self._view(session, user, habit, day)
+            view = await self._view(session, user, habit, day, now)
             return NoteResult(view, saved=True, language=user.language)
 
     async def snooze(
@@ -175,7 +184,7 @@ class CheckInService:
             reminder = await session.get(Reminder, delivery.reminder_id, with_for_update=True)
             if reminder is None or not reminder.enabled:
                 return None
-            view = await self._view(session, user, habit, day)
+            view = await self._view(session, user, habit, day, now)
             if delivery.status == Status.SNOOZED and reminder.snoozed:  # a double tap
                 return replace(view, snooze_until=reminder.next_fire_at)
             until = now + timedelta(minutes=minutes or 0)
@@ -205,24 +214,8 @@ class CheckInService:
             day = today if day is None else day
             if not _within_reach(user, day, today):
                 return None
-            if (user.awaiting or "").startswith(AWAIT_NOTE):
-                user.awaiting = None  # moving on closes an unanswered note question
-            habits = await _coached(session, user_id)
-            logged = {
-                c.habit: c for c in await CheckInRepository(session).between(user_id, day, day)
-            }
-            items = tuple(
-                HabitDay(
-                    h,
-                    logged[h].status if h in logged else None,
-                    logged[h].detail if h in logged else None,
-                    logged[h].note if h in logged else None,
-                )
-                for h in habits
-            )
-            targets = await self._book.targets_for(session, user, day)
-            earliest = max(today - timedelta(days=BACKFILL_DAYS), user.plan_started_on)  # type: ignore[type-var]
-            return DayView(user.language, day, today, earliest, items, targets)
+            _close_note_question(user)  # moving on closes an unanswered note question
+            return await self._day_view(session, user, day, today)
 
     async def _resolve(
         self, session: AsyncSession, user_id: int, ref: Ref, now: datetime
@@ -255,7 +248,14 @@ class CheckInService:
         return user, Habit(delivery.kind), delivery.local_day, delivery
 
     async def _view(
-        self, session: AsyncSession, user: User, habit: Habit, day: date, check_next: bool = False
+        self,
+        session: AsyncSession,
+        user: User,
+        habit: Habit,
+        day: date,
+        now: datetime,
+        check_next: bool = False,
+        checklist: bool = False,
     ) -> CheckInView:
         await session.flush()
         row = await CheckInRepository(session).get(user.id, habit, day)
@@ -267,6 +267,9 @@ class CheckInService:
             change = (
                 next_targets.fiber_change if habit is Habit.FIBER else next_targets.fermented_change
             )
+        listed = None
+        if checklist:
+            listed = await self._day_view(session, user, day, user.today(now), targets)
         return CheckInView(
             language=user.language,
             timezone=user.timezone or "UTC",
@@ -278,7 +281,33 @@ class CheckInService:
             targets=targets,
             next_change=change,
             next_targets=next_targets,
+            checklist=listed,
         )
+
+    async def _day_view(
+        self,
+        session: AsyncSession,
+        user: User,
+        day: date,
+        today: date,
+        targets: WeekTargets | None = None,
+    ) -> DayView:
+        habits = await _coached(session, user.id)
+        logged = {c.habit: c for c in await CheckInRepository(session).between(user.id, day, day)}
+        items = tuple(
+            HabitDay(
+                h,
+                logged[h].status if h in logged else None,
+                logged[h].detail if h in logged else None,
+                logged[h].note if h in logged else None,
+            )
+            for h in habits
+        )
+        if targets is None:
+            targets = await self._book.targets_for(session, user, day)
+        assert user.plan_started_on is not None
+        earliest = max(today - timedelta(days=BACKFILL_DAYS), user.plan_started_on)
+        return DayView(user.language, day, today, earliest, items, targets)
 
 
 _HABIT_KINDS = frozenset(HABITS)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.db.models import User
-from coach.db.repositories import CheckInRepository, ScoreRepository
+from coach.db.repositories import tolerance_inputs
 from coach.domain.habits import Habit
 from coach.domain.plan import Plan, Signals, WeekTargets, tolerance_signals, week_of_plan
 
@@ -18,16 +18,17 @@ class TargetBook:
         self.plan = plan
 
     async def signals(self, session: AsyncSession, users: Collection[User]) -> dict[int, Signals]:
-        """Every user's tolerance signals, in two queries for the whole batch."""
+        """Every user's tolerance signals, in one query for the whole batch."""
         started = {u.id: u.plan_started_on for u in users if u.plan_started_on is not None}
         if not started:
             return {}
         too_much: dict[int, list[tuple[Habit, date]]] = {}
-        for user_id, habit, day in await CheckInRepository(session).too_much(started):
-            too_much.setdefault(user_id, []).append((Habit(habit), day))
         discomfort: dict[int, list[int]] = {}
-        for user_id, week in await ScoreRepository(session).discomfort(started):
-            discomfort.setdefault(user_id, []).append(week)
+        for user_id, habit, day, week in await tolerance_inputs(session, started):
+            if week is None:
+                too_much.setdefault(user_id, []).append((Habit(habit), day))  # type: ignore[arg-type]
+            else:
+                discomfort.setdefault(user_id, []).append(week)
         return {
             user_id: tolerance_signals(
                 start, too_much.get(user_id, ()), discomfort.get(user_id, ())

@@ -7,7 +7,7 @@ from telegram import Update
 from coach.bot.callbacks import Tap, decode, parse_day
 from coach.bot.checkin_screens import Origin, day_screen, habit_name, logged_screen
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import answer_unknown, edit_text, send, user_language
+from coach.bot.handlers.common import answer_and_edit, answer_unknown, send, user_language
 from coach.bot.handlers.reminders import reminder_buttons
 from coach.bot.screens import Screen, button, clock, rows
 from coach.domain.checkins import NOTE_LIMIT
@@ -47,13 +47,12 @@ async def on_reminder_tap(update: Update, context: CoachContext) -> None:
     if tap.action == "note":
         await _ask_note(update, t, view)
         return
-    await update.callback_query.answer()
     origin = Origin(delivery_id, DayRef(view.habit, view.day))
     if view.status is None:  # undone: the reminder's own buttons again
         text = t("reminder-undone", habit=habit_name(t, view.habit), day=t.date(view.day))
-        await edit_text(update, Screen(text, reminder_buttons(t, delivery_id, False)))
+        await answer_and_edit(update, Screen(text, reminder_buttons(t, delivery_id, False)))
         return
-    await edit_text(update, logged_screen(t, view, origin))
+    await answer_and_edit(update, logged_screen(t, view, origin))
 
 
 async def on_today_tap(update: Update, context: CoachContext) -> None:
@@ -69,14 +68,13 @@ async def on_today_tap(update: Update, context: CoachContext) -> None:
         if day_view is None:
             await _refuse(update, context)
             return
-        await update.callback_query.answer()
-        await edit_text(update, day_screen(context.translator(day_view.language), day_view))
+        await answer_and_edit(update, day_screen(context.translator(day_view.language), day_view))
         return
     habit, day_text = tap.arg.split("-")[:2]
     day = parse_day(day_text)
     assert day is not None  # decode() checked it
     ref = DayRef(Habit(habit), day)
-    view = await _apply(context, user_id, tap, ref)
+    view = await _apply(context, user_id, tap, ref, checklist=True)
     if view is None:
         await _refuse(update, context)
         return
@@ -84,15 +82,12 @@ async def on_today_tap(update: Update, context: CoachContext) -> None:
     if tap.action == "note":
         await _ask_note(update, t, view)
         return
-    await update.callback_query.answer()
     finished = view.status is None or (tap.action == "ans" and not view.next_change)
-    if tap.action != "open" and (finished or view.habit is Habit.B12):
+    if view.checklist is not None and (finished or view.habit is Habit.B12):
         # Nothing more to ask: back to the checklist, led by what was just logged.
-        day_view = await checkins.day(user_id, view.day, now)
-        if day_view is not None:
-            await edit_text(update, day_screen(t, day_view, _saved_line(t, view)))
-            return
-    await edit_text(update, logged_screen(t, view, Origin(None, ref)))
+        await answer_and_edit(update, day_screen(t, view.checklist, _saved_line(t, view)))
+        return
+    await answer_and_edit(update, logged_screen(t, view, Origin(None, ref)))
 
 
 async def on_note_text(update: Update, context: CoachContext) -> bool:
@@ -114,16 +109,20 @@ async def on_note_text(update: Update, context: CoachContext) -> bool:
     return True
 
 
-async def _apply(context: CoachContext, user_id: int, tap: Tap, ref: Ref) -> CheckInView | None:
+async def _apply(
+    context: CoachContext, user_id: int, tap: Tap, ref: Ref, checklist: bool = False
+) -> CheckInView | None:
+    """Run the tap's service call; checklist=True: a tap on /today, which shows the day."""
     checkins, now = context.services.checkins, context.now()
     match tap.action:
         case "done" | "skip":
             status = "done" if tap.action == "done" else "skipped"
-            return await checkins.log(user_id, ref, status, now)
+            return await checkins.log(user_id, ref, status, now, checklist)
         case "ans":
-            return await checkins.answer(user_id, ref, tap.arg.rsplit("-", 1)[1], now)
+            answer = tap.arg.rsplit("-", 1)[1]
+            return await checkins.answer(user_id, ref, answer, now, checklist)
         case "undo":
-            return await checkins.undo(user_id, ref, now)
+            return await checkins.undo(user_id, ref, now, checklist)
         case "note":
             return await checkins.ask_note(user_id, ref, now)
         case _:  # "open"
@@ -142,17 +141,16 @@ async def _snooze(update: Update, context: CoachContext, tap: Tap, delivery_id: 
     if view.snooze_until is None and not (tap.action == "snooze" and view.snooze_allowed):
         await query.answer(t("reminder-snooze-gone"))
         return
-    await query.answer()
     if view.snooze_until is None:  # "Snooze": ask for how long
         choices = [
             button(t("button-snooze-30"), Tap("r", None, "snooze30", tap.arg)),
             button(t("button-snooze-60"), Tap("r", None, "snooze60", tap.arg)),
         ]
-        await edit_text(update, Screen(t("reminder-snooze-ask"), rows(choices, 2)))
+        await answer_and_edit(update, Screen(t("reminder-snooze-ask"), rows(choices, 2)))
         return
     local = view.snooze_until.astimezone(zone_info(view.timezone)).time()
     text = t("reminder-snoozed", habit=habit_name(t, view.habit), time=clock(local))
-    await edit_text(update, Screen(text))
+    await answer_and_edit(update, Screen(text))
 
 
 async def _ask_note(update: Update, t: Translator, view: CheckInView) -> None:

@@ -3,6 +3,7 @@ answering taps that can't be acted on."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 
@@ -30,6 +31,12 @@ async def edit_keyboard(update: Update, markup) -> None:  # type: ignore[no-unty
 async def edit_text(update: Update, screen: Screen) -> None:
     """Rewrite the tapped message in place."""
     await _edit(update.callback_query.edit_message_text(screen.text, reply_markup=screen.markup))
+
+
+async def answer_and_edit(update: Update, screen: Screen) -> None:
+    """Answer the tap and rewrite its message, both requests at once: the phone's spinner
+    stops and the new text lands one round trip sooner."""
+    await asyncio.gather(update.callback_query.answer(), edit_text(update, screen))
 
 
 async def _edit(request: Awaitable[object]) -> None:
