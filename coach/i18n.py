@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names
 from fluent.runtime import FluentBundle
 from fluent.syntax import FluentParser
 from fluent.syntax.ast import Junk
@@ -61,6 +61,10 @@ class Translator:
     def date(self, day: date) -> str:
         """A date the way this language writes it ("Nov 26, 2026", "2026. 11. 26.")."""
         return format_date(day, format="medium", locale=self.language)
+
+    def weekday(self, index: int) -> str:
+        """A weekday's name (0 = Monday) the way this language writes it."""
+        return get_day_names("wide", locale=self.language)[index]
 
     def has(self, key: str) -> bool:
         return self._bundle.has_message(key) or self._fallback.has_message(key)

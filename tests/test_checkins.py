@@ -205,3 +205,19 @@ async def test_taps_from_another_user_change_nothing(bot: RunningBot, sessionmak
     await intruder.quiet(0.1)
     assert await checkins(sessionmaker, 6008) == []
     assert await checkins(sessionmaker, 6009) == []
+
+
+async def test_a_night_owls_day_ends_when_they_say(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 6011)
+    await user.ask("/settings")
+    await user.tap("Day ends at")
+    assert "When does your day end?" in (await user.edit()).text
+    await user.tap("03:00")
+    saved = await user.edit()
+    assert "My day ends at: 03:00" in saved.text
+    bot.clock.now = datetime(2026, 3, 3, 0, 30, tzinfo=UTC)  # Tuesday 01:30 in Berlin
+    today = await user.ask("/today")
+    assert "Today, Mar 2, 2026" in today.text
+    await user.tap("○ B12")
+    await user.edit()
+    assert await checkins(sessionmaker, 6011) == [("b12", MONDAY, "done", None)]

@@ -151,3 +151,27 @@ async def test_a_new_plan_starts_from_today(bot: RunningBot, sessionmaker) -> No
             select(Reminder.next_fire_at).where(Reminder.user_id == 7006, Reminder.kind == "finale")
         )
     assert finale == datetime(2026, 8, 17, 8, 0, tzinfo=UTC)
+
+
+async def test_the_weekly_check_in_moves_to_the_chosen_day_and_time(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 7007)
+    menu = await user.ask("/settings")
+    assert "Weekly check-in: Sunday at 19:00" in menu.text
+    await user.tap("Weekly check-in")
+    page = await user.edit()
+    assert "✅ Sunday" in page.labels and "✅ 19:00" in page.labels
+    await user.tap("Wednesday")
+    assert "Weekly check-in: Wednesday at 19:00" in (await user.edit()).text
+    await user.tap("Weekly check-in")
+    await user.edit()
+    await user.tap("20:00")
+    assert "Weekly check-in: Wednesday at 20:00" in (await user.edit()).text
+    async with sessionmaker() as session:
+        due = await session.scalar(
+            select(Reminder.next_fire_at).where(
+                Reminder.user_id == 7007, Reminder.kind == "checkin"
+            )
+        )
+    assert due == datetime(2026, 3, 4, 19, 0, tzinfo=UTC)

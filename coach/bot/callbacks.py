@@ -101,6 +101,10 @@ def _habit_day(arg: str, with_answer: bool = False) -> bool:
     return answer in _ANSWERS if with_answer else answer == "" and "-" not in rest
 
 
+# The choices /settings offers for the weekly check-in's time and the end of the day.
+CHECKIN_TIMES = (time(9, 0), time(18, 0), time(19, 0), time(20, 0), time(21, 0))
+DAY_ENDS = (time(0), time(1), time(2), time(3), time(4))
+
 _HABITS = frozenset(h.value for h in Habit)
 _SYMPTOMS = frozenset(s.value for s in Symptom)
 _SAFETY = frozenset(s.value for s in Safety)
@@ -141,11 +145,16 @@ ACTIONS = {
     # /pause, scope "p"
     ("p", "pause"): _one_of("day", "week", "resume"),
     # /settings, scope "s" (no round)
-    ("s", "menu"): _one_of("", "lang", "tz", "habits", "times", "safety", "close"),
+    ("s", "menu"): _one_of(
+        "", "lang", "tz", "habits", "times", "week", "dayend", "safety", "close"
+    ),
     ("s", "lang"): _one_of(*SUPPORTED_LANGUAGES),
     ("s", "habit"): lambda a: _switch(a, _HABITS),
     ("s", "safety"): lambda a: _switch(a, _SAFETY),
     ("s", "time"): _habit_and(lambda rest: rest in {"", "other"} or _is_hhmm(rest)),
+    ("s", "wday"): _one_of(*"0123456"),
+    ("s", "wtime"): lambda a: parse_hhmm(a) in CHECKIN_TIMES,
+    ("s", "dayend"): lambda a: parse_hhmm(a) in DAY_ENDS,
 }
 
 

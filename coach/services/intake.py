@@ -20,6 +20,7 @@ from coach.domain.habits import HABITS, PRESET_TIMES, Habit, Safety, Symptom
 from coach.domain.intake import Step, habit_awaiting_time, symptom_awaiting_score
 from coach.domain.language import pick_language
 from coach.domain.plan import Plan, WeekTargets, week_of_plan
+from coach.domain.reminders import Kind
 from coach.domain.symptoms import BASELINE_WEEK
 from coach.domain.timeparse import parse_time
 from coach.domain.zones import resolve_zone, zone_for_location
@@ -54,6 +55,10 @@ class IntakeView:
     baseline: tuple[tuple[Symptom, int], ...]
     plan_started_on: date | None
     targets: WeekTargets | None  # this week's, once the plan has started
+    # The weekly check-in: its weekday (0 = Monday) and time; None before the plan starts.
+    checkin_day: int | None = None
+    checkin_time: time | None = None
+    day_ends_at: time = time(0)
 
     @property
     def times_by_habit(self) -> dict[Habit, time]:
@@ -342,6 +347,35 @@ class IntakeService:
             user.awaiting = AWAIT_TIMEZONE if what == AWAIT_TIMEZONE else None
             return await self._result(session, user, now, Answer.ACCEPTED)
 
+    async def set_checkin(
+        self, user_id: int, weekday: int | None, at: time | None, now: datetime
+    ) -> Result:
+        """/settings: move the weekly check-in to another weekday and/or time."""
+        async with self._sessionmaker.begin() as session:
+            user = await UserRepository(session).locked(user_id)
+            if user is None or user.intake_step != Step.DONE:
+                return await self._result(session, user, now, Answer.STALE)
+            row = await session.scalar(
+                select(Reminder).where(Reminder.user_id == user.id, Reminder.kind == Kind.CHECKIN)
+            )
+            if row is None:
+                return await self._result(session, user, now, Answer.STALE)
+            if weekday is not None:
+                row.days = 1 << weekday
+            if at is not None:
+                row.local_time = at
+            await reschedule(session, self._plan, user, now)
+            return await self._result(session, user, now, Answer.ACCEPTED)
+
+    async def set_day_end(self, user_id: int, at: time, now: datetime) -> Result:
+        """/settings: when the user's day ends (midnight, or later for night owls)."""
+        async with self._sessionmaker.begin() as session:
+            user = await UserRepository(session).locked(user_id)
+            if user is None or user.intake_step != Step.DONE:
+                return await self._result(session, user, now, Answer.STALE)
+            user.day_ends_at = None if at == time(0) else at
+            return await self._result(session, user, now, Answer.ACCEPTED)
+
     # -- helpers -------------------------------------------------------------------------
 
     async def _apply_timezone(
@@ -383,6 +417,9 @@ class IntakeService:
 
     async def _view(self, session: AsyncSession, user: User, now: datetime) -> IntakeView:
         reminders = await _reminders(session, user.id)
+        checkin = await session.scalar(
+            select(Reminder).where(Reminder.user_id == user.id, Reminder.kind == Kind.CHECKIN)
+        )
         safety = user.safety
         targets = None
         if user.plan_started_on is not None and user.timezone is not None:
@@ -405,6 +442,9 @@ class IntakeService:
             baseline=tuple(sorted((await _baseline(session, user.id)).items(), key=_symptom_order)),
             plan_started_on=user.plan_started_on,
             targets=targets,
+            checkin_day=checkin.days.bit_length() - 1 if checkin is not None else None,
+            checkin_time=checkin.local_time if checkin is not None else None,
+            day_ends_at=user.day_ends_at or time(0),
         )
 
 

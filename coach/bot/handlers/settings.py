@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from telegram import InlineKeyboardMarkup, Update
 
-from coach.bot.callbacks import Tap, parse_hhmm, parse_switch
+from coach.bot.callbacks import CHECKIN_TIMES, DAY_ENDS, Tap, hhmm, parse_hhmm, parse_switch
 from coach.bot.context import CoachContext
 from coach.bot.handlers.common import edit_text, send, telegram_language
 from coach.bot.handlers.intake import accept_tap
@@ -37,6 +37,8 @@ MENU = (
     ("tz", "button-settings-timezone"),
     ("habits", "button-settings-habits"),
     ("times", "button-settings-times"),
+    ("week", "button-settings-checkin"),
+    ("dayend", "button-settings-dayend"),
     ("safety", "button-settings-safety"),
     ("close", "button-close"),
 )
@@ -75,6 +77,8 @@ async def on_settings_tap(update: Update, context: CoachContext) -> None:
             await edit_text(update, page_screen(t, view, page))
         case ("habit", _):
             await edit_text(update, page_screen(t, view, "habits"))
+        case ("wday" | "wtime" | "dayend", _):
+            await edit_text(update, menu_screen(t, view, now, t("settings-saved")))
         case ("safety", _):
             await edit_text(update, page_screen(t, view, "safety"))
         case ("time", arg) if arg.endswith("-"):
@@ -100,6 +104,15 @@ def menu_screen(t: Translator, view: IntakeView, now: datetime, note: str = "") 
             lines.append(t("settings-habit", habit=name, time=clock(times[habit])))
         else:
             lines.append(t("settings-habit-off", habit=name))
+    if view.checkin_day is not None and view.checkin_time is not None:
+        lines.append(
+            t(
+                "settings-checkin",
+                day=t.weekday(view.checkin_day),
+                time=clock(view.checkin_time),
+            )
+        )
+    lines.append(t("settings-dayend", time=_day_end_label(t, view.day_ends_at)))
     answers = ", ".join(t(SAFETY_KEYS[s]) for s in SAFETY_ORDER if s in view.safety)
     lines.append(t("settings-safety", answers=answers or t("settings-safety-none")))
     lines += ["", t("settings-pick")]
@@ -132,6 +145,32 @@ def page_screen(t: Translator, view: IntakeView, page: str) -> Screen:
             return Screen(
                 t("settings-times-ask"), InlineKeyboardMarkup([[b] for b in [*buttons, *back]])
             )
+        case "week":
+            days = [
+                button(
+                    _chosen(t, t.weekday(d), d == view.checkin_day), Tap("s", None, "wday", str(d))
+                )
+                for d in range(7)
+            ]
+            times = [
+                button(
+                    _chosen(t, clock(at), at == view.checkin_time),
+                    Tap("s", None, "wtime", hhmm(at)),
+                )
+                for at in CHECKIN_TIMES
+            ]
+            grid = rows(days, 3).inline_keyboard + rows(times, 3).inline_keyboard
+            return Screen(t("settings-checkin-ask"), InlineKeyboardMarkup([*grid, back]))
+        case "dayend":
+            ends = [
+                button(
+                    _chosen(t, _day_end_label(t, at), at == view.day_ends_at),
+                    Tap("s", None, "dayend", hhmm(at)),
+                )
+                for at in DAY_ENDS
+            ]
+            grid = rows(ends, 3).inline_keyboard
+            return Screen(t("settings-dayend-ask"), InlineKeyboardMarkup([*grid, back]))
         case _:  # "safety"
             text = t("settings-safety-ask") + "\n\n" + safety_changes(t, view.safety)
             return Screen(text, safety_keyboard(t, view, None))
@@ -151,6 +190,14 @@ async def _apply(context: CoachContext, user_id: int, tap: Tap) -> Result:
             return await intake.set_safety(user_id, None, Safety(flag), on, now)
         case "time" if tap.arg.endswith("-other"):
             return await intake.ask_time(user_id, None, Habit(tap.arg.split("-")[0]), now)
+        case "wday":
+            return await intake.set_checkin(user_id, int(tap.arg), None, now)
+        case "wtime":
+            return await intake.set_checkin(user_id, None, parse_hhmm(tap.arg), now)
+        case "dayend":
+            at = parse_hhmm(tap.arg)
+            assert at is not None  # decode() checked it
+            return await intake.set_day_end(user_id, at, now)
         case "time" if not tap.arg.endswith("-"):
             habit, _, hhmm = tap.arg.partition("-")
             at = parse_hhmm(hhmm)
@@ -159,3 +206,12 @@ async def _apply(context: CoachContext, user_id: int, tap: Tap) -> Result:
         case _:  # "menu" pages, and picking which habit's time to change
             what = AWAIT_TIMEZONE if (tap.action, tap.arg) == ("menu", "tz") else ""
             return await intake.edit(user_id, what, now)
+
+
+def _day_end_label(t: Translator, at: time) -> str:
+    return t.plain("settings-midnight") if at == time(0) else clock(at)
+
+
+def _chosen(t: Translator, label: str, on: bool) -> str:
+    """One choice among several: the current one carries the tick."""
+    return t.plain("toggle-on", label=label) if on else label
