@@ -78,8 +78,11 @@ def parse_switch(arg: str) -> tuple[str, bool]:
     return name, state == "1"
 
 
+MAX_ROW_ID = 2**31 - 1  # deliveries.id is a 32-bit integer on PostgreSQL
+
+
 def _delivery(arg: str) -> bool:
-    return arg.isascii() and arg.isdigit() and 1 <= len(arg) <= 15
+    return arg.isascii() and arg.isdigit() and 1 <= len(arg) <= 10 and int(arg) <= MAX_ROW_ID
 
 
 def _yyyymmdd(arg: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 
 from coach.domain.habits import Habit
@@ -42,6 +43,17 @@ FOLLOW_UPS: dict[Habit, tuple[str, ...]] = {
 # A weekly digestion-comfort score at or below this (1-5, 5 = comfortable) is discomfort of
 # 4 or 5 out of 5: the fiber and fermented targets hold the next week.
 DISCOMFORT_AT_MOST = 2
+
+
+def clean_note(text: str) -> str:
+    """A note as stored: control characters and lone surrogates dropped (PostgreSQL refuses
+    NUL, and they show as nothing anyway), runs of whitespace made one space."""
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+    return " ".join(kept.split())
 
 
 def foods_for(no_natto: bool) -> tuple[Food, ...]:

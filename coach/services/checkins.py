@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import Delivery, Reminder, User
 from coach.db.repositories import CheckInRepository, UserRepository
-from coach.domain.checkins import BACKFILL_DAYS, FOLLOW_UPS, NOTE_LIMIT, TOO_MUCH, Food
+from coach.domain.checkins import BACKFILL_DAYS, FOLLOW_UPS, NOTE_LIMIT, TOO_MUCH, Food, clean_note
 from coach.domain.habits import HABITS, Habit, Safety
 from coach.domain.intake import Step
 from coach.domain.plan import WeekTargets
@@ -162,7 +162,7 @@ class CheckInService:
             habit_text, _, day_text = user.awaiting.removeprefix(AWAIT_NOTE).partition(":")  # type: ignore[union-attr]
             habit = Habit(habit_text)
             day = datetime.strptime(day_text, "%Y%m%d").date()  # noqa: DTZ007 (a date)
-            note = " ".join(text.split())
+            note = clean_note(text)
             if not note or len(note) > NOTE_LIMIT:
                 return NoteResult(None, saved=False, language=user.language)
             user.awaiting = None
