@@ -13,8 +13,8 @@ Notes and snoozes are left out: they are not check-ins.
 A tap is timed from the update being handed to the bot (pushed into getUpdates) to the
 bot's last API call for it, as it reaches the server: the answerCallbackQuery and the
 editMessageText of the tapped message (an edit Telegram refuses as unchanged still counts),
-or the answer alone when it carries a refusal. Prints one JSON line: taps, users, p50_ms,
-p99_ms.
+or the answer alone when it carries a refusal. Prints one JSON line: taps, users, in_flight,
+p50_ms, p99_ms.
 """
 
 from __future__ import annotations

@@ -50,3 +50,36 @@ async def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(engine: Asy
         assert (await conn.scalar(text("PRAGMA journal_mode"))) == "wal"
         assert (await conn.scalar(text("PRAGMA foreign_keys"))) == 1
         assert (await conn.scalar(text("PRAGMA busy_timeout"))) >= 5000
+
+
+def test_revision_0004_gives_enrolled_users_their_check_in_and_finale(tmp_path) -> None:
+    """Users who finished the intake before check-ins existed get the rows new users get."""
+    import sqlite3
+    from zoneinfo import ZoneInfo
+
+    from alembic import command
+
+    from coach.db.migrate import alembic_config
+
+    path = tmp_path / "old.db"
+    config = alembic_config(f"sqlite+aiosqlite:///{path}")
+    command.upgrade(config, "0003")
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO users (id, language, intake_step, timezone, plan_started_on, active)"
+            " VALUES (1, 'en', 'done', 'Europe/Berlin', '2026-11-18', 1),"
+            " (2, 'en', 'habits', NULL, NULL, 1)"
+        )
+    command.upgrade(config, "head")
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT user_id, kind, days, next_fire_at FROM reminders").fetchall()
+    # The plan began on a Wednesday: its weeks close on Tuesdays (bit 1), at 19:00 Berlin
+    # time; 12 weeks end on 2027-02-09, so the finale comes at 10:00 the next morning.
+    found = {kind: (user, days, at) for user, kind, days, at in rows}
+    assert set(found) == {"checkin", "finale"}, "the unfinished intake gets none"
+    user, days, at = found["checkin"]
+    checkin = datetime.fromisoformat(at).replace(tzinfo=UTC)
+    assert (user, days) == (1, 2) and checkin > datetime.now(UTC)
+    local = checkin.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (local.weekday(), local.hour, local.minute) == (1, 19, 0)
+    assert found["finale"][:2] == (1, 127) and found["finale"][2].startswith("2027-02-10 09:00")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from itertools import pairwise
 
 from coach.reminders.limiter import BroadcastLimiter
 
@@ -36,6 +37,9 @@ async def test_overall_rate_and_per_chat_spacing() -> None:
     chat_one = sorted(t for c, t in sent if c == 1)
     assert len(chat_one) == 3
     assert all(t - began >= k * PER_CHAT - EPSILON for k, t in enumerate(chat_one))
+    # And pairwise: a late wake-up can shorten one chat's gap, but not by half of it (a
+    # limiter that let chat 1's messages go together would show gaps near zero).
+    assert all(b - a >= PER_CHAT / 2 for a, b in pairwise(chat_one))
 
 
 async def test_a_pause_holds_everyone_including_reserved_slots() -> None:

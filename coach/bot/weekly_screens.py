@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardMarkup
+
 from coach.bot.callbacks import Tap
 from coach.bot.screens import Screen, button, rows
 from coach.domain.habits import SCORES, SYMPTOMS, Symptom
@@ -70,8 +72,15 @@ def finale_screen(t: Translator, scores: tuple[tuple[Symptom, int, int | None], 
     if latest:
         lines += [t("finale-compared"), *comparison_lines(t, baseline, latest)]
     lines += ["", t("finale-next"), "", t("disclaimer")]
+    return Screen("\n".join(lines), choice_buttons(t))
+
+
+def choice_buttons(t: Translator, confirming: bool = False) -> InlineKeyboardMarkup:
+    """After week 12: keep going, or a new plan (which asks once more before it erases)."""
+    again = Tap("f", None, "again", "confirm" if confirming else "")
+    label = "button-new-plan-confirm" if confirming else "button-new-plan"
     buttons = [
         button(t("button-maintenance"), Tap("f", None, "keep")),
-        button(t("button-new-plan"), Tap("f", None, "again")),
+        button(t(label), again),
     ]
-    return Screen("\n".join(lines), rows(buttons, 1))
+    return rows(buttons, 1)

@@ -80,8 +80,10 @@ class Plan:
             b12_days=self.b12_days,
             ask_before_supplements=Safety.PREGNANT_OR_MINOR in safety,
             weeks=self.weeks,
-            fermented_change="" if maintenance else _change(fermented, week),
-            fiber_change="" if maintenance else _change(fiber, week),
+            fermented_change=""
+            if maintenance
+            else _change(self.fermented_servings, fermented, week),
+            fiber_change="" if maintenance else _change(fiber_series, fiber, week),
             maintenance=maintenance,
         )
 
@@ -101,10 +103,15 @@ def ramp_levels(weeks: int, signals: Mapping[int, int]) -> tuple[int, ...]:
     return tuple(levels)
 
 
-def _change(levels: tuple[int, ...], week: int) -> str:
-    if week < 2 or levels[week - 1] > levels[week - 2]:
+def _change(series: tuple[int, ...], levels: tuple[int, ...], week: int) -> str:
+    """ "held" or "back" when the tolerance rule left this week's amount below the plan's
+    (judged on the amounts the user sees, which the plan repeats in pairs); else ""."""
+    if week < 2:
         return ""
-    return "held" if levels[week - 1] == levels[week - 2] else "back"
+    amount = series[levels[week - 1] - 1]
+    if amount >= series[week - 1]:
+        return ""
+    return "back" if amount < series[levels[week - 2] - 1] else "held"
 
 
 def week_of_plan(started_on: date, today: date) -> int:

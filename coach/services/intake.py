@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import SAFETY_COLUMNS, Reminder, SymptomScore, User
+from coach.db.models import SAFETY_COLUMNS, CheckIn, Reminder, SymptomScore, User
 from coach.db.repositories import UserRepository
 from coach.domain.habits import HABITS, PRESET_TIMES, Habit, Safety, Symptom
 from coach.domain.intake import Step, habit_awaiting_time, symptom_awaiting_score
@@ -498,7 +498,11 @@ async def _erase_answers(session: AsyncSession, user: User) -> None:
     """Back to nothing but the id and the language."""
     await session.execute(delete(Reminder).where(Reminder.user_id == user.id))
     await session.execute(delete(SymptomScore).where(SymptomScore.user_id == user.id))
+    await session.execute(delete(CheckIn).where(CheckIn.user_id == user.id))
     user.awaiting = None
+    user.maintenance = False
+    user.plan_completed_on = None
+    user.day_ends_at = None
     user.consented_at = None
     user.timezone = None
     user.plan_started_on = None

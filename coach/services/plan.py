@@ -13,8 +13,9 @@ from coach.db.repositories import UserRepository
 from coach.domain.habits import HABITS, Habit
 from coach.domain.intake import Step
 from coach.domain.plan import WeekTargets
+from coach.domain.reminders import Kind
 from coach.domain.symptoms import BASELINE_WEEK
-from coach.services.plan_schedule import reschedule
+from coach.services.plan_schedule import checkin_days, reschedule
 from coach.services.targets import TargetBook
 
 
@@ -60,6 +61,12 @@ class PlanService:
             user.plan_started_on = user.today(now)
             user.plan_completed_on = None
             user.maintenance = False
+            # The check-in closes each week of the new plan, as it did for the first.
+            checkin = await session.scalar(
+                select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == Kind.CHECKIN)
+            )
+            if checkin is not None:
+                checkin.days = checkin_days(user.plan_started_on)
             await session.execute(
                 delete(SymptomScore).where(
                     SymptomScore.user_id == user_id, SymptomScore.week != BASELINE_WEEK

@@ -23,14 +23,21 @@ def plan_reminders(user: User, existing: set[str]) -> list[Reminder]:
     """The check-in and finale rows a user whose plan starts needs (those not there yet).
     The check-in falls on the last day of each plan week, so each one closes a week."""
     assert user.plan_started_on is not None
-    last_day = (user.plan_started_on + timedelta(days=6)).weekday()
     wanted = {
         Kind.CHECKIN: Reminder(
-            user_id=user.id, kind=Kind.CHECKIN, local_time=CHECKIN_TIME, days=1 << last_day
+            user_id=user.id,
+            kind=Kind.CHECKIN,
+            local_time=CHECKIN_TIME,
+            days=checkin_days(user.plan_started_on),
         ),
         Kind.FINALE: Reminder(user_id=user.id, kind=Kind.FINALE, local_time=FINALE_TIME),
     }
     return [row for kind, row in wanted.items() if kind not in existing]
+
+
+def checkin_days(started_on: date) -> int:
+    """The weekday mask of a plan week's last day: the default weekly check-in day."""
+    return 1 << (started_on + timedelta(days=6)).weekday()
 
 
 def plan_over(plan: Plan, user: User, day: date) -> bool:

@@ -53,6 +53,8 @@ class WeeklyCheckInService:
             week = self._current_week(user, now)
             if not user.maintenance:
                 week = min(week, self._book.plan.weeks)
+                if self._current_week(user, now) > week + 1:
+                    return None  # the plan is over and its last week can't be rated now
             return await self._view(session, user, week)
 
     async def rate(

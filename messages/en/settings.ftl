@@ -27,5 +27,5 @@ settings-dayend = My day ends at: { $time }
 settings-midnight = midnight
 button-settings-checkin = Weekly check-in
 button-settings-dayend = Day ends at
-settings-checkin-ask = Which day and time suit your weekly check-in? Tap a day, then a time.
+settings-checkin-ask = Which day and time suit your weekly check-in? Tap a day or a time.
 settings-dayend-ask = When does your day end? Check-ins before this time count for the day before, handy if you stay up late.

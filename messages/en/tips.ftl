@@ -2,7 +2,7 @@
 
 tip-1 = 💡 <b>Why fermented foods?</b> Kimchi, kefir, sauerkraut, live yogurt and miso bring live microbes, enzymes and postbiotics to your gut, and a mix of kinds helps. Start with a small serving, and keep it small if fermented foods don't agree with you.
 tip-2 = 💡 <b>Fiber feeds your microbes</b> Prebiotic fiber is food for the helpful microbes in your gut. Raise it slowly, because a sudden jump can cause gas and bloating while small steps give your gut time to adapt.
-tip-3 = 💡 <b>Why sublingual B12?</b> It dissolves under your tongue, so it doesn't rely on absorption in your gut. Take the dose on the product label or the one your clinician advised.
+tip-3 = 💡 <b>Why sublingual B12?</b> It dissolves under your tongue, so it doesn't rely on absorption in your gut. The dose is the one on the product label or the one your clinician advises.
 tip-4 = 💡 <b>Mix up your fiber</b> Onions, garlic, leeks, asparagus, green bananas and oats bring different fibers, and a mix can feed a wider range of microbes. With IBS or FODMAP sensitivity, go gently with onions, garlic and leeks.
 tip-5 = 💡 <b>Cool your carbs</b> Cooked potatoes or rice that are then cooled form resistant starch, a prebiotic fiber your microbes can use. Chill them in the fridge soon after cooking, then enjoy them cold or reheated.
 tip-6 = 💡 <b>Better together</b> Live cultures and prebiotic fiber can work as a team, because the fiber feeds the microbes. Try kefir with oats, or kimchi with cooled rice.

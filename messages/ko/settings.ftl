@@ -27,5 +27,5 @@ settings-dayend = 하루가 끝나는 시각: { $time }
 settings-midnight = 자정
 button-settings-checkin = 주간 체크인
 button-settings-dayend = 하루 끝 시각
-settings-checkin-ask = 주간 체크인은 언제가 좋을까요? 요일과 시간을 눌러 주세요.
+settings-checkin-ask = 주간 체크인은 언제가 좋을까요? 요일이나 시간을 눌러 주세요.
 settings-dayend-ask = 하루가 언제 끝나나요? 이 시각 전에 한 기록은 전날로 쳐요. 늦게 주무시는 분께 좋아요.

@@ -39,3 +39,15 @@ def test_signals_take_the_stronger_of_too_much_and_discomfort() -> None:
         Habit.FERMENTED: {},
         Habit.FIBER: {},
     }, "a day before the plan is not in it"
+
+
+def test_held_and_back_are_judged_on_the_amounts_shown() -> None:
+    from coach.domain.plan import Plan
+
+    plan = Plan(12, {"start": (1, 12)}, (3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 7, 7),
+                (2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 10, 10), (1,) * 12, 7)  # fmt: skip
+    held = plan.targets(2, (), {Habit.FERMENTED: {1: HOLD}, Habit.FIBER: {1: HOLD}})
+    assert (held.fermented_servings, held.fermented_change) == (3, ""), "3 was the plan anyway"
+    assert (held.fiber_grams, held.fiber_change) == (2, "held")
+    back = plan.targets(4, (), {Habit.FIBER: {3: BACK}})
+    assert (back.fiber_grams, back.fiber_change) == (3, "back")

@@ -7,9 +7,16 @@ from telegram import Update
 from coach.bot.callbacks import decode
 from coach.bot.checkin_screens import week_line
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import answer_unknown, edit_keyboard, edit_text, send, user_language
+from coach.bot.handlers.common import (
+    answer_and_edit,
+    answer_unknown,
+    edit_keyboard,
+    edit_text,
+    send,
+    user_language,
+)
 from coach.bot.screens import Screen
-from coach.bot.weekly_screens import weekly_screen
+from coach.bot.weekly_screens import choice_buttons, weekly_screen
 from coach.domain.habits import Habit, Symptom
 from coach.domain.plan import WeekTargets
 from coach.i18n import Translator
@@ -30,8 +37,8 @@ async def plan_command(update: Update, context: CoachContext) -> None:
 async def checkin_command(update: Update, context: CoachContext) -> None:
     """/checkin: this week's symptom check-in, any day of the week."""
     view = await context.services.weekly.open(update.effective_user.id, context.now())
-    if view is None:
-        await _not_ready(update, context)
+    if view is None:  # before the plan, or after it with the choice still to make
+        await plan_command(update, context)
         return
     await send(update, [weekly_screen(context.translator(view.language), view)])
 
@@ -62,6 +69,10 @@ async def on_finale_tap(update: Update, context: CoachContext) -> None:
         await answer_unknown(update, context)
         return
     plan, now = context.services.plan, context.now()
+    if tap.action == "again" and tap.arg == "":  # a new plan erases the weekly ratings: ask
+        t = context.translator(await user_language(update, context))
+        await answer_and_edit(update, Screen(t("finale-again-confirm"), choice_buttons(t, True)))
+        return
     if tap.action == "keep":
         view = await plan.keep_going(query.from_user.id, now)
     else:
@@ -91,7 +102,7 @@ def plan_screen(t: Translator, view: PlanView, lead: str = "") -> Screen:
     if view.ahead:
         lines += ["", t("plan-ahead")]
         lines += [_ahead_line(t, view.habits, week) for week in view.ahead[:AHEAD_SHOWN]]
-    return Screen("\n".join(lines))
+    return Screen("\n".join(lines), choice_buttons(t) if view.over else None)
 
 
 def _target_line(t: Translator, habit: Habit, targets: WeekTargets) -> str:

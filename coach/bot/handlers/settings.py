@@ -77,7 +77,9 @@ async def on_settings_tap(update: Update, context: CoachContext) -> None:
             await edit_text(update, page_screen(t, view, page))
         case ("habit", _):
             await edit_text(update, page_screen(t, view, "habits"))
-        case ("wday" | "wtime" | "dayend", _):
+        case ("wday", _):  # then the time, on the same page
+            await edit_text(update, page_screen(t, view, "week"))
+        case ("wtime" | "dayend", _):
             await edit_text(update, menu_screen(t, view, now, t("settings-saved")))
         case ("safety", _):
             await edit_text(update, page_screen(t, view, "safety"))
