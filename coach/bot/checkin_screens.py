@@ -118,6 +118,29 @@ def day_screen(t: Translator, view: DayView, lead: str = "") -> Screen:
     return Screen("\n".join(lines), InlineKeyboardMarkup(grid))
 
 
+def target_text(t: Translator, habit: Habit, targets: WeekTargets, style: str) -> str:
+    """A habit's target this week, with what the safety answers and the tolerance rule
+    changed, in the words of a reminder (style "reminder") or of a /plan line ("plan")."""
+    if habit is Habit.FERMENTED:
+        no_natto = "-no-natto" if targets.no_natto else ""
+        parts = [t(f"{style}-fermented{no_natto}", servings=targets.fermented_servings)]
+        if targets.small_servings:
+            parts.append(t("reminder-fermented-small"))
+        if targets.fermented_change:
+            parts.append(t(f"reminder-fermented-{targets.fermented_change}"))
+    elif habit is Habit.FIBER:
+        parts = [t(f"{style}-fiber", grams=targets.fiber_grams)]
+        if targets.slow_fiber:
+            parts.append(t("reminder-fiber-slow"))
+        if targets.fiber_change:
+            parts.append(t(f"reminder-fiber-{targets.fiber_change}"))
+    else:
+        parts = [t(f"{style}-b12")]
+        if targets.ask_before_supplements:
+            parts.append(t("plan-b12-ask"))
+    return " ".join(parts)
+
+
 def week_line(t: Translator, targets: WeekTargets) -> str:
     if targets.maintenance:
         return t("week-maintenance")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from coach.bot.callbacks import decode
-from coach.bot.checkin_screens import week_line
+from coach.bot.checkin_screens import target_text, week_line
 from coach.bot.context import CoachContext
 from coach.bot.handlers.common import (
     answer_and_edit,
@@ -96,35 +96,13 @@ def plan_screen(t: Translator, view: PlanView, lead: str = "") -> Screen:
     lines.append(week_line(t, targets))
     if not targets.maintenance:
         lines.append(t("plan-phase", phase=t(f"phase-{targets.phase}")))
-    lines += [_target_line(t, habit, targets) for habit in view.habits]
+    lines += [target_text(t, habit, targets, "plan") for habit in view.habits]
     if not targets.maintenance:
         lines += ["", t(f"tip-{targets.week}")]
     if view.ahead:
         lines += ["", t("plan-ahead")]
         lines += [_ahead_line(t, view.habits, week) for week in view.ahead[:AHEAD_SHOWN]]
     return Screen("\n".join(lines), choice_buttons(t) if view.over else None)
-
-
-def _target_line(t: Translator, habit: Habit, targets: WeekTargets) -> str:
-    if habit is Habit.FERMENTED:
-        key = "plan-fermented-no-natto" if targets.no_natto else "plan-fermented"
-        line = t(key, servings=targets.fermented_servings)
-        if targets.small_servings:
-            line += " " + t("reminder-fermented-small")
-        if targets.fermented_change:
-            line += " " + t(f"reminder-fermented-{targets.fermented_change}")
-        return line
-    if habit is Habit.FIBER:
-        line = t("plan-fiber", grams=targets.fiber_grams)
-        if targets.slow_fiber:
-            line += " " + t("reminder-fiber-slow")
-        if targets.fiber_change:
-            line += " " + t(f"reminder-fiber-{targets.fiber_change}")
-        return line
-    line = t("plan-b12")
-    if targets.ask_before_supplements:
-        line += " " + t("plan-b12-ask")
-    return line
 
 
 def _ahead_line(t: Translator, habits: tuple[Habit, ...], targets: WeekTargets) -> str:

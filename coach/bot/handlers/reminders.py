@@ -7,7 +7,7 @@ import functools
 from telegram import InlineKeyboardMarkup
 
 from coach.bot.callbacks import Tap
-from coach.bot.checkin_screens import week_line
+from coach.bot.checkin_screens import target_text, week_line
 from coach.bot.screens import button, rows
 from coach.bot.weekly_screens import finale_screen, weekly_screen
 from coach.domain.habits import Habit
@@ -30,22 +30,7 @@ def reminder_buttons(t: Translator, delivery_id: int, snooze: bool) -> InlineKey
 
 
 def reminder_text(t: Translator, habit: Habit, targets: WeekTargets) -> str:
-    if habit is Habit.FERMENTED:
-        key = "reminder-fermented-no-natto" if targets.no_natto else "reminder-fermented"
-        text = t(key, servings=targets.fermented_servings)
-        if targets.small_servings:
-            text += " " + t("reminder-fermented-small")
-        if targets.fermented_change:
-            text += " " + t(f"reminder-fermented-{targets.fermented_change}")
-    elif habit is Habit.FIBER:
-        text = t("reminder-fiber", grams=targets.fiber_grams)
-        if targets.slow_fiber:
-            text += " " + t("reminder-fiber-slow")
-        if targets.fiber_change:
-            text += " " + t(f"reminder-fiber-{targets.fiber_change}")
-    else:
-        text = t("reminder-b12")
-    return text + "\n" + week_line(t, targets)
+    return target_text(t, habit, targets, "reminder") + "\n" + week_line(t, targets)
 
 
 def renderer(catalog: Catalog):  # type: ignore[no-untyped-def]
