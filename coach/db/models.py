@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from coach.db.base import Base, UTCDateTime
 from coach.domain.checkins import NOTE_LIMIT
 from coach.domain.habits import Safety
+from coach.domain.intake import Step
 from coach.domain.schedule import local_date
 
 # Each safety answer and the users column that keeps it.
@@ -70,6 +71,11 @@ class User(Base):
     # After week 12: the same habits at the final targets, with no ramp.
     maintenance: Mapped[bool] = mapped_column(Boolean, server_default=false())
     plan_completed_on: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def enrolled(self) -> bool:
+        """The intake is done and the plan has begun."""
+        return self.intake_step == Step.DONE and self.plan_started_on is not None
 
     def today(self, now: datetime) -> date:
         """The user's local day containing `now`, by their time zone and day end."""

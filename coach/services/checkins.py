@@ -17,7 +17,6 @@ from coach.db.models import Delivery, Reminder, User
 from coach.db.repositories import CheckInRepository, UserRepository
 from coach.domain.checkins import BACKFILL_DAYS, FOLLOW_UPS, NOTE_LIMIT, TOO_MUCH, Food, clean_note
 from coach.domain.habits import HABITS, Habit, Safety
-from coach.domain.intake import Step
 from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Status
 from coach.services.targets import TargetBook
@@ -208,7 +207,7 @@ class CheckInService:
         None: the intake isn't done, or the day is out of reach."""
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
-            if user is None or not _enrolled(user):
+            if user is None or not user.enrolled:
                 return None
             today = user.today(now)
             day = today if day is None else day
@@ -223,7 +222,7 @@ class CheckInService:
         """The user, habit and day a button points at, if it is theirs and within reach."""
         if isinstance(ref, DayRef):
             user = await UserRepository(session).locked(user_id)
-            if user is None or not _enrolled(user):
+            if user is None or not user.enrolled:
                 return None
             if not _within_reach(user, ref.day, user.today(now)):
                 return None
@@ -311,10 +310,6 @@ class CheckInService:
 
 
 _HABIT_KINDS = frozenset(HABITS)
-
-
-def _enrolled(user: User) -> bool:
-    return user.intake_step == Step.DONE and user.plan_started_on is not None
 
 
 def _within_reach(user: User, day: date, today: date) -> bool:

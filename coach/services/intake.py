@@ -416,10 +416,12 @@ class IntakeService:
         return Result(await self._view(session, user, now), answer, answered)
 
     async def _view(self, session: AsyncSession, user: User, now: datetime) -> IntakeView:
-        reminders = await _reminders(session, user.id)
-        checkin = await session.scalar(
-            select(Reminder).where(Reminder.user_id == user.id, Reminder.kind == Kind.CHECKIN)
-        )
+        rows = {
+            r.kind: r
+            for r in await session.scalars(select(Reminder).where(Reminder.user_id == user.id))
+        }
+        reminders = {Habit(kind): r for kind, r in rows.items() if kind in _HABIT_KINDS}
+        checkin = rows.get(Kind.CHECKIN)
         safety = user.safety
         targets = None
         if user.plan_started_on is not None and user.timezone is not None:

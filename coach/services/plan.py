@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.db.models import Reminder, SymptomScore, User
 from coach.db.repositories import UserRepository
 from coach.domain.habits import HABITS, Habit
-from coach.domain.intake import Step
 from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Kind
 from coach.domain.symptoms import BASELINE_WEEK
@@ -37,7 +36,7 @@ class PlanService:
         """This week's targets and the weeks ahead, with the tolerance rule applied."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
-            if user is None or user.intake_step != Step.DONE or user.plan_started_on is None:
+            if user is None or not user.enrolled:
                 return None
             return await self._view(session, user, now)
 
@@ -78,7 +77,7 @@ class PlanService:
     async def _finished(self, session: AsyncSession, user_id: int, now: datetime) -> User | None:
         """The user, if their plan has run its 12 weeks (a choice before that is refused)."""
         user = await UserRepository(session).locked(user_id)
-        if user is None or user.intake_step != Step.DONE or user.plan_started_on is None:
+        if user is None or not user.enrolled:
             return None
         if self._book.week(user, user.today(now)) <= self._book.plan.weeks:
             return None

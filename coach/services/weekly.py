@@ -12,7 +12,6 @@ from coach.db.models import User
 from coach.db.repositories import ScoreRepository, UserRepository
 from coach.domain.checkins import DISCOMFORT_AT_MOST
 from coach.domain.habits import SYMPTOMS, Symptom
-from coach.domain.intake import Step
 from coach.domain.plan import WeekTargets
 from coach.domain.symptoms import BASELINE_WEEK, sharp_drop
 from coach.services.targets import TargetBook
@@ -48,7 +47,7 @@ class WeeklyCheckInService:
         """/checkin: this week's check-in, as far as it is answered. None before the plan."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
-            if user is None or user.intake_step != Step.DONE or user.plan_started_on is None:
+            if user is None or not user.enrolled:
                 return None
             week = self._current_week(user, now)
             if not user.maintenance:
@@ -66,7 +65,7 @@ class WeeklyCheckInService:
             return None
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
-            if user is None or user.intake_step != Step.DONE or user.plan_started_on is None:
+            if user is None or not user.enrolled:
                 return None
             current = self._current_week(user, now)
             in_plan = 1 <= week <= self._book.plan.weeks or user.maintenance
