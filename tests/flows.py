@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tests.fakebot import BotEvent, FakeUser
@@ -83,3 +85,12 @@ async def enrolled(bot: RunningBot, user_id: int) -> FakeUser:
     user = bot.user(user_id)
     await walk_default_intake(user)
     return user
+
+
+async def quiet_until(bot: RunningBot, when: datetime) -> Counter[str]:
+    """Let everything due before `when` come and go (as missed), without messages."""
+    bot.clock.now = when - timedelta(minutes=1)
+    counts = await bot.dispatcher.run_round()
+    assert counts is not None and not counts["sent"], counts
+    bot.clock.now = when
+    return counts

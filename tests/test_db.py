@@ -70,7 +70,7 @@ def test_revision_0004_gives_enrolled_users_their_check_in_and_finale(tmp_path) 
             " VALUES (1, 'en', 'done', 'Europe/Berlin', '2026-11-18', 1),"
             " (2, 'en', 'habits', NULL, NULL, 1)"
         )
-    command.upgrade(config, "head")
+    command.upgrade(config, "0004")
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT user_id, kind, days, next_fire_at FROM reminders").fetchall()
     # The plan began on a Wednesday: its weeks close on Tuesdays (bit 1), at 19:00 Berlin
@@ -83,3 +83,41 @@ def test_revision_0004_gives_enrolled_users_their_check_in_and_finale(tmp_path) 
     local = checkin.astimezone(ZoneInfo("Europe/Berlin"))
     assert (local.weekday(), local.hour, local.minute) == (1, 19, 0)
     assert found["finale"][:2] == (1, 127) and found["finale"][2].startswith("2027-02-10 09:00")
+
+
+def test_revision_0005_gives_enrolled_users_the_weekly_digest(tmp_path) -> None:
+    """Sunday 19:00 local for a plan under way; nothing scheduled for a plan long over."""
+    import sqlite3
+    from zoneinfo import ZoneInfo
+
+    from alembic import command
+
+    from coach.db.migrate import alembic_config
+
+    path = tmp_path / "old.db"
+    config = alembic_config(f"sqlite+aiosqlite:///{path}")
+    command.upgrade(config, "0004")
+    today = datetime.now(UTC).date()
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO users (id, language, intake_step, timezone, plan_started_on, active)"
+            " VALUES (1, 'en', 'done', 'Asia/Seoul', ?, 1),"
+            " (2, 'en', 'done', 'Asia/Seoul', '2020-01-06', 1),"
+            " (3, 'en', 'habits', NULL, NULL, 1)",
+            (today.isoformat(),),
+        )
+    command.upgrade(config, "head")
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT user_id, days, local_time, next_fire_at FROM reminders WHERE kind = 'digest'"
+        ).fetchall()
+    found = {user: (days, at, fire) for user, days, at, fire in rows}
+    assert set(found) == {1, 2}, "the unfinished intake gets none"
+    days, at, fire = found[1]
+    assert (days, at[:5]) == (64, "19:00")
+    local = datetime.fromisoformat(fire).replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Seoul"))
+    assert (local.weekday(), local.hour) == (6, 19)
+    assert found[2][2] is None, "a plan that ended long ago gets no digest"
+    command.downgrade(config, "0004")
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM reminders WHERE kind = 'digest'").fetchone() == (0,)

@@ -49,9 +49,10 @@ async def test_default_english_path_is_all_taps_within_budget(
         "fermented": (time(12, 30), datetime(2026, 3, 2, 11, 30, tzinfo=UTC)),
         "fiber": (time(8, 0), datetime(2026, 3, 2, 7, 0, tzinfo=UTC)),
         "b12": (time(7, 0), datetime(2026, 3, 2, 6, 0, tzinfo=UTC)),
-        # The weekly check-in closes each plan week (Sunday 19:00); the finale comes the
-        # morning after the 12th week.
-        "checkin": (time(19, 0), datetime(2026, 3, 8, 18, 0, tzinfo=UTC)),
+        # The weekly check-in closes each plan week (Sunday 18:00) and the digest follows at
+        # 19:00; the finale comes the morning after the 12th week.
+        "checkin": (time(18, 0), datetime(2026, 3, 8, 17, 0, tzinfo=UTC)),
+        "digest": (time(19, 0), datetime(2026, 3, 8, 18, 0, tzinfo=UTC)),
         "finale": (time(10, 0), datetime(2026, 5, 25, 8, 0, tzinfo=UTC)),
     }
     async with sessionmaker() as session:

@@ -4,28 +4,20 @@ rule, and the finale with maintenance or a new plan. Time moves by the test's cl
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from tests.conftest import RunningBot
-from tests.flows import enrolled
+from tests.flows import enrolled, quiet_until
 
 # The default intake (Berlin, baseline energy 2, clarity 3, digestion 2, mood 3, nails 4)
 # starts the plan on Monday 2026-03-02. The weekly check-in closes each week on Sunday at
-# 19:00 (18:00 UTC in winter); the finale comes on 2026-05-25 at 10:00 (08:00 UTC).
-FIRST_CHECKIN = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
+# 18:00 (17:00 UTC in winter), the digest at 19:00; the finale comes on 2026-05-25 at 10:00
+# (08:00 UTC).
+FIRST_CHECKIN = datetime(2026, 3, 8, 17, 0, tzinfo=UTC)
 FINALE = datetime(2026, 5, 25, 8, 0, tzinfo=UTC)
-
-
-async def quiet_until(bot: RunningBot, when: datetime) -> Counter[str]:
-    """Let everything due before `when` come and go (as missed), without messages."""
-    bot.clock.now = when - timedelta(minutes=1)
-    counts = await bot.dispatcher.run_round()
-    assert counts is not None and not counts["sent"], counts
-    bot.clock.now = when
-    return counts
 
 
 async def test_weekly_check_in_compares_with_baseline_and_holds_the_plan(
@@ -163,10 +155,10 @@ async def test_the_weekly_check_in_moves_to_the_chosen_day_and_time(
 ) -> None:
     user = await enrolled(bot, 7007)
     menu = await user.ask("/settings")
-    assert "Weekly check-in: Sunday at 19:00" in menu.text
+    assert "Weekly check-in: Sunday at 18:00" in menu.text
     await user.tap("Weekly check-in")
     page = await user.edit()
-    assert "✅ Sunday" in page.labels and "✅ 19:00" in page.labels
+    assert "✅ Sunday" in page.labels and "✅ 18:00" in page.labels
     await user.tap("Wednesday")
     assert "✅ Wednesday" in (await user.edit()).labels, "the page stays for the time"
     await user.tap("20:00")

@@ -31,7 +31,7 @@ from coach.bot.context import (
     system_clock,
 )
 from coach.bot.dispatch_jobs import start_dispatching
-from coach.bot.handlers import checkins, core, intake, schedule
+from coach.bot.handlers import checkins, core, intake, progress, schedule
 from coach.bot.handlers import plan as plan_menu
 from coach.bot.handlers import settings as settings_menu
 from coach.bot.handlers.reminders import renderer
@@ -157,6 +157,9 @@ def add_handlers(application: CoachApplication) -> None:
         "today": checkins.today_command,
         "plan": plan_menu.plan_command,
         "checkin": plan_menu.checkin_command,
+        "progress": progress.progress_command,
+        "export": progress.export_command,
+        "delete": progress.delete_command,
         "reminders": schedule.reminders_command,
         "pause": schedule.pause_command,
         "resume": schedule.resume_command,
@@ -170,6 +173,7 @@ def add_handlers(application: CoachApplication) -> None:
     application.add_handler(CallbackQueryHandler(plan_menu.on_weekly_tap, pattern=r"^w:"))
     application.add_handler(CallbackQueryHandler(plan_menu.on_finale_tap, pattern=r"^f:"))
     application.add_handler(CallbackQueryHandler(schedule.on_pause_tap, pattern=r"^p:"))
+    application.add_handler(CallbackQueryHandler(progress.on_delete_tap, pattern=r"^x:"))
     application.add_handler(CallbackQueryHandler(settings_menu.on_settings_tap, pattern=r"^s:"))
     application.add_handler(CallbackQueryHandler(intake.answer_unknown))
     application.add_handler(MessageHandler(PRIVATE & filters.LOCATION, intake.on_location))

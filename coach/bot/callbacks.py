@@ -104,8 +104,9 @@ def _habit_day(arg: str, with_answer: bool = False) -> bool:
     return answer in _ANSWERS if with_answer else answer == "" and "-" not in rest
 
 
-# The choices /settings offers for the weekly check-in's time and the end of the day.
-CHECKIN_TIMES = (time(9, 0), time(18, 0), time(19, 0), time(20, 0), time(21, 0))
+# The choices /settings offers for the weekly check-in's and digest's time, and the end of
+# the day.
+WEEKLY_TIMES = (time(9, 0), time(18, 0), time(19, 0), time(20, 0), time(21, 0))
 DAY_ENDS = (time(0), time(1), time(2), time(3), time(4))
 
 _HABITS = frozenset(h.value for h in Habit)
@@ -145,18 +146,23 @@ ACTIONS = {
     # the plan's finale, scope "f": carry on in maintenance, or start a new plan
     ("f", "keep"): _one_of(""),
     ("f", "again"): _one_of("", "confirm"),
+    # /delete's confirmation, scope "x"
+    ("x", "delete"): _one_of("confirm", "cancel"),
     # /pause, scope "p"
     ("p", "pause"): _one_of("day", "week", "resume"),
     # /settings, scope "s" (no round)
     ("s", "menu"): _one_of(
-        "", "lang", "tz", "habits", "times", "week", "dayend", "safety", "close"
+        "", "lang", "tz", "habits", "times", "week", "digest", "dayend", "safety", "close"
     ),
     ("s", "lang"): _one_of(*SUPPORTED_LANGUAGES),
     ("s", "habit"): lambda a: _switch(a, _HABITS),
     ("s", "safety"): lambda a: _switch(a, _SAFETY),
     ("s", "time"): _habit_and(lambda rest: rest in {"", "other"} or _is_hhmm(rest)),
     ("s", "wday"): _one_of(*"0123456"),
-    ("s", "wtime"): lambda a: parse_hhmm(a) in CHECKIN_TIMES,
+    ("s", "wtime"): lambda a: parse_hhmm(a) in WEEKLY_TIMES,
+    ("s", "dday"): _one_of(*"0123456"),
+    ("s", "dtime"): lambda a: parse_hhmm(a) in WEEKLY_TIMES,
+    ("s", "digest"): _one_of("on", "off"),
     ("s", "dayend"): lambda a: parse_hhmm(a) in DAY_ENDS,
 }
 

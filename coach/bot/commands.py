@@ -11,12 +11,15 @@ from coach.i18n import FALLBACK_LANGUAGE, Translator
 MENU: tuple[tuple[str, str], ...] = (
     ("today", "command-today"),
     ("plan", "command-plan"),
+    ("progress", "command-progress"),
     ("checkin", "command-checkin"),
     ("start", "command-start"),
     ("reminders", "command-reminders"),
     ("pause", "command-pause"),
     ("resume", "command-resume"),
     ("settings", "command-settings"),
+    ("export", "command-export"),
+    ("delete", "command-delete"),
     ("help", "command-help"),
 )
 

@@ -1,4 +1,5 @@
-"""The weekly check-in's questions and its comparison with the baseline; the plan's finale."""
+"""The weekly check-in's questions and its comparison with the baseline; the choice after
+the plan."""
 
 from __future__ import annotations
 
@@ -62,17 +63,6 @@ def comparison_lines(
             )
         )
     return lines
-
-
-def finale_screen(t: Translator, scores: tuple[tuple[Symptom, int, int | None], ...]) -> Screen:
-    """The morning after week 12: where the user started and ended, and what next."""
-    lines = [t("finale-title")]
-    baseline = tuple((s, before) for s, before, _ in scores)
-    latest = tuple((s, after) for s, _, after in scores if after is not None)
-    if latest:
-        lines += [t("finale-compared"), *comparison_lines(t, baseline, latest)]
-    lines += ["", t("finale-next"), "", t("disclaimer")]
-    return Screen("\n".join(lines), choice_buttons(t))
 
 
 def choice_buttons(t: Translator, confirming: bool = False) -> InlineKeyboardMarkup:

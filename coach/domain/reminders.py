@@ -46,3 +46,4 @@ class Kind(StrEnum):
 
     CHECKIN = "checkin"  # the weekly symptom check-in, on one weekday
     FINALE = "finale"  # once, the morning after the plan's last day: the end and what next
+    DIGEST = "digest"  # the weekly progress summary, on one weekday

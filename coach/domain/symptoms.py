@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coach.domain.habits import SYMPTOMS, Symptom
+from coach.domain.habits import Symptom
 
 BASELINE_WEEK = 0
 SHARP_DROP = 2  # points below the baseline that call for the red-flag note
-
-
-def before_and_after(
-    by_week: Mapping[int, Mapping[Symptom, int]],
-) -> tuple[tuple[Symptom, int, int | None], ...]:
-    """(symptom, baseline, latest weekly score or None) for each symptom with a baseline."""
-    baseline = by_week.get(BASELINE_WEEK, {})
-    weeks = sorted((w for w in by_week if w != BASELINE_WEEK), reverse=True)
-    result = []
-    for symptom in SYMPTOMS:
-        if symptom not in baseline:
-            continue
-        latest = next((by_week[w][symptom] for w in weeks if symptom in by_week[w]), None)
-        result.append((symptom, baseline[symptom], latest))
-    return tuple(result)
 
 
 def direction(before: int, after: int) -> str:

@@ -161,7 +161,8 @@ class Dispatcher:
             "text": text,
             "parse_mode": "HTML",
         }
-        params["reply_markup"] = markup
+        if markup is not None:  # the digest has no buttons
+            params["reply_markup"] = markup
         if self._paid:
             params["allow_paid_broadcast"] = True
         network_failures = rate_limited = 0

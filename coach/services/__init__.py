@@ -10,6 +10,7 @@ from coach.domain.plan import Plan
 from coach.services.checkins import CheckInService
 from coach.services.intake import IntakeService
 from coach.services.plan import PlanService
+from coach.services.progress import ProgressService
 from coach.services.schedule import ScheduleService
 from coach.services.targets import TargetBook
 from coach.services.users import UserService
@@ -26,6 +27,7 @@ class Services:
     schedule: ScheduleService
     weekly: WeeklyCheckInService
     plan: PlanService
+    progress: ProgressService
 
     @classmethod
     def build(
@@ -43,4 +45,5 @@ class Services:
             schedule=ScheduleService(sessionmaker),
             weekly=WeeklyCheckInService(sessionmaker, book),
             plan=PlanService(sessionmaker, book),
+            progress=ProgressService(sessionmaker, book),
         )

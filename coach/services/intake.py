@@ -59,6 +59,10 @@ class IntakeView:
     checkin_day: int | None = None
     checkin_time: time | None = None
     day_ends_at: time = time(0)
+    # The weekly digest: on or off, its weekday and time; None before the plan starts.
+    digest_on: bool = False
+    digest_day: int | None = None
+    digest_time: time | None = None
 
     @property
     def times_by_habit(self) -> dict[Habit, time]:
@@ -347,16 +351,23 @@ class IntakeService:
             user.awaiting = AWAIT_TIMEZONE if what == AWAIT_TIMEZONE else None
             return await self._result(session, user, now, Answer.ACCEPTED)
 
-    async def set_checkin(
-        self, user_id: int, weekday: int | None, at: time | None, now: datetime
+    async def set_weekly(
+        self,
+        user_id: int,
+        kind: Kind,
+        now: datetime,
+        weekday: int | None = None,
+        at: time | None = None,
+        on: bool | None = None,
     ) -> Result:
-        """/settings: move the weekly check-in to another weekday and/or time."""
+        """/settings: move the weekly check-in or digest to another weekday and/or time, or
+        switch it on or off."""
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
             if user is None or user.intake_step != Step.DONE:
                 return await self._result(session, user, now, Answer.STALE)
             row = await session.scalar(
-                select(Reminder).where(Reminder.user_id == user.id, Reminder.kind == Kind.CHECKIN)
+                select(Reminder).where(Reminder.user_id == user.id, Reminder.kind == kind)
             )
             if row is None:
                 return await self._result(session, user, now, Answer.STALE)
@@ -364,6 +375,8 @@ class IntakeService:
                 row.days = 1 << weekday
             if at is not None:
                 row.local_time = at
+            if on is not None:
+                row.enabled = on
             await reschedule(session, self._plan, user, now)
             return await self._result(session, user, now, Answer.ACCEPTED)
 
@@ -422,6 +435,7 @@ class IntakeService:
         }
         reminders = {Habit(kind): r for kind, r in rows.items() if kind in _HABIT_KINDS}
         checkin = rows.get(Kind.CHECKIN)
+        digest = rows.get(Kind.DIGEST)
         safety = user.safety
         targets = None
         if user.plan_started_on is not None and user.timezone is not None:
@@ -447,6 +461,9 @@ class IntakeService:
             checkin_day=checkin.days.bit_length() - 1 if checkin is not None else None,
             checkin_time=checkin.local_time if checkin is not None else None,
             day_ends_at=user.day_ends_at or time(0),
+            digest_on=digest is not None and digest.enabled,
+            digest_day=digest.days.bit_length() - 1 if digest is not None else None,
+            digest_time=digest.local_time if digest is not None else None,
         )
 
 

@@ -1,5 +1,5 @@
 """When each of a user's reminder rows fires next: the habits every day, the weekly
-check-in on its weekday, the finale once after the plan's last day."""
+check-in and digest on their weekdays, the finale once after the plan's last day."""
 
 from __future__ import annotations
 
@@ -15,12 +15,16 @@ from coach.domain.reminders import Kind
 from coach.domain.schedule import next_fire
 from coach.domain.zones import zone_info
 
-CHECKIN_TIME = time(19, 0)  # the default weekly check-in time
+# The weekly check-in comes an hour before the digest, so the digest can show its ratings.
+CHECKIN_TIME = time(18, 0)
 FINALE_TIME = time(10, 0)
+DIGEST_TIME = time(19, 0)  # the weekly digest's default: Sunday evening
+DIGEST_DAYS = 1 << 6  # Sunday
 
 
 def plan_reminders(user: User, existing: set[str]) -> list[Reminder]:
-    """The check-in and finale rows a user whose plan starts needs (those not there yet).
+    """The check-in, finale and digest rows a user whose plan starts needs (those not there
+    yet).
     The check-in falls on the last day of each plan week, so each one closes a week."""
     assert user.plan_started_on is not None
     wanted = {
@@ -31,6 +35,9 @@ def plan_reminders(user: User, existing: set[str]) -> list[Reminder]:
             days=checkin_days(user.plan_started_on),
         ),
         Kind.FINALE: Reminder(user_id=user.id, kind=Kind.FINALE, local_time=FINALE_TIME),
+        Kind.DIGEST: Reminder(
+            user_id=user.id, kind=Kind.DIGEST, local_time=DIGEST_TIME, days=DIGEST_DAYS
+        ),
     }
     return [row for kind, row in wanted.items() if kind not in existing]
 
@@ -44,6 +51,15 @@ def plan_over(plan: Plan, user: User, day: date) -> bool:
     """Past the plan's last week and not carrying on in maintenance: habits rest."""
     started = user.plan_started_on or day
     return week_of_plan(started, day) > plan.weeks and not user.maintenance
+
+
+def resting(plan: Plan, user: User, kind: str, day: date) -> bool:
+    """Whether a reminder row rests on a local day: habits and check-ins once the plan is
+    over (maintenance carries them on); the digest, which sums up the plan, after it ends
+    either way (the final report has the last word)."""
+    if kind == Kind.DIGEST:
+        return week_of_plan(user.plan_started_on or day, day) > plan.weeks
+    return plan_over(plan, user, day)
 
 
 def next_time(plan: Plan, reminder: Reminder, user: User, now: datetime) -> datetime | None:
@@ -64,7 +80,7 @@ def next_time(plan: Plan, reminder: Reminder, user: User, now: datetime) -> date
         first_free_day = user.plan_started_on + timedelta(weeks=plan.weeks)
         day_begins = datetime.combine(first_free_day, time(0), zone_info(zone)).astimezone(UTC)
         return next_fire(reminder.local_time, zone, max(now, day_begins - timedelta(seconds=1)))
-    if plan_over(plan, user, user.today(now)):
+    if resting(plan, user, reminder.kind, user.today(now)):
         return None
     return next_fire(reminder.local_time, zone, now, reminder.days)
 

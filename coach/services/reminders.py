@@ -24,12 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import CheckIn, Delivery, Reminder, User
 from coach.db.repositories import ScoreRepository
-from coach.domain.habits import SYMPTOMS, Symptom
+from coach.domain.habits import SYMPTOMS
 from coach.domain.plan import Signals, WeekTargets
 from coach.domain.reminders import Kind, Status, triage
 from coach.domain.schedule import next_fire
-from coach.domain.symptoms import before_and_after
-from coach.services.plan_schedule import plan_over
+from coach.services.plan_schedule import resting
+from coach.services.progress import ProgressView, load_progress
 from coach.services.targets import TargetBook
 
 
@@ -45,8 +45,8 @@ class DueReminder:
     week: int  # of the plan, on local_day
     targets: WeekTargets
     snooze: bool  # a snooze's re-fire: no further snooze offered
-    # The finale's before and after: (symptom, baseline, latest weekly score or None).
-    scores: tuple[tuple[Symptom, int, int | None], ...] = ()
+    # The digest's summary and the finale's final report.
+    progress: ProgressView | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class ReminderStore:
                     counts[f"{status}:{detail}"] += 1
                 after = now if status is Status.MISSED else due_at
                 # The finale fires once; habits and check-ins rest once the plan is over.
-                once = reminder.kind == Kind.FINALE or self._over(user, day)
+                once = reminder.kind == Kind.FINALE or self._rests(user, reminder.kind, day)
                 if reminder.kind == Kind.FINALE:
                     user.plan_completed_on = day
                 advances.append(
@@ -307,12 +307,12 @@ class ReminderStore:
             now,
             self._grace,
             paused=_paused(user, due_at),
-            plan_ended=self._over(user, day),
+            plan_ended=self._rests(user, kind, day),
             logged=(user.id, kind, week if kind == Kind.CHECKIN else day) in done,
         )
 
-    def _over(self, user: User, day: date) -> bool:
-        return plan_over(self._book.plan, user, day)
+    def _rests(self, user: User, kind: str, day: date) -> bool:
+        return resting(self._book.plan, user, kind, day)
 
     async def _due(
         self,
@@ -324,9 +324,9 @@ class ReminderStore:
         snooze: bool,
         signals: dict[int, Signals],
     ) -> DueReminder:
-        scores: tuple[tuple[Symptom, int, int | None], ...] = ()
-        if kind == Kind.FINALE:
-            scores = before_and_after(await ScoreRepository(session).by_week(user.id))
+        progress = None
+        if kind in (Kind.FINALE, Kind.DIGEST):
+            progress = await load_progress(session, self._book, user, day)
         return DueReminder(
             delivery_id=delivery_id,
             user_id=user.id,
@@ -336,7 +336,7 @@ class ReminderStore:
             week=self._book.week(user, day),
             targets=self._book.targets(user, day, signals.get(user.id)),
             snooze=snooze,
-            scores=scores,
+            progress=progress,
         )
 
 

@@ -9,14 +9,14 @@ start-greeting =
 
 help =
     <b>What I can do</b>
-    /today — tick off today's habits, add notes
+    /today — tick off habits, add notes
     /plan — this week's targets and tip
-    /checkin — rate how your week went
-    /reminders — when reminders come next
-    /pause, /resume — a break from reminders
+    /checkin — rate your week
+    /progress — how you're doing, with a chart
+    /export, /delete — download or erase your data
+    /reminders, /pause, /resume — your reminders
     /settings — language, zone, habits, times
-    /start — begin, or pick up where you left off
-    /help — this message and the health note
+    /start — begin or continue
 
     { disclaimer }
 

@@ -12,11 +12,11 @@ help =
     /today — 오늘의 습관 기록, 메모
     /plan — 이번 주 목표와 팁
     /checkin — 이번 주 컨디션 평가
-    /reminders — 다음 알림 시각
-    /pause, /resume — 알림 잠시 쉬기, 다시 받기
+    /progress — 진행 상황과 차트
+    /export, /delete — 내 데이터 내려받기, 삭제
+    /reminders, /pause, /resume — 알림 보기, 쉬기, 다시 받기
     /settings — 언어, 시간대, 습관, 알림 시간
     /start — 시작하거나 이어서 하기
-    /help — 이 도움말과 건강 안내
 
     { disclaimer }
 

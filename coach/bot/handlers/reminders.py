@@ -8,8 +8,9 @@ from telegram import InlineKeyboardMarkup
 
 from coach.bot.callbacks import Tap
 from coach.bot.checkin_screens import target_text, week_line
+from coach.bot.progress_screens import digest_screen, final_report
 from coach.bot.screens import button, rows
-from coach.bot.weekly_screens import finale_screen, weekly_screen
+from coach.bot.weekly_screens import weekly_screen
 from coach.domain.habits import Habit
 from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Kind
@@ -48,11 +49,13 @@ def renderer(catalog: Catalog):  # type: ignore[no-untyped-def]
             first = WeeklyView(due.language, due.week, due.targets.weeks, scores=(), baseline=())
             screen = weekly_screen(t, first)
         elif due.kind == Kind.FINALE:
-            screen = finale_screen(t, due.scores)
+            screen = final_report(t, due.progress)
+        elif due.kind == Kind.DIGEST:
+            assert due.progress is not None
+            screen = digest_screen(t, due.progress)
         else:
             markup = reminder_buttons(t, due.delivery_id, not due.snooze)
             return text(due.language, Habit(due.kind), due.targets), markup
-        assert isinstance(screen.markup, InlineKeyboardMarkup)
         return screen.text, screen.markup
 
     return render

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from coach.bot.callbacks import CHECKIN_TIMES, DAY_ENDS, Tap, hhmm, parse_hhmm, parse_switch
+from coach.bot.callbacks import DAY_ENDS, WEEKLY_TIMES, Tap, hhmm, parse_hhmm, parse_switch
 from coach.bot.context import CoachContext
 from coach.bot.handlers.common import edit_text, send, telegram_language
 from coach.bot.handlers.intake import accept_tap
@@ -22,12 +22,14 @@ from coach.bot.screens import (
     safety_keyboard,
     time_screen,
     timezone_screen,
+    toggle,
     type_time_screen,
     zone_label,
 )
 from coach.config import SUPPORTED_LANGUAGES
 from coach.domain.habits import SAFETY_ORDER, Habit, Safety
 from coach.domain.intake import Step
+from coach.domain.reminders import Kind
 from coach.domain.zones import zone_info
 from coach.i18n import Translator
 from coach.services.intake import AWAIT_TIMEZONE, IntakeView, Result
@@ -38,6 +40,7 @@ MENU = (
     ("habits", "button-settings-habits"),
     ("times", "button-settings-times"),
     ("week", "button-settings-checkin"),
+    ("digest", "button-settings-digest"),
     ("dayend", "button-settings-dayend"),
     ("safety", "button-settings-safety"),
     ("close", "button-close"),
@@ -79,7 +82,9 @@ async def on_settings_tap(update: Update, context: CoachContext) -> None:
             await edit_text(update, page_screen(t, view, "habits"))
         case ("wday", _):  # then the time, on the same page
             await edit_text(update, page_screen(t, view, "week"))
-        case ("wtime" | "dayend", _):
+        case ("dday" | "digest", _):
+            await edit_text(update, page_screen(t, view, "digest"))
+        case ("wtime" | "dtime" | "dayend", _):
             await edit_text(update, menu_screen(t, view, now, t("settings-saved")))
         case ("safety", _):
             await edit_text(update, page_screen(t, view, "safety"))
@@ -114,6 +119,12 @@ def menu_screen(t: Translator, view: IntakeView, now: datetime, note: str = "") 
                 time=clock(view.checkin_time),
             )
         )
+    if view.digest_day is not None and view.digest_time is not None:
+        if view.digest_on:
+            day, at = t.weekday(view.digest_day), clock(view.digest_time)
+            lines.append(t("settings-digest", day=day, time=at))
+        else:
+            lines.append(t("settings-digest-off"))
     lines.append(t("settings-dayend", time=_day_end_label(t, view.day_ends_at)))
     answers = ", ".join(t(SAFETY_KEYS[s]) for s in SAFETY_ORDER if s in view.safety)
     lines.append(t("settings-safety", answers=answers or t("settings-safety-none")))
@@ -148,21 +159,15 @@ def page_screen(t: Translator, view: IntakeView, page: str) -> Screen:
                 t("settings-times-ask"), InlineKeyboardMarkup([[b] for b in [*buttons, *back]])
             )
         case "week":
-            days = [
-                button(
-                    _chosen(t, t.weekday(d), d == view.checkin_day), Tap("s", None, "wday", str(d))
-                )
-                for d in range(7)
-            ]
-            times = [
-                button(
-                    _chosen(t, clock(at), at == view.checkin_time),
-                    Tap("s", None, "wtime", hhmm(at)),
-                )
-                for at in CHECKIN_TIMES
-            ]
-            grid = rows(days, 3).inline_keyboard + rows(times, 3).inline_keyboard
+            grid = _weekly_grid(t, "w", view.checkin_day, view.checkin_time)
             return Screen(t("settings-checkin-ask"), InlineKeyboardMarkup([*grid, back]))
+        case "digest":
+            switch = button(
+                toggle(t, t("settings-digest-switch"), view.digest_on),
+                Tap("s", None, "digest", "off" if view.digest_on else "on"),
+            )
+            grid = _weekly_grid(t, "d", view.digest_day, view.digest_time)
+            return Screen(t("settings-digest-ask"), InlineKeyboardMarkup([[switch], *grid, back]))
         case "dayend":
             ends = [
                 button(
@@ -192,10 +197,14 @@ async def _apply(context: CoachContext, user_id: int, tap: Tap) -> Result:
             return await intake.set_safety(user_id, None, Safety(flag), on, now)
         case "time" if tap.arg.endswith("-other"):
             return await intake.ask_time(user_id, None, Habit(tap.arg.split("-")[0]), now)
-        case "wday":
-            return await intake.set_checkin(user_id, int(tap.arg), None, now)
-        case "wtime":
-            return await intake.set_checkin(user_id, None, parse_hhmm(tap.arg), now)
+        case "wday" | "dday":
+            kind = Kind.CHECKIN if tap.action == "wday" else Kind.DIGEST
+            return await intake.set_weekly(user_id, kind, now, weekday=int(tap.arg))
+        case "wtime" | "dtime":
+            kind = Kind.CHECKIN if tap.action == "wtime" else Kind.DIGEST
+            return await intake.set_weekly(user_id, kind, now, at=parse_hhmm(tap.arg))
+        case "digest":
+            return await intake.set_weekly(user_id, Kind.DIGEST, now, on=tap.arg == "on")
         case "dayend":
             at = parse_hhmm(tap.arg)
             assert at is not None  # decode() checked it
@@ -208,6 +217,23 @@ async def _apply(context: CoachContext, user_id: int, tap: Tap) -> Result:
         case _:  # "menu" pages, and picking which habit's time to change
             what = AWAIT_TIMEZONE if (tap.action, tap.arg) == ("menu", "tz") else ""
             return await intake.edit(user_id, what, now)
+
+
+def _weekly_grid(
+    t: Translator, prefix: str, day: int | None, at: time | None
+) -> list[list[InlineKeyboardButton]]:
+    """A weekday and a time for something weekly (the check-in "w", the digest "d")."""
+    days = [
+        button(_chosen(t, t.weekday(d), d == day), Tap("s", None, f"{prefix}day", str(d)))
+        for d in range(7)
+    ]
+    times = [
+        button(
+            _chosen(t, clock(choice), choice == at), Tap("s", None, f"{prefix}time", hhmm(choice))
+        )
+        for choice in WEEKLY_TIMES
+    ]
+    return [*rows(days, 3).inline_keyboard, *rows(times, 3).inline_keyboard]
 
 
 def _day_end_label(t: Translator, at: time) -> str:

@@ -1,0 +1,1 @@
+"""Progress reports a user can take away: the chart and the PDF."""

@@ -1,0 +1,188 @@
+"""How the user is doing: the plan so far, day by day, with scores per habit and symptom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
+from coach.db.repositories import CheckInRepository, ScoreRepository
+from coach.domain.habits import HABITS, SAFETY_ORDER, SYMPTOMS, Habit, Symptom
+from coach.domain.plan import WeekTargets, week_of_plan
+from coach.domain.scoring import DAYS_PER_WEEK, Day, HabitScore, day_states, score_habit
+from coach.services.targets import TargetBook
+
+
+@dataclass(frozen=True)
+class HabitProgress:
+    habit: Habit
+    days: tuple[Day, ...]  # one per plan day, the plan's first day first (weeks * 7)
+    targets: tuple[int, ...]  # days (or servings) the plan asks for, per plan week
+    score: HabitScore
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    user_id: int
+    language: str
+    week: int  # the plan week of today, 1..weeks (weeks once the plan is over)
+    weeks: int  # the plan's length
+    phase: str
+    started_on: date
+    today: date
+    over: bool  # every plan week has passed
+    habits: tuple[HabitProgress, ...]  # the habits the user coaches, in plan order
+    # Each rated week's scores, week 0 (the baseline) first: (week, ((symptom, score), ...)).
+    symptoms: tuple[tuple[int, tuple[tuple[Symptom, int], ...]], ...]
+
+    def baseline(self) -> dict[Symptom, int]:
+        return dict(next((scores for week, scores in self.symptoms if week == 0), ()))
+
+    def latest(self) -> dict[Symptom, int]:
+        """Each symptom's most recent weekly score (the baseline is not a week)."""
+        latest: dict[Symptom, int] = {}
+        for week, scores in self.symptoms:
+            if week > 0:
+                latest.update(scores)
+        return latest
+
+
+async def load_progress(
+    session: AsyncSession, book: TargetBook, user: User, today: date
+) -> ProgressView:
+    """The user's progress as of their local day `today` (the user must be enrolled)."""
+    assert user.plan_started_on is not None
+    plan = book.plan
+    started = user.plan_started_on
+    last_day = started + timedelta(weeks=plan.weeks, days=-1)
+    kinds = set(
+        await session.scalars(
+            select(Reminder.kind).where(Reminder.user_id == user.id, Reminder.enabled)
+        )
+    )
+    logged: dict[str, dict[date, str]] = {}
+    for row in await CheckInRepository(session).between(user.id, started, last_day):
+        logged.setdefault(row.habit, {})[row.day] = row.status
+    signals = (await book.signals(session, [user])).get(user.id)
+    weekly = [plan.targets(week, user.safety, signals) for week in range(1, plan.weeks + 1)]
+    days = plan.weeks * DAYS_PER_WEEK
+    habits = []
+    for habit in HABITS:
+        if habit not in kinds:
+            continue
+        states = day_states(started, days, today, logged.get(habit, {}))
+        targets = tuple(_days_asked(habit, week) for week in weekly)
+        habits.append(HabitProgress(habit, states, targets, score_habit(states, targets)))
+    by_week = await ScoreRepository(session).by_week(user.id)
+    week = min(max(week_of_plan(started, today), 1), plan.weeks)
+    return ProgressView(
+        user_id=user.id,
+        language=user.language,
+        week=week,
+        weeks=plan.weeks,
+        phase=plan.phase(week),
+        started_on=started,
+        today=today,
+        over=today > last_day,
+        habits=tuple(habits),
+        symptoms=tuple(
+            (w, tuple((s, by_week[w][s]) for s in SYMPTOMS if s in by_week[w]))
+            for w in sorted(by_week)
+        ),
+    )
+
+
+def _days_asked(habit: Habit, targets: WeekTargets) -> int:
+    """How many days of a plan week the habit is asked for: servings of fermented foods,
+    B12's days, and fiber every day."""
+    if habit is Habit.FERMENTED:
+        return targets.fermented_servings
+    if habit is Habit.B12:
+        return targets.b12_days
+    return DAYS_PER_WEEK
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """Everything stored about one user, for /export."""
+
+    progress: ProgressView | None  # None before the plan starts
+    settings: tuple[tuple[str, str], ...]  # (name, value)
+    checkins: tuple[tuple[date, str, str, str, str], ...]  # day, habit, status, detail, note
+    scores: tuple[tuple[int, str, int, datetime], ...]  # week, symptom, score, recorded at
+
+
+class ProgressService:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], book: TargetBook) -> None:
+        self._sessionmaker = sessionmaker
+        self._book = book
+
+    async def progress(self, user_id: int, now: datetime) -> ProgressView | None:
+        """/progress: None until the intake is done and the plan has begun."""
+        async with self._sessionmaker() as session:
+            user = await session.get(User, user_id)
+            if user is None or not user.enrolled:
+                return None
+            return await load_progress(session, self._book, user, user.today(now))
+
+    async def export(self, user_id: int, now: datetime) -> ExportData | None:
+        """/export: the user's own rows, and nobody else's. None for an unknown user."""
+        async with self._sessionmaker() as session:
+            user = await session.get(User, user_id)
+            if user is None:
+                return None
+            progress = None
+            if user.enrolled:
+                progress = await load_progress(session, self._book, user, user.today(now))
+            reminders = await session.scalars(
+                select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.kind)
+            )
+            checkins = await session.scalars(
+                select(CheckIn)
+                .where(CheckIn.user_id == user_id)
+                .order_by(CheckIn.day, CheckIn.habit)
+            )
+            scores = await session.scalars(
+                select(SymptomScore)
+                .where(SymptomScore.user_id == user_id)
+                .order_by(SymptomScore.week, SymptomScore.symptom)
+            )
+            return ExportData(
+                progress=progress,
+                settings=_settings_rows(user, list(reminders)),
+                checkins=tuple(
+                    (c.day, c.habit, c.status, c.detail or "", c.note or "") for c in checkins
+                ),
+                scores=tuple((s.week, s.symptom, s.score, s.recorded_at) for s in scores),
+            )
+
+    async def delete(self, user_id: int) -> bool:
+        """/delete, confirmed: every row about the user, in every table. False if none."""
+        async with self._sessionmaker.begin() as session:
+            # Children first: no reliance on ON DELETE CASCADE (SQLite enforces it only with
+            # its foreign_keys pragma on).
+            for table in (Delivery, CheckIn, SymptomScore, Reminder):
+                await session.execute(delete(table).where(table.user_id == user_id))
+            result = await session.execute(delete(User).where(User.id == user_id))
+            return result.rowcount > 0
+
+
+def _settings_rows(user: User, reminders: list[Reminder]) -> tuple[tuple[str, str], ...]:
+    rows = [
+        ("language", user.language),
+        ("timezone", user.timezone or ""),
+        ("plan_started_on", user.plan_started_on.isoformat() if user.plan_started_on else ""),
+        ("plan_completed_on", user.plan_completed_on.isoformat() if user.plan_completed_on else ""),
+        ("maintenance", str(user.maintenance).lower()),
+        ("day_ends_at", user.day_ends_at.strftime("%H:%M") if user.day_ends_at else "00:00"),
+        ("paused", str(user.paused).lower()),
+        *((f"safety_{flag}", str(flag in user.safety).lower()) for flag in SAFETY_ORDER),
+    ]
+    for reminder in reminders:
+        at = reminder.local_time.strftime("%H:%M") if reminder.local_time else ""
+        state = "on" if reminder.enabled else "off"
+        rows.append((f"reminder_{reminder.kind}", f"{state} {at}".strip()))
+    return tuple(rows)

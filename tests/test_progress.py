@@ -1,0 +1,281 @@
+"""/progress with its chart, the weekly digest, the final report, /export and /delete, end to
+end through the fake Bot API server. Time moves by the test's clock."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+from PIL import Image
+from pypdf import PdfReader
+from sqlalchemy import func, select, update
+
+from coach.db.base import Base
+from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
+from tests.conftest import RunningBot
+from tests.fakebot.html import parse_html
+from tests.flows import enrolled, quiet_until
+
+# The default intake (Berlin, baseline energy 2, clarity 3, digestion 2, mood 3, nails 4)
+# starts the plan on Monday 2026-03-02; the digest comes on Sundays at 19:00 (18:00 UTC).
+START = date(2026, 3, 2)
+FIRST_DIGEST = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
+FINALE = datetime(2026, 5, 25, 8, 0, tzinfo=UTC)
+DRAWN = 60.0  # seconds a chart or PDF may take on a loaded machine before the test gives up
+
+
+async def log_days(sessionmaker, user_id: int, habit: str, days: dict[int, str]) -> None:
+    """Check-ins as the buttons would have saved them: plan day offset -> done / skipped."""
+    async with sessionmaker.begin() as session:
+        for offset, status in days.items():
+            session.add(
+                CheckIn(
+                    user_id=user_id,
+                    habit=habit,
+                    day=START + timedelta(days=offset),
+                    status=status,
+                    updated_at=datetime(2026, 3, 2, tzinfo=UTC) + timedelta(days=offset),
+                )
+            )
+
+
+async def rate_week(sessionmaker, user_id: int, week: int, scores: dict[str, int]) -> None:
+    async with sessionmaker.begin() as session:
+        for symptom, score in scores.items():
+            session.add(
+                SymptomScore(
+                    user_id=user_id,
+                    week=week,
+                    symptom=symptom,
+                    score=score,
+                    recorded_at=datetime(2026, 3, 8, tzinfo=UTC) + timedelta(weeks=week - 1),
+                )
+            )
+
+
+def png_of(event) -> Image.Image:  # type: ignore[no-untyped-def]
+    assert event.kind == "photo" and event.file, event
+    image = Image.open(io.BytesIO(event.file))
+    image.load()
+    return image
+
+
+async def test_progress_shows_adherence_streaks_and_symptoms_with_a_chart(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 9001)
+    # Week 1 and three days of week 2: B12 every day but one missed and one skipped.
+    await log_days(sessionmaker, 9001, "b12", {d: "done" for d in range(10) if d not in (4, 8)})
+    await log_days(sessionmaker, 9001, "b12", {8: "skipped"})
+    await log_days(sessionmaker, 9001, "fermented", {0: "done", 2: "done", 5: "done"})
+    await rate_week(sessionmaker, 9001, 1, {"energy": 4, "clarity": 3, "digestion": 1})
+    bot.clock.now = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)  # Thursday of week 2, day 10
+    text = parse_html((await user.ask("/progress")).text)
+    assert "Your progress: week 2 of 12, start low" in text
+    # B12: week 2 so far is days 7..9 (8 skipped): 2 of 3 done. Overall 8 done of 10 days.
+    assert "Sublingual B12\nThis week 67% · overall 80%" in text
+    # Streak: days 9, 7, 6 and 5 done (8 skipped is passed over), day 4 missed: 4 in a row,
+    # as many as days 0 to 3.
+    assert "🔥 4 days in a row (best 4)" in text
+    # Fermented: 3 servings in week 1 met the target of 3. Week 2: none yet, where 3 days of
+    # 3 servings a week ask for 2 (rounded up): 3 of 5 overall.
+    assert "Fermented foods\nThis week 0% · overall 60%" in text
+    assert "🔥 1 week on target (best 1)" in text
+    assert "Energy 2 → 4 ↑" in text and "Digestion comfort 2 → 1 ↓" in text
+    assert "Mood" not in text, "only the rated symptoms are compared"
+    assert len(text) < 800
+    chart = png_of(await user.reply(timeout=DRAWN))
+    assert chart.height > chart.width, "portrait, for a phone"
+    assert "at a glance" in (user.seen[-1].text)
+
+
+async def test_progress_before_the_plan_and_in_korean(bot: RunningBot, sessionmaker) -> None:
+    newcomer = bot.user(9002)
+    assert "once your plan has started" in (await newcomer.ask("/progress")).text
+    await newcomer.quiet()
+    english = await enrolled(bot, 9003)
+    await english.ask("/progress")
+    english_png = (await english.reply(timeout=DRAWN)).file
+    korean = await enrolled(bot, 9004)
+    async with sessionmaker.begin() as session:
+        await session.execute(update(User).where(User.id == 9004).values(language="ko"))
+    summary = parse_html((await korean.ask("/progress")).text)
+    assert "나의 진행 상황" in summary and "12주 중 1주차" in summary
+    photo = await korean.reply(timeout=DRAWN)
+    assert "한눈에" in photo.text
+    assert png_of(photo).size == Image.open(io.BytesIO(english_png)).size
+    assert photo.file != english_png, "the chart's labels follow the user's language"
+
+
+async def test_the_weekly_digest_comes_on_sunday_and_can_be_turned_off(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 9005)
+    await log_days(sessionmaker, 9005, "fiber", dict.fromkeys(range(6), "done"))
+    await quiet_until(bot, FIRST_DIGEST - timedelta(hours=1))
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1}), "the check-in first"
+    checkin = await user.reply()
+    for score in ("4", "3", "3", "3", "4"):
+        await user.tap(score, checkin.message_id)
+        await user.edit()
+    bot.clock.now = FIRST_DIGEST
+    counts = await bot.dispatcher.run_round()
+    assert counts is not None and counts["sent"] == 1
+    digest = await user.reply()
+    text = parse_html(digest.text)
+    assert "Your week in review" in text and "week 1 of 12" in text
+    # Six days logged; the seventh is today, still open.
+    assert "Prebiotic fiber\nThis week 100% · overall 100%" in text
+    assert "Energy 2 → 4 ↑" in text, "this week's check-in is in it"
+    assert "/settings" in text and digest.labels == []
+    # Sent once: the next round has nothing for it.
+    assert (await bot.dispatcher.run_round())["sent"] == 0
+    # /settings: the summary's line, then off.
+    menu = await user.ask("/settings")
+    assert "Weekly summary: Sunday at 19:00" in menu.text
+    await user.tap("Weekly summary")
+    page = await user.edit()
+    assert "✅ Weekly summary on" in page.labels and "✅ Sunday" in page.labels
+    await user.tap("✅ Weekly summary on")
+    assert "▫️ Weekly summary on" in (await user.edit()).labels
+    async with sessionmaker() as session:
+        row = await session.scalar(
+            select(Reminder).where(Reminder.user_id == 9005, Reminder.kind == "digest")
+        )
+        assert (row.enabled, row.next_fire_at) == (False, None)
+    bot.clock.now = FIRST_DIGEST + timedelta(weeks=1)
+    counts = await bot.dispatcher.run_round()
+    assert counts is not None and counts["sent"] == 1
+    assert "Week 2 check-in" in (await user.reply()).text, "the check-in, no digest"
+    await user.quiet()
+    # Back on, on Friday at 20:00.
+    await user.tap("▫️ Weekly summary on")
+    await user.edit()
+    await user.tap("Friday")
+    await user.edit()
+    await user.tap("20:00")
+    assert "Weekly summary: Friday at 20:00" in (await user.edit()).text
+    async with sessionmaker() as session:
+        due = await session.scalar(
+            select(Reminder.next_fire_at).where(Reminder.user_id == 9005, Reminder.kind == "digest")
+        )
+    assert due == datetime(2026, 3, 20, 19, 0, tzinfo=UTC)
+
+
+async def test_the_final_report_has_adherence_what_helped_and_next_steps(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 9006)
+    await log_days(sessionmaker, 9006, "b12", dict.fromkeys(range(84), "done"))
+    await log_days(sessionmaker, 9006, "fiber", dict.fromkeys(range(0, 84, 3), "done"))
+    await rate_week(sessionmaker, 9006, 12, {"energy": 4, "clarity": 4, "mood": 3})
+    await quiet_until(bot, FINALE)  # everything before lapses unsent (the bot was "off")
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1})
+    report = parse_html((await user.reply()).text)
+    assert "finished the 12-week plan" in report
+    assert "Energy 2 → 4 ↑" in report and "Mental clarity 3 → 4 ↑" in report
+    assert "Sublingual B12: 100% of the plan's target" in report
+    assert "Prebiotic fiber: 33% of the plan's target" in report
+    assert "You kept up Sublingual B12 most of the time, and Energy and Mental clarity" in report
+    assert "Next steps" in report and "not medical advice" in report
+    assert len(report) <= 4096
+
+
+async def test_export_sends_only_the_users_own_data_as_csv_and_pdf(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 9007)
+    other = await enrolled(bot, 9008)
+    await log_days(sessionmaker, 9007, "b12", {0: "done", 1: "skipped"})
+    await log_days(sessionmaker, 9008, "b12", {0: "done", 1: "done", 2: "done"})
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            update(CheckIn)
+            .where(CheckIn.user_id == 9007, CheckIn.day == START)
+            .values(note="=HYPERLINK(1) 김치 좋아요")
+        )
+    bot.clock.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    intro = await user.ask("/export")
+    assert "CSV" in intro.text and "PDF" in intro.text
+    csv_doc = await user.reply(timeout=DRAWN)
+    assert csv_doc.kind == "document" and csv_doc.filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(csv_doc.file.decode("utf-8-sig"))))
+    checkins = [(r["date"], r["item"], r["value"]) for r in rows if r["section"] == "checkin"]
+    assert checkins == [("2026-03-02", "b12", "done"), ("2026-03-03", "b12", "skipped")]
+    note = next(r["note"] for r in rows if r["section"] == "checkin" and r["note"])
+    assert note == "'=HYPERLINK(1) 김치 좋아요", "a note never runs as a spreadsheet formula"
+    scores = {(r["item"], r["value"], r["detail"]) for r in rows if r["section"] == "score"}
+    assert ("energy", "2", "week 0") in scores and len(scores) == 5
+    settings = {r["item"]: r["value"] for r in rows if r["section"] == "setting"}
+    assert settings["timezone"] == "Europe/Berlin" and settings["plan_started_on"] == "2026-03-02"
+    pdf_doc = await user.reply(timeout=DRAWN)
+    assert pdf_doc.kind == "document" and pdf_doc.filename.endswith(".pdf")
+    reader = PdfReader(io.BytesIO(pdf_doc.file))
+    assert len(reader.pages) >= 2
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "not medical advice" in " ".join(text.split())
+    await other.quiet()
+    # Before the plan starts there is still data to give: the CSV alone.
+    newcomer = bot.user(9009)
+    await newcomer.ask("/start")
+    await newcomer.ask("/export")
+    only = await newcomer.reply(timeout=DRAWN)
+    assert only.kind == "document" and only.filename.endswith(".csv")
+    await newcomer.quiet()
+
+
+async def user_rows(sessionmaker, user_id: int) -> dict[str, int]:
+    """Rows about the user in every table of the schema."""
+    counts = {}
+    async with sessionmaker() as session:
+        for table in Base.metadata.sorted_tables:
+            column = table.c.user_id if "user_id" in table.c else table.c.id
+            counts[table.name] = await session.scalar(
+                select(func.count()).select_from(table).where(column == user_id)
+            )
+    return counts
+
+
+async def test_delete_asks_first_then_leaves_no_row_behind(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 9010)
+    await enrolled(bot, 9011)
+    for someone in (9010, 9011):
+        await log_days(sessionmaker, someone, "b12", {0: "done"})
+    bot.clock.now = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+    counts = await bot.dispatcher.run_round()  # deliveries for both: B12 is logged already
+    assert counts == Counter({"skipped:logged": 2}), counts
+    before = await user_rows(sessionmaker, 9010)
+    assert all(before.values()), f"every table has rows about the user: {before}"
+    ask = await user.ask("/delete")
+    assert "can't be undone" in ask.text
+    assert ask.labels == ["Yes, delete everything", "Cancel"]
+    await user.tap("Cancel")
+    assert "Nothing was deleted" in (await user.edit()).text
+    assert await user_rows(sessionmaker, 9010) == before
+    await user.ask("/delete")
+    await user.tap("Yes, delete everything")
+    assert "everything about you is deleted" in (await user.edit()).text
+    assert set((await user_rows(sessionmaker, 9010)).values()) == {0}
+    assert all((await user_rows(sessionmaker, 9011)).values()), "nobody else's rows go"
+    # A stale confirmation does nothing more, politely; /start begins fresh.
+    query = await user.press("x::delete:confirm")
+    await user.answer(query)
+    assert "don't have any data" in (await user.edit()).text
+    fresh = await user.ask("/start")
+    assert "English" in " ".join(fresh.labels), "the intake starts again at the language"
+    async with sessionmaker() as session:
+        row = await session.get(User, 9010)
+        assert row is not None and row.intake_step == "language"
+        assert await session.scalar(select(func.count()).select_from(Delivery)) >= 1
+
+
+async def test_forged_delete_buttons_erase_nothing(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 9012)
+    before = await user_rows(sessionmaker, 9012)
+    for data in ("x::delete:", "x::delete:yes", "x:1:delete:confirm", "x::delete:confirm:9012"):
+        query = await user.press(data)
+        assert (await user.answer(query)).text, "a polite answer"
+    await user.quiet()
+    assert await user_rows(sessionmaker, 9012) == before
