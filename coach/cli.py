@@ -16,13 +16,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("run", help="run the bot with long polling (SQLite: migrates first)")
+    commands.add_parser(
+        "webhook", help="run the bot as a webhook server (migrates first, once across instances)"
+    )
     commands.add_parser("migrate", help="upgrade the database schema to the latest version")
     args = parser.parse_args(argv)
 
     try:
         settings = load_settings()
-        if args.command == "run":
-            return _run(settings)
+        if args.command in ("run", "webhook"):
+            return _run(settings, webhook=args.command == "webhook")
         return _migrate(settings)
     except ConfigError as exc:
         print(f"coach: {exc}", file=sys.stderr)
@@ -33,27 +36,50 @@ def _migrate(settings: Settings) -> int:
     from coach.db.migrate import upgrade_to_head
     from coach.logs import configure_logging
 
-    configure_logging(settings.log_level, secrets=[])
+    configure_logging(settings.log_level, secrets=[], json_lines=settings.log_format == "json")
     upgrade_to_head(settings.database_url)
     return 0
 
 
-def _run(settings: Settings) -> int:
-    from telegram import Update
+def _run(settings: Settings, webhook: bool) -> int:
+    import asyncio
+
     from telegram.error import InvalidToken
 
-    from coach.bot.app import build_application
+    from coach.bot.app import ALLOWED_UPDATES, build_application
+    from coach.bot.runner import serve
     from coach.db.migrate import upgrade_to_head
     from coach.logs import configure_logging
 
     token = settings.token()
-    configure_logging(settings.log_level, secrets=[token])
-    if settings.is_sqlite:
-        # A first run on the embedded database just works: the schema upgrades itself.
+    url, secret = settings.webhook() if webhook else ("", "")
+    secrets = [token, secret]
+    configure_logging(settings.log_level, secrets, json_lines=settings.log_format == "json")
+    if settings.is_sqlite or webhook:
+        # A first run just works: the schema upgrades itself (on PostgreSQL under a lock, so
+        # instances starting together migrate once).
         upgrade_to_head(settings.database_url)
     application = build_application(settings)
+
+    async def start_updates(app) -> None:  # type: ignore[no-untyped-def]
+        if webhook:
+            await app.updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path.lstrip("/"),
+                webhook_url=url,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+                bootstrap_retries=3,
+            )
+        else:
+            await app.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
+            )
+
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        asyncio.run(serve(application, start_updates))
     except InvalidToken:
         print(
             "coach: Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather).",

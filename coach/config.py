@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # A BotFather token: the bot's numeric id, a colon, then a long url-safe secret.
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 SUPPORTED_LANGUAGES = ("en", "ko")
+# What Telegram accepts as a webhook's secret_token.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(Exception):
@@ -40,6 +42,19 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(25, gt=0, le=1000)
     broadcast_per_chat_seconds: float = Field(1, ge=0)
     broadcast_throttle: bool = True  # off only for benchmarks against a fake server
+    log_format: str = "text"  # or "json": one JSON object per line
+    # `coach webhook`: where Telegram posts updates (WEBHOOK_URL + WEBHOOK_PATH) and where
+    # this process listens; Telegram echoes WEBHOOK_SECRET in a header on every post.
+    webhook_url: str | None = None
+    webhook_path: str = "/telegram"
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(8080, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    # /healthz and /metrics on their own port; 0 switches them off.
+    metrics_listen: str = "0.0.0.0"
+    metrics_port: int = Field(9090, ge=0, le=65535)
+    # /healthz reports unhealthy when due reminders wait longer than this.
+    max_dispatch_lag_seconds: float = Field(300, gt=0)
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -80,6 +95,27 @@ class Settings(BaseSettings):
         if value > 30 and not info.data.get("paid_broadcast"):
             raise ValueError("above 30/s needs PAID_BROADCAST=true")
         return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value.lower() not in ("text", "json"):
+            raise ValueError("must be text or json")
+        return value.lower()
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _leading_slash(cls, value: str) -> str:
+        return "/" + value.strip("/")
+
+    def webhook(self) -> tuple[str, str]:
+        """The public webhook URL and the secret, or ConfigError naming what is missing."""
+        if not self.webhook_url:
+            raise ConfigError("WEBHOOK_URL is not set (the public https URL Telegram posts to).")
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not WEBHOOK_SECRET_PATTERN.match(secret):
+            raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -.")
+        return self.webhook_url.rstrip("/") + self.webhook_path, secret
 
     @property
     def is_sqlite(self) -> bool:

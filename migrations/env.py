@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from coach.config import load_settings
@@ -14,6 +15,9 @@ from coach.db.engine import create_engine
 
 config = context.config
 target_metadata = Base.metadata
+# Instances starting together on one PostgreSQL database migrate one at a time: the first
+# upgrades, the others wait on this lock and then find nothing left to do.
+MIGRATION_LOCK = 0x6775745F636F6163  # "gut_coac"
 
 
 def _database_url() -> str:
@@ -28,6 +32,10 @@ def _configure(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Held until this transaction commits: PostgreSQL's DDL is transactional, so
+            # the whole upgrade happens under it.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 

@@ -155,11 +155,12 @@ class RunningBot:
 
 
 def bot_settings(api: FakeBotAPI, database_url: str, **overrides: object) -> Settings:
+    """Settings for a bot in this process: no health server unless a test asks for one."""
     return load_settings(
         telegram_bot_token=TEST_TOKEN,
         telegram_api_url=api.root_url,
         database_url=database_url,
-        **overrides,
+        **{"metrics_port": 0, **overrides},
     )
 
 

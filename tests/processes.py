@@ -14,9 +14,13 @@ from tests.fakebot import FakeBotAPI
 
 def bot_process_env(api: FakeBotAPI, database_url: str, **settings: str) -> dict[str, str]:
     """This environment, minus any bot settings of the caller's, pointed at the fake server."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    ours = ("TELEGRAM_", "DATABASE_", "WEBHOOK_", "METRICS_", "LOG_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env.update(
-        TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_URL=api.root_url, DATABASE_URL=database_url
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_URL=api.root_url,
+        DATABASE_URL=database_url,
+        METRICS_PORT="0",  # several processes at once: each test names its own ports
     )
     env.update(settings)
     return env

@@ -16,6 +16,7 @@ from tests.fakebot import FakeBotAPI, FakeUser
 
 def coach_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env["METRICS_PORT"] = "0"
     env.update(extra)
     return env
 

@@ -14,6 +14,8 @@ from sqlalchemy import func, select, update
 
 from coach.db.base import Base
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
+from coach.domain.reminders import Status
+from coach.services.reminders import Outcome
 from tests.conftest import RunningBot
 from tests.fakebot.html import parse_html
 from tests.flows import enrolled, quiet_until
@@ -79,9 +81,9 @@ async def test_progress_shows_adherence_streaks_and_symptoms_with_a_chart(
     # Streak: days 9, 7, 6 and 5 done (8 skipped is passed over), day 4 missed: 4 in a row,
     # as many as days 0 to 3.
     assert "🔥 4 days in a row (best 4)" in text
-    # Fermented: 3 servings in week 1 met the target of 3. Week 2: none yet, where 3 days of
-    # 3 servings a week ask for 2 (rounded up): 3 of 5 overall.
-    assert "Fermented foods\nThis week 0% · overall 60%" in text
+    # Fermented: 3 servings in week 1 met the target of 3. Week 2: none yet of 3, and not
+    # judged until it is met or over.
+    assert "Fermented foods\nThis week 0% · overall 100%" in text
     assert "🔥 1 week on target (best 1)" in text
     assert "Energy 2 → 4 ↑" in text and "Digestion comfort 2 → 1 ↓" in text
     assert "Mood" not in text, "only the rated symptoms are compared"
@@ -220,7 +222,7 @@ async def test_export_sends_only_the_users_own_data_as_csv_and_pdf(
     # Before the plan starts there is still data to give: the CSV alone.
     newcomer = bot.user(9009)
     await newcomer.ask("/start")
-    await newcomer.ask("/export")
+    assert "once your plan has started" in (await newcomer.ask("/export")).text
     only = await newcomer.reply(timeout=DRAWN)
     assert only.kind == "document" and only.filename.endswith(".csv")
     await newcomer.quiet()
@@ -254,28 +256,94 @@ async def test_delete_asks_first_then_leaves_no_row_behind(bot: RunningBot, sess
     await user.tap("Cancel")
     assert "Nothing was deleted" in (await user.edit()).text
     assert await user_rows(sessionmaker, 9010) == before
-    await user.ask("/delete")
+    ask = await user.ask("/delete")
+    confirm = next(b["callback_data"] for row in ask.buttons for b in row if "Yes" in b["text"])
     await user.tap("Yes, delete everything")
     assert "everything about you is deleted" in (await user.edit()).text
     assert set((await user_rows(sessionmaker, 9010)).values()) == {0}
     assert all((await user_rows(sessionmaker, 9011)).values()), "nobody else's rows go"
-    # A stale confirmation does nothing more, politely; /start begins fresh.
-    query = await user.press("x::delete:confirm")
-    await user.answer(query)
-    assert "don't have any data" in (await user.edit()).text
+    # A second tap does nothing more, politely; /start begins fresh, and the old button
+    # can't erase the new account.
+    query = await user.press(confirm, user.api.messages[(9010, ask.message_id)])
+    assert "earlier question" in (await user.answer(query)).text
     fresh = await user.ask("/start")
     assert "English" in " ".join(fresh.labels), "the intake starts again at the language"
+    query = await user.press(confirm, user.api.messages[(9010, ask.message_id)])
+    assert "earlier question" in (await user.answer(query)).text
+    await user.quiet()
     async with sessionmaker() as session:
         row = await session.get(User, 9010)
         assert row is not None and row.intake_step == "language"
         assert await session.scalar(select(func.count()).select_from(Delivery)) >= 1
+    assert "don't have any data" in (await bot.user(9016).ask("/delete")).text
 
 
 async def test_forged_delete_buttons_erase_nothing(bot: RunningBot, sessionmaker) -> None:
     user = await enrolled(bot, 9012)
     before = await user_rows(sessionmaker, 9012)
-    for data in ("x::delete:", "x::delete:yes", "x:1:delete:confirm", "x::delete:confirm:9012"):
+    forged = (
+        "x::delete:",
+        "x::delete:yes",
+        "x::delete:confirm",
+        "x::delete:confirm-1",  # another account's key
+        "x::delete:confirm-99999999999999999",
+        "x:1:delete:confirm-1",
+        "x::delete:confirm-1:9012",
+    )
+    for data in forged:
         query = await user.press(data)
         assert (await user.answer(query)).text, "a polite answer"
     await user.quiet()
     assert await user_rows(sessionmaker, 9012) == before
+
+
+async def test_a_digest_moved_later_the_same_week_is_not_sent_again(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 9013)
+    await quiet_until(bot, FIRST_DIGEST - timedelta(hours=1))
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1})  # the check-in
+    await user.reply()
+    bot.clock.now = FIRST_DIGEST
+    counts = await bot.dispatcher.run_round()
+    assert counts is not None and counts["sent"] == 1
+    assert "Your week in review" in parse_html((await user.reply()).text)
+    bot.clock.now = FIRST_DIGEST + timedelta(minutes=30)
+    await user.ask("/settings")
+    await user.tap("Weekly summary")
+    await user.edit()
+    await user.tap("20:00")  # later the same Sunday
+    await user.edit()
+    bot.clock.now = FIRST_DIGEST + timedelta(hours=1)
+    assert await bot.dispatcher.run_round() == Counter({"skipped:logged": 1})
+    await user.quiet()
+    # The next week's comes as usual, at the new time.
+    bot.clock.now = FIRST_DIGEST + timedelta(weeks=1, hours=1)
+    counts = await bot.dispatcher.run_round()
+    assert counts is not None and counts["sent"] >= 1
+    texts = [parse_html((await user.reply()).text) for _ in range(counts["sent"])]
+    assert sum("Your week in review" in text for text in texts) == 1
+
+
+async def test_outcomes_are_recorded_even_when_a_user_deleted_their_data_meanwhile(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """/delete between a reminder's send and its record must not lose the others' records."""
+    await enrolled(bot, 9014)
+    await enrolled(bot, 9015)
+    store = bot.dispatcher.store
+    now = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # B12 due for both
+    due, _ = await store.claim(now, 10)
+    assert sorted(d.user_id for d in due) == [9014, 9015]
+    assert await store.mark_sending([d.delivery_id for d in due], now) == {
+        d.delivery_id for d in due
+    }
+    services = bot.application.bot_data["coach.runtime"].services
+    key = await services.progress.deletion_key(9014)
+    assert key is not None and await services.progress.delete(9014, key)
+    await store.record(
+        [Outcome(d.delivery_id, d.user_id, Status.SENT, message_id=7) for d in due], now
+    )
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(Delivery.user_id, Delivery.status))).all()
+    assert rows == [(9015, "sent")]

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import RetryAfter
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -18,6 +19,7 @@ from telegram.ext import (
     Defaults,
     ExtBot,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -35,6 +37,7 @@ from coach.bot.handlers import checkins, core, intake, progress, schedule
 from coach.bot.handlers import plan as plan_menu
 from coach.bot.handlers import settings as settings_menu
 from coach.bot.handlers.reminders import renderer
+from coach.bot.health import HealthServer, Metrics
 from coach.config import SUPPORTED_LANGUAGES, Settings
 from coach.db.engine import create_engine, create_sessionmaker
 from coach.domain.language import pick_language
@@ -54,6 +57,8 @@ PRIVATE = filters.ChatType.PRIVATE
 BROADCAST_CONNECTIONS = 256
 REPLY_CONNECTIONS = 64
 MAX_CLAIM_BATCH = 2000
+# The update kinds the bot handles; Telegram sends no others (polling or webhook).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 def build_application(
@@ -102,11 +107,22 @@ def build_application(
         paid_broadcast=settings.paid_broadcast,
         alone=settings.is_sqlite,  # SQLite means one bot process
     )
+    metrics = Metrics()
+    dispatcher.on_outcomes = metrics.count_round
+    dispatcher.on_rate_limited = metrics.rate_limited.inc
+    health = HealthServer(metrics, engine, dispatcher, clock, settings.max_dispatch_lag_seconds)
     runtime = Runtime(
-        settings=settings, services=services, catalog=catalog, clock=clock, dispatcher=dispatcher
+        settings=settings,
+        services=services,
+        catalog=catalog,
+        clock=clock,
+        dispatcher=dispatcher,
+        metrics=metrics,
     )
 
     async def post_init(application: CoachApplication) -> None:
+        if settings.metrics_port:
+            await health.start(settings.metrics_listen, settings.metrics_port)
         await register_command_menus(application)
         await broadcast_bot.initialize()
         if dispatch_automatically:
@@ -116,8 +132,11 @@ def build_application(
             )
 
     async def post_shutdown(_application: CoachApplication) -> None:
-        await store.release(clock())
+        released = await store.release(clock())
+        if released:
+            log.info("released %d unsent reminders to other instances", released)
         await broadcast_bot.shutdown()
+        await health.stop()
         await engine.dispose()
 
     application: CoachApplication = (
@@ -150,6 +169,7 @@ def claim_batch_size(settings: Settings) -> int:
 
 def add_handlers(application: CoachApplication) -> None:
     """All handlers in one place, most specific first."""
+    application.add_handler(TypeHandler(Update, count_update), group=-1)
     commands = {
         "start": intake.start,
         "help": core.help_command,
@@ -160,6 +180,7 @@ def add_handlers(application: CoachApplication) -> None:
         "progress": progress.progress_command,
         "export": progress.export_command,
         "delete": progress.delete_command,
+        "stats": core.stats_command,
         "reminders": schedule.reminders_command,
         "pause": schedule.pause_command,
         "resume": schedule.resume_command,
@@ -185,8 +206,15 @@ def add_handlers(application: CoachApplication) -> None:
     application.add_error_handler(on_error)
 
 
+async def count_update(_update: Update, context: CoachContext) -> None:
+    """Every update, before any handler: the metrics' count of updates handled."""
+    context.runtime.metrics.updates.inc()
+
+
 async def on_error(update: object, context: CoachContext) -> None:
     """Log the failure and tell the user something short and kind, never a traceback."""
+    if isinstance(context.error, RetryAfter):
+        context.runtime.metrics.rate_limited.inc()
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

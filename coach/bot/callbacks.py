@@ -85,6 +85,12 @@ def _delivery(arg: str) -> bool:
     return arg.isascii() and arg.isdigit() and 1 <= len(arg) <= 10 and int(arg) <= MAX_ROW_ID
 
 
+def _deletion_key(arg: str) -> bool:
+    """ "confirm-<the account's creation time in ms>"."""
+    word, _, key = arg.partition("-")
+    return word == "confirm" and key.isascii() and key.isdigit() and 1 <= len(key) <= 16
+
+
 def _yyyymmdd(arg: str) -> bool:
     return parse_day(arg) is not None
 
@@ -147,7 +153,7 @@ ACTIONS = {
     ("f", "keep"): _one_of(""),
     ("f", "again"): _one_of("", "confirm"),
     # /delete's confirmation, scope "x"
-    ("x", "delete"): _one_of("confirm", "cancel"),
+    ("x", "delete"): lambda a: a == "cancel" or _deletion_key(a),
     # /pause, scope "p"
     ("p", "pause"): _one_of("day", "week", "resume"),
     # /settings, scope "s" (no round)

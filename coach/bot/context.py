@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from coach.bot.health import Metrics
 from coach.config import Settings
 from coach.i18n import Catalog, Translator
 from coach.reminders.dispatcher import Dispatcher
@@ -30,6 +31,7 @@ class Runtime:
     catalog: Catalog
     clock: Clock
     dispatcher: Dispatcher
+    metrics: Metrics
 
 
 class CoachContext(CallbackContext[ExtBot[None], dict, dict, dict]):

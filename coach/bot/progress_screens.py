@@ -22,12 +22,12 @@ def progress_text(t: Translator, view: ProgressView) -> str:
     """Week N of 12, each habit's adherence, streak and strength, and symptoms against the
     baseline: a glance on a phone (well under 800 characters)."""
     if view.over:
-        lines = [t("progress-title-over", start=t.date(view.started_on))]
+        lines = [t("progress-title-over", weeks=view.weeks, start=t.date(view.started_on))]
     else:
         phase = t(f"phase-{view.phase}")
         lines = [t("progress-title", week=view.week, weeks=view.weeks, phase=phase)]
     for habit in view.habits:
-        lines += ["", *_habit_lines(t, habit)]
+        lines += ["", *_habit_lines(t, habit, view.over)]
     if not view.habits:
         lines += ["", t("progress-no-habits")]
     lines += ["", *_symptom_lines(t, view)]
@@ -43,16 +43,18 @@ def digest_screen(t: Translator, view: ProgressView) -> Screen:
     return Screen("\n\n".join((t("digest-title"), progress_text(t, view), t("digest-footer"))))
 
 
-def _habit_lines(t: Translator, habit: HabitProgress) -> list[str]:
+def _habit_lines(t: Translator, habit: HabitProgress, over: bool) -> list[str]:
     score = habit.score
     key = "progress-streak-weeks" if score.weekly else "progress-streak-days"
+    overall = percent(t, score.overall_adherence)
+    adherence = (
+        t("progress-adherence-overall", overall=overall)
+        if over  # no "this week" once the plan is over
+        else t("progress-adherence", week=percent(t, score.week_adherence), overall=overall)
+    )
     return [
         t("progress-habit", habit=t.plain(HABIT_KEYS[habit.habit])),
-        t(
-            "progress-adherence",
-            week=percent(t, score.week_adherence),
-            overall=percent(t, score.overall_adherence),
-        ),
+        adherence,
         t(key, streak=score.streak, best=score.best_streak, strength=score.strength),
     ]
 
@@ -118,9 +120,9 @@ def _listed(t: Translator, names: list[str]) -> str:
     return t.plain("list-and", first=", ".join(names[:-1]), second=names[-1])
 
 
-def delete_screen(t: Translator) -> Screen:
+def delete_screen(t: Translator, key: int) -> Screen:
     buttons = [
-        button(t("delete-confirm-button"), Tap("x", None, "delete", "confirm")),
+        button(t("delete-confirm-button"), Tap("x", None, "delete", f"confirm-{key}")),
         button(t("delete-cancel-button"), Tap("x", None, "delete", "cancel")),
     ]
     return Screen(t("delete-ask"), rows(buttons, 1))

@@ -16,6 +16,12 @@ today counts only once it is logged.
 Streaks count periods in a row that met the target: days for a daily habit, plan weeks for
 one with a weekly target. Skipped days are passed over (they neither add nor break), and a
 period still under way is passed over until it is met.
+
+Adherence is done against asked, capped at the target. A daily habit is asked for every day
+gone by (today once it is logged). A habit with a weekly target (three servings a week) is
+asked for its full target in each finished week; the week under way shows its progress
+towards that target, and joins the overall figure once met or finished, so rest days early
+in the week cost nothing.
 """
 
 from __future__ import annotations
@@ -69,17 +75,30 @@ def day_states(start: date, days: int, today: date, logged: Mapping[date, str]) 
     return tuple(states)
 
 
-def score_habit(states: Sequence[Day], weekly_targets: Sequence[int]) -> HabitScore:
-    """The numbers for one habit. `weekly_targets[w]` is how many days the plan asked for in
-    plan week w + 1 (7 for a daily habit); the states cover the same weeks, day by day."""
+def score_habit(
+    states: Sequence[Day], weekly_targets: Sequence[int], current: int | None = None
+) -> HabitScore:
+    """The numbers for one habit. `weekly_targets[w]` is how many days the plan asks for in
+    plan week w + 1 (7 for a daily habit); the states cover the same weeks, day by day.
+    `current` is the index of the week holding today (default: the first week with a day
+    still open or ahead, else the last)."""
     weeks = [
         list(states[w * DAYS_PER_WEEK : (w + 1) * DAYS_PER_WEEK])
         for w in range(len(weekly_targets))
     ]
     weekly = any(target < DAYS_PER_WEEK for target in weekly_targets)
-    current = _current_week(weeks)
-    shares = [_share(week, target) for week, target in zip(weeks, weekly_targets, strict=True)]
+    if current is None:
+        current = _current_week(weeks)
+    current = min(max(current, 0), len(weeks) - 1) if weeks else 0
+    shares = [
+        _share(week, target, weekly, under_way=index == current)
+        for index, (week, target) in enumerate(zip(weeks, weekly_targets, strict=True))
+    ]
     counted = [s for s in shares[: current + 1] if s is not None]
+    if weekly and current < len(shares) and shares[current] is not None:
+        done, target = shares[current]  # type: ignore[misc]
+        if done < target and any(d in (Day.OPEN, Day.AHEAD) for d in weeks[current]):
+            counted = counted[:-1]  # still under way and not met: not judged yet
     overall = None
     if counted:
         overall = sum(min(d, e) for d, e in counted) / sum(e for _, e in counted)
@@ -127,14 +146,22 @@ def _current_week(weeks: list[list[Day]]) -> int:
     return max(len(weeks) - 1, 0)
 
 
-def _share(week: Sequence[Day], target: int) -> tuple[int, int] | None:
-    """(done, expected) for a week so far: the target, prorated over the days gone by (today
-    counts once it is logged). None before any day of the week has passed."""
-    elapsed = sum(s not in (Day.AHEAD, Day.OPEN) for s in week)
-    if elapsed == 0 or target <= 0:
+def _share(
+    week: Sequence[Day], target: int, weekly: bool, under_way: bool
+) -> tuple[int, int] | None:
+    """(done, asked) for a week so far, or None when nothing is asked yet. A daily habit is
+    asked for each day gone by; a weekly target is asked in full (the week under way shows
+    progress towards it)."""
+    if target <= 0:
         return None
-    expected = math.ceil(target * elapsed / DAYS_PER_WEEK)
-    return sum(s is Day.DONE for s in week), expected
+    done = sum(s is Day.DONE for s in week)
+    if weekly:
+        started = any(s not in (Day.AHEAD,) for s in week)
+        return (done, target) if started or under_way else None
+    elapsed = sum(s not in (Day.AHEAD, Day.OPEN) for s in week)
+    if elapsed == 0:
+        return None
+    return done, math.ceil(target * elapsed / DAYS_PER_WEEK)
 
 
 # A period's verdict for streaks: met, broken, or passed over.

@@ -104,6 +104,10 @@ class Dispatcher:
         self._paid = paid_broadcast
         self._round = asyncio.Lock()
         self._alone = alone
+        self._stopping = False
+        self._waiting: set[asyncio.Task[str]] = set()  # deliveries not yet handed over
+        self.on_outcomes: Callable[[Counter[str]], None] = lambda counts: None
+        self.on_rate_limited: Callable[[], None] = lambda: None
         # PTB nudges do_api_request callers towards send_message; here the raw call is the point.
         warnings.filterwarnings("ignore", "Please use 'Bot.sendMessage'", PTBUserWarning)
 
@@ -118,7 +122,7 @@ class Dispatcher:
             takeover, self._alone = self._alone, False
             due, recovered = await self.store.recover(self._clock(), every_lease=takeover)
             counts.update(recovered)
-            while True:
+            while not self._stopping:
                 claimed, triaged = await self.store.claim(self._clock(), self._batch_size)
                 counts.update(triaged)
                 due += claimed
@@ -129,16 +133,47 @@ class Dispatcher:
             counts = +counts
             if counts:
                 log.info("dispatch round: %s", dict(sorted(counts.items())))
+                self.on_outcomes(counts)
             return counts
+
+    def stop(self) -> None:
+        """Graceful stop: requests already handed to the Bot API finish and are recorded;
+        deliveries still waiting their turn end at once, left CLAIMED for
+        ReminderStore.release to hand to another instance. No new claims are made."""
+        self._stopping = True
+        for task in list(self._waiting):
+            task.cancel()
 
     async def _deliver_all(self, due: Sequence[DueReminder]) -> Counter[str]:
         sending = GroupCommit[int](lambda ids: self.store.mark_sending(ids, self._clock()))
         recording = GroupCommit[Outcome](lambda done: self.store.record(done, self._clock()))
 
         async def deliver(reminder: DueReminder) -> str:
-            async with self._in_flight:
+            # Until its request is handed over, stop() may cancel the wait for a turn: the
+            # claim then goes back unsent (CLAIMED, released to another instance).
+            task = asyncio.current_task()
+            assert task is not None
+            self._waiting.add(task)
+            try:
+                if self._stopping:
+                    self._waiting.discard(task)
+                    return "released"
+                await self._in_flight.acquire()
+            except asyncio.CancelledError:
+                self._waiting.discard(task)
+                task.uncancel()
+                return "released"
+            try:
                 try:
                     await self._limiter.wait(reminder.user_id)
+                except asyncio.CancelledError:
+                    task.uncancel()
+                    return "released"
+                finally:
+                    self._waiting.discard(task)
+                try:
+                    if self._stopping:
+                        return "released"
                     if not await sending.submit(reminder.delivery_id):
                         return "taken_over"  # our lease ran out and another worker has it
                     try:
@@ -151,8 +186,11 @@ class Dispatcher:
                 except Exception:  # the database failed us: the row is recovered later
                     log.exception("delivery %s not recorded", reminder.delivery_id)
                     return "unrecorded"
+            finally:
+                self._in_flight.release()
 
-        return Counter(await asyncio.gather(*(deliver(r) for r in due)))
+        tasks = [asyncio.create_task(deliver(r)) for r in due]
+        return Counter(await asyncio.gather(*tasks))
 
     async def _send(self, reminder: DueReminder) -> Outcome:
         text, markup = self._render(reminder)
@@ -176,6 +214,7 @@ class Dispatcher:
                 message_id = result["message_id"] if isinstance(result, dict) else None
                 return self._outcome(reminder, Status.SENT, message_id=message_id)
             except RetryAfter as error:
+                self.on_rate_limited()
                 rate_limited += 1
                 if rate_limited > MAX_RATE_LIMIT_RETRIES:
                     return self._outcome(reminder, Status.FAILED, detail=f"429 x{rate_limited}")

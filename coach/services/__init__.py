@@ -12,6 +12,7 @@ from coach.services.intake import IntakeService
 from coach.services.plan import PlanService
 from coach.services.progress import ProgressService
 from coach.services.schedule import ScheduleService
+from coach.services.stats import StatsService
 from coach.services.targets import TargetBook
 from coach.services.users import UserService
 from coach.services.weekly import WeeklyCheckInService
@@ -28,6 +29,7 @@ class Services:
     weekly: WeeklyCheckInService
     plan: PlanService
     progress: ProgressService
+    stats: StatsService
 
     @classmethod
     def build(
@@ -46,4 +48,5 @@ class Services:
             weekly=WeeklyCheckInService(sessionmaker, book),
             plan=PlanService(sessionmaker, book),
             progress=ProgressService(sessionmaker, book),
+            stats=StatsService(sessionmaker),
         )

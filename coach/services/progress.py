@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
-from coach.db.repositories import CheckInRepository, ScoreRepository
+from coach.db.repositories import CheckInRepository, ScoreRepository, UserRepository
 from coach.domain.habits import HABITS, SAFETY_ORDER, SYMPTOMS, Habit, Symptom
 from coach.domain.plan import WeekTargets, week_of_plan
 from coach.domain.scoring import DAYS_PER_WEEK, Day, HabitScore, day_states, score_habit
@@ -69,15 +69,16 @@ async def load_progress(
     signals = (await book.signals(session, [user])).get(user.id)
     weekly = [plan.targets(week, user.safety, signals) for week in range(1, plan.weeks + 1)]
     days = plan.weeks * DAYS_PER_WEEK
+    week = min(max(week_of_plan(started, today), 1), plan.weeks)
     habits = []
     for habit in HABITS:
         if habit not in kinds:
             continue
         states = day_states(started, days, today, logged.get(habit, {}))
         targets = tuple(_days_asked(habit, week) for week in weekly)
-        habits.append(HabitProgress(habit, states, targets, score_habit(states, targets)))
+        score = score_habit(states, targets, current=week - 1)
+        habits.append(HabitProgress(habit, states, targets, score))
     by_week = await ScoreRepository(session).by_week(user.id)
-    week = min(max(week_of_plan(started, today), 1), plan.weeks)
     return ProgressView(
         user_id=user.id,
         language=user.language,
@@ -159,15 +160,30 @@ class ProgressService:
                 scores=tuple((s.week, s.symptom, s.score, s.recorded_at) for s in scores),
             )
 
-    async def delete(self, user_id: int) -> bool:
-        """/delete, confirmed: every row about the user, in every table. False if none."""
+    async def deletion_key(self, user_id: int) -> int | None:
+        """What a /delete confirmation carries: which account it was asked for (its creation
+        time in ms), so an old button can't erase an account made after it. None: no data."""
+        async with self._sessionmaker() as session:
+            user = await session.get(User, user_id)
+            return None if user is None else _key(user)
+
+    async def delete(self, user_id: int, key: int) -> bool:
+        """/delete, confirmed: every row about the user, in every table. False if there is
+        nothing to delete, or the confirmation was for an earlier account."""
         async with self._sessionmaker.begin() as session:
+            user = await UserRepository(session).locked(user_id)
+            if user is None or _key(user) != key:
+                return False
             # Children first: no reliance on ON DELETE CASCADE (SQLite enforces it only with
             # its foreign_keys pragma on).
             for table in (Delivery, CheckIn, SymptomScore, Reminder):
                 await session.execute(delete(table).where(table.user_id == user_id))
             result = await session.execute(delete(User).where(User.id == user_id))
             return result.rowcount > 0
+
+
+def _key(user: User) -> int:
+    return int(user.created_at.timestamp() * 1000)
 
 
 def _settings_rows(user: User, reminders: list[Reminder]) -> tuple[tuple[str, str], ...]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, false, func, insert, or_, select, true, update
@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.db.models import CheckIn, Delivery, Reminder, User
 from coach.db.repositories import ScoreRepository
 from coach.domain.habits import SYMPTOMS
-from coach.domain.plan import Signals, WeekTargets
+from coach.domain.plan import Signals, WeekTargets, week_of_plan
 from coach.domain.reminders import Kind, Status, triage
 from coach.domain.schedule import next_fire
 from coach.services.plan_schedule import resting
@@ -149,13 +149,13 @@ class ReminderStore:
                 )
             ).all()
             due = [
-                await self._due(session, delivery_id, row["kind"], user, day, snooze, signals)
+                self._due(delivery_id, row["kind"], user, day, snooze, signals)
                 for delivery_id, row, (user, day, snooze) in zip(
                     ids, deliveries, contexts, strict=True
                 )
                 if row["status"] == Status.CLAIMED
             ]
-            return due, counts
+        return await self._with_progress(due), counts
 
     async def recover(
         self, now: datetime, every_lease: bool = False
@@ -208,8 +208,7 @@ class ReminderStore:
                     counts[f"{status}:{detail}"] += 1
                     continue
                 due.append(
-                    await self._due(
-                        session,
+                    self._due(
                         delivery.id,
                         delivery.kind,
                         user,
@@ -219,7 +218,7 @@ class ReminderStore:
                     )
                 )
             counts["recovered"] += len(due)
-            return due, counts
+        return await self._with_progress(due), counts
 
     async def mark_sending(self, delivery_ids: Sequence[int], now: datetime) -> set[int]:
         """Committed before the requests go out: from here a crash means UNCERTAIN.
@@ -244,16 +243,25 @@ class ReminderStore:
     async def record(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         """Final statuses; a blocked user is deactivated and their reminders stop at once."""
         async with self._sessionmaker.begin() as session:
+            # Core executemany, not the ORM's bulk update by primary key: a row gone meanwhile
+            # (the user deleted their data) must not fail the others' records.
+            table = Delivery.__table__
             await session.execute(
-                update(Delivery),
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values(
+                    status=bindparam("b_status"),
+                    message_id=bindparam("b_message_id"),
+                    detail=bindparam("b_detail"),
+                    lease_until=None,
+                    updated_at=now,
+                ),
                 [
                     {
-                        "id": o.delivery_id,
-                        "status": o.status.value,
-                        "message_id": o.message_id,
-                        "detail": o.detail[:200] or None,
-                        "lease_until": None,
-                        "updated_at": now,
+                        "b_id": o.delivery_id,
+                        "b_status": o.status.value,
+                        "b_message_id": o.message_id,
+                        "b_detail": o.detail[:200] or None,
                     }
                     for o in outcomes
                 ],
@@ -308,15 +316,14 @@ class ReminderStore:
             self._grace,
             paused=_paused(user, due_at),
             plan_ended=self._rests(user, kind, day),
-            logged=(user.id, kind, week if kind == Kind.CHECKIN else day) in done,
+            logged=(user.id, kind, week if kind in WEEKLY_KINDS else day) in done,
         )
 
     def _rests(self, user: User, kind: str, day: date) -> bool:
         return resting(self._book.plan, user, kind, day)
 
-    async def _due(
+    def _due(
         self,
-        session: AsyncSession,
         delivery_id: int,
         kind: str,
         user: User,
@@ -324,9 +331,6 @@ class ReminderStore:
         snooze: bool,
         signals: dict[int, Signals],
     ) -> DueReminder:
-        progress = None
-        if kind in (Kind.FINALE, Kind.DIGEST):
-            progress = await load_progress(session, self._book, user, day)
         return DueReminder(
             delivery_id=delivery_id,
             user_id=user.id,
@@ -336,8 +340,35 @@ class ReminderStore:
             week=self._book.week(user, day),
             targets=self._book.targets(user, day, signals.get(user.id)),
             snooze=snooze,
-            progress=progress,
         )
+
+    async def _with_progress(self, due: list[DueReminder]) -> list[DueReminder]:
+        """Digests and finales carry the user's progress. It is read after the claim has
+        committed, so no write waits on these reads (a Sunday's digests come due at once)."""
+        wanted = [d for d in due if d.kind in (Kind.DIGEST, Kind.FINALE)]
+        if not wanted:
+            return due
+        filled: dict[int, DueReminder] = {}
+        async with self._sessionmaker() as session:
+            users = {
+                u.id: u
+                for u in await session.scalars(
+                    select(User).where(User.id.in_({d.user_id for d in wanted}))
+                )
+            }
+            for reminder in wanted:
+                user = users.get(reminder.user_id)
+                if user is None or not user.enrolled:
+                    continue  # gone meanwhile (/delete): the finale goes without, a digest fails
+                progress = await load_progress(session, self._book, user, reminder.local_day)
+                filled[reminder.delivery_id] = replace(reminder, progress=progress)
+        return [filled.get(d.delivery_id, d) for d in due]
+
+
+# Kinds that come once a plan week: judged "done" by the week, not the day.
+WEEKLY_KINDS = (Kind.CHECKIN, Kind.DIGEST)
+# Deliveries that went out, or may have: a second one that week would be a repeat.
+GONE_OUT = (Status.SENDING, Status.SENT, Status.UNCERTAIN)
 
 
 def _paused(user: User, at: datetime) -> bool:
@@ -357,4 +388,16 @@ async def _done(
     done: set[tuple[int, str, date | int]] = {(u, habit, day) for u, habit, day in rows}
     for user_id, week in await ScoreRepository(session).rated_weeks(users, len(SYMPTOMS)):
         done.add((user_id, Kind.CHECKIN, week))
+    # One digest a plan week, even when the user moves it to a later time after it came.
+    digests = await session.execute(
+        select(Delivery.user_id, Delivery.local_day).where(
+            Delivery.user_id.in_(set(users)),
+            Delivery.kind == Kind.DIGEST,
+            Delivery.status.in_(GONE_OUT),
+            Delivery.local_day >= since - timedelta(days=7),
+        )
+    )
+    for user_id, day in digests:
+        started = users[user_id].plan_started_on or day
+        done.add((user_id, Kind.DIGEST, week_of_plan(started, day)))
     return done

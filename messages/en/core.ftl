@@ -37,3 +37,11 @@ command-reminders = Your reminders
 command-pause = Pause reminders
 command-resume = Resume reminders
 no-time = —
+
+stats =
+    📈 <b>Gut Coach today</b>
+    Users: { $users }
+    Active plans: { $active }
+    Completed plans: { $completed }
+    Reminders sent today (UTC): { $sent }
+    Failed or blocked today: { $failed }

@@ -1,9 +1,10 @@
 ## /progress, the weekly digest, the final report, /export and /delete.
 
 progress-title = 📊 <b>Your progress</b>: week { $week } of { $weeks }, { $phase }
-progress-title-over = 📊 <b>Your 12 weeks</b>, from { $start }
+progress-title-over = 📊 <b>Your { $weeks } weeks</b>, from { $start }
 progress-habit = <b>{ $habit }</b>
 progress-adherence = This week { $week } · overall { $overall }
+progress-adherence-overall = Overall { $overall }
 progress-percent = { $value }%
 progress-unknown = –
 progress-streak-days = 🔥 { $streak ->
@@ -19,6 +20,7 @@ progress-symptoms-none = Rate your week with /checkin to compare how you feel wi
 progress-no-habits = No habits are switched on. Choose them in /settings.
 progress-footer = Strength grows with each done day; a missed day lowers it a little, a skipped day leaves it as it was.
 progress-chart-caption = Your plan at a glance: each habit day by day, and how you feel week by week.
+progress-busy = I'm still drawing your last chart; it will be here in a moment.
 progress-not-ready = Your progress shows once your plan has started. Send /start to finish the intake.
 
 digest-title = 🗞 <b>Your week in review</b>
@@ -38,6 +40,7 @@ finale-next-steps = <b>Next steps</b>
 list-and = { $first } and { $second }
 
 export-intro = 📦 Here is everything I keep about you: a CSV file with your check-ins, notes, symptom scores and settings, and a PDF report you can show your clinician.
+export-intro-csv = 📦 Here is everything I keep about you: a CSV file with your answers and settings. The PDF report comes once your plan has started.
 export-nothing = I don't have any data about you yet.
 export-csv-caption = Your data (CSV)
 export-pdf-caption = Your progress report (PDF)

@@ -37,3 +37,11 @@ command-reminders = 내 알림 보기
 command-pause = 알림 잠시 쉬기
 command-resume = 알림 다시 받기
 no-time = —
+
+stats =
+    📈 <b>오늘의 Gut Coach</b>
+    사용자: { $users }
+    진행 중인 플랜: { $active }
+    완료한 플랜: { $completed }
+    오늘 보낸 알림 (UTC): { $sent }
+    오늘 실패하거나 차단된 알림: { $failed }

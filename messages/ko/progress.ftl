@@ -1,9 +1,10 @@
 ## /progress, 주간 요약, 최종 리포트, /export, /delete.
 
 progress-title = 📊 <b>나의 진행 상황</b>: { $weeks }주 중 { $week }주차, { $phase }
-progress-title-over = 📊 <b>나의 12주</b>, { $start } 시작
+progress-title-over = 📊 <b>나의 { $weeks }주</b>, { $start } 시작
 progress-habit = <b>{ $habit }</b>
 progress-adherence = 이번 주 { $week } · 전체 { $overall }
+progress-adherence-overall = 전체 { $overall }
 progress-percent = { $value }%
 progress-unknown = –
 progress-streak-days = 🔥 { $streak }일 연속 (최고 { $best }일) · 습관 강도 { $strength }%
@@ -13,6 +14,7 @@ progress-symptoms-none = /checkin 으로 이번 주를 평가하면 시작할 �
 progress-no-habits = 켜진 습관이 없어요. /settings 에서 골라 주세요.
 progress-footer = 습관 강도는 완료한 날마다 올라가요. 놓친 날은 조금 내려가고, 건너뛴 날은 그대로예요.
 progress-chart-caption = 한눈에 보는 플랜: 습관은 날마다, 몸 상태는 주마다.
+progress-busy = 아직 지난번 차트를 그리고 있어요. 곧 보내 드릴게요.
 progress-not-ready = 플랜이 시작되면 진행 상황을 보여 드려요. /start 로 초기 설정을 마쳐 주세요.
 
 digest-title = 🗞 <b>이번 주 돌아보기</b>
@@ -32,6 +34,7 @@ finale-next-steps = <b>다음 단계</b>
 list-and = { $first }, { $second }
 
 export-intro = 📦 제가 보관하는 모든 정보예요: 체크인, 메모, 증상 점수, 설정이 담긴 CSV 파일과 의료 전문가에게 보여 줄 수 있는 PDF 리포트.
+export-intro-csv = 📦 제가 보관하는 모든 정보예요: 답변과 설정이 담긴 CSV 파일. PDF 리포트는 플랜이 시작되면 받을 수 있어요.
 export-nothing = 아직 보관 중인 정보가 없어요.
 export-csv-caption = 내 데이터 (CSV)
 export-pdf-caption = 진행 상황 리포트 (PDF)

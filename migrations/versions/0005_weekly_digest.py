@@ -8,6 +8,7 @@ Create Date: 2026-11-26 11:40:00.000000
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
@@ -47,7 +48,8 @@ def upgrade() -> None:
     for user_id, zone, started, active in users.all():
         started = date.fromisoformat(started) if isinstance(started, str) else started
         first = next_fire(DIGEST_TIME, zone or "UTC", now, SUNDAY)
-        over = first.date() >= started + timedelta(weeks=WEEKS)
+        local_day = first.astimezone(ZoneInfo(zone or "UTC")).date()  # the plan's days are local
+        over = local_day >= started + timedelta(weeks=WEEKS)
         scheduled = bool(active) and zone is not None and not over
         rows.append(
             {

@@ -77,9 +77,26 @@ def test_weekly_target_counts_servings_and_streaks_in_weeks():
     score = score_habit(plan(*week1, *week2, *week3, D), targets)
     assert score.weekly
     assert (score.streak, score.best_streak) == (1, 1)
-    # Overall: min(3,3) + min(1,3) + min(3,3) + week 4 (1 day gone: expected ceil(3/7)=1, done 1)
-    assert score.overall_adherence == (3 + 1 + 3 + 1) / (3 + 3 + 3 + 1)
-    assert score.week_adherence == 1.0
+    # Overall: the finished weeks, min(3,3) + min(1,3) + min(3,3) of 9; week 4 is under way
+    # and not met, so not judged yet. This week: 1 serving of 3 so far.
+    assert score.overall_adherence == (3 + 1 + 3) / 9
+    assert score.week_adherence == 1 / 3
+
+
+def test_rest_days_early_in_a_week_cost_a_weekly_target_nothing():
+    targets = (3,) * 12
+    score = score_habit(plan(D, D, D, M, M, M, M, M), targets)  # week 2: one rest day
+    assert score.overall_adherence == 1.0 and score.week_adherence == 0.0
+    met = score_habit(plan(D, D, D, M, M, M, M, D, D, D), targets)  # week 2 met already
+    assert met.overall_adherence == 1.0 and met.week_adherence == 1.0
+
+
+def test_the_weeks_last_day_logged_still_counts_as_this_week():
+    """Today is the week's last day and logged: no day of the week is open any more."""
+    days = [D] * 7 + [A] * 77
+    assert score_habit(days, DAILY).week_adherence is None, "without knowing today's week"
+    score = score_habit(days, DAILY, current=0)
+    assert score.week_adherence == 1.0 and score.overall_adherence == 1.0
 
 
 def test_a_weekly_target_met_on_rest_days_keeps_strength_up():

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from tests.fakebot.html import HTMLEntityError, parse_html
@@ -133,7 +134,14 @@ class FakeBotAPI:
             "setMyCommands": self._set_my_commands,
             "deleteMessage": self._delete_message,
             "sendChatAction": self._true,
+            "setWebhook": self._set_webhook,
         }
+        self.webhooks: list[dict[str, Any]] = []  # each setWebhook's parameters
+        # Webhook mode: updates are posted to these (url, secret) in turn, as Telegram posts
+        # to a load balancer, instead of waiting for getUpdates.
+        self.webhook_targets: list[tuple[str, str | None]] = []
+        self._next_target = 0
+        self._client: aiohttp.ClientSession | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -169,6 +177,8 @@ class FakeBotAPI:
         self._recent_sends: collections.deque[float] = collections.deque()
 
     async def stop(self) -> None:
+        if self._client is not None:
+            await self._client.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -177,10 +187,24 @@ class FakeBotAPI:
     async def push_update(self, update: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
         update["update_id"] = update_id
+        if self.webhook_targets:
+            url, secret = self.webhook_targets[self._next_target % len(self.webhook_targets)]
+            self._next_target += 1
+            status = await self.post_webhook(url, update, secret)
+            assert status == 200, f"the webhook at {url} answered {status}"
+            return update_id
         async with self._new_update:
             self._updates.append(update)
             self._new_update.notify_all()
         return update_id
+
+    async def post_webhook(self, url: str, update: dict[str, Any], secret: str | None) -> int:
+        """POST an update to a bot's webhook as Telegram does; the HTTP status."""
+        if self._client is None:
+            self._client = aiohttp.ClientSession()
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        async with self._client.post(url, json=update, headers=headers) as response:
+            return response.status
 
     def next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids[chat_id])
@@ -390,6 +414,12 @@ class FakeBotAPI:
             )
         )
         return message
+
+    async def _set_webhook(self, params: dict[str, Any]) -> bool:
+        if not str(params.get("url", "")).startswith("https://"):
+            raise BadRequest("Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhooks.append(params)
+        return True
 
     async def _set_my_commands(self, params: dict[str, Any]) -> bool:
         commands = json.loads(params["commands"])

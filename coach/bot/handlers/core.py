@@ -27,6 +27,25 @@ async def unknown_command(update: Update, context: CoachContext) -> None:
     await update.effective_message.reply_html(t("unknown-command"))
 
 
+async def stats_command(update: Update, context: CoachContext) -> None:
+    """/stats, for ADMIN_IDS only; anyone else gets the unknown-command reply."""
+    if update.effective_user.id not in context.runtime.settings.admin_ids:
+        await unknown_command(update, context)
+        return
+    stats = await context.services.stats.stats(context.now())
+    t = await _translator_for(update, context)
+    await update.effective_message.reply_html(
+        t(
+            "stats",
+            users=stats.users,
+            active=stats.active,
+            completed=stats.completed,
+            sent=stats.sent_today,
+            failed=stats.failed_today,
+        )
+    )
+
+
 async def unsupported_message(update: Update, context: CoachContext) -> None:
     """Answer stickers, photos, voice and the like."""
     t = await _translator_for(update, context)

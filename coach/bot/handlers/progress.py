@@ -12,7 +12,7 @@ from telegram import InputFile, Update
 
 from coach.bot.callbacks import decode
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import answer_unknown, edit_text, send, user_language
+from coach.bot.handlers.common import answer_and_edit, answer_unknown, send, user_language
 from coach.bot.progress_screens import delete_screen, progress_screen
 from coach.bot.screens import Screen
 from coach.report.chart import render_chart
@@ -26,10 +26,22 @@ _DRAWING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-chart")
 T = TypeVar("T")
 
 
+_drawing_for: set[int] = set()  # users with a chart or PDF in the queue
+
+
 async def draw(render: Callable[..., T], *args: object) -> T:
     """Run a renderer in the drawing thread."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_DRAWING, functools.partial(render, *args))
+
+
+async def _busy(update: Update, context: CoachContext, language: str) -> bool:
+    """One drawing per user at a time: repeated /progress or /export taps wait for the
+    first instead of queueing in front of everyone else's charts."""
+    if update.effective_user.id not in _drawing_for:
+        return False
+    await send(update, [Screen(context.translator(language)("progress-busy"))])
+    return True
 
 
 async def progress_command(update: Update, context: CoachContext) -> None:
@@ -40,7 +52,13 @@ async def progress_command(update: Update, context: CoachContext) -> None:
         return
     t = context.translator(view.language)
     await send(update, [progress_screen(t, view)])
-    png = await draw(render_chart, view, t)
+    if await _busy(update, context, view.language):
+        return
+    _drawing_for.add(view.user_id)
+    try:
+        png = await draw(render_chart, view, t)
+    finally:
+        _drawing_for.discard(view.user_id)
     await update.effective_chat.send_photo(
         InputFile(png, filename="progress.png"), caption=t("progress-chart-caption")
     )
@@ -56,13 +74,18 @@ async def export_command(update: Update, context: CoachContext) -> None:
     language = data.progress.language if data.progress else await user_language(update, context)
     t = context.translator(language)
     chat = update.effective_chat
-    await send(update, [Screen(t("export-intro"))])
+    intro = "export-intro" if data.progress is not None else "export-intro-csv"
+    await send(update, [Screen(t(intro))])
     await chat.send_document(
         InputFile(render_csv(data), filename="gut-coach-data.csv"),
         caption=t("export-csv-caption"),
     )
-    if data.progress is not None:
-        pdf = await draw(_report_pdf, data.progress, t)
+    if data.progress is not None and not await _busy(update, context, language):
+        _drawing_for.add(data.progress.user_id)
+        try:
+            pdf = await draw(_report_pdf, data.progress, t)
+        finally:
+            _drawing_for.discard(data.progress.user_id)
         await chat.send_document(
             InputFile(pdf, filename="gut-coach-report.pdf"), caption=t("export-pdf-caption")
         )
@@ -75,7 +98,11 @@ def _report_pdf(view: ProgressView, t) -> bytes:  # type: ignore[no-untyped-def]
 async def delete_command(update: Update, context: CoachContext) -> None:
     """/delete: asks for a confirming tap first."""
     t = context.translator(await user_language(update, context))
-    await send(update, [delete_screen(t)])
+    key = await context.services.progress.deletion_key(update.effective_user.id)
+    if key is None:
+        await send(update, [Screen(t("delete-nothing"))])
+        return
+    await send(update, [delete_screen(t, key)])
 
 
 async def on_delete_tap(update: Update, context: CoachContext) -> None:
@@ -86,12 +113,14 @@ async def on_delete_tap(update: Update, context: CoachContext) -> None:
         await answer_unknown(update, context)
         return
     t = context.translator(await user_language(update, context))
-    await query.answer()
-    if tap.arg != "confirm":
-        await edit_text(update, Screen(t("delete-cancelled")))
+    if tap.arg == "cancel":
+        await answer_and_edit(update, Screen(t("delete-cancelled")))
         return
-    deleted = await context.services.progress.delete(query.from_user.id)
-    await edit_text(update, Screen(t("delete-done" if deleted else "delete-nothing")))
+    key = int(tap.arg.partition("-")[2])
+    if not await context.services.progress.delete(query.from_user.id, key):
+        await query.answer(t("tap-stale"))  # already deleted, or asked for an earlier account
+        return
+    await answer_and_edit(update, Screen(t("delete-done")))
 
 
 async def _not_ready(update: Update, context: CoachContext) -> None:

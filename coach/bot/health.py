@@ -1,0 +1,119 @@
+"""/healthz and Prometheus /metrics, served on their own port (METRICS_PORT).
+
+Kept off the webhook's port so that the reverse proxy in front of the bot never exposes
+them. Each Application has its own registry: tests run many bots in one process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from datetime import datetime
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
+from prometheus_client import Counter as Total
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from coach.reminders.dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
+
+DATABASE_TIMEOUT = 2.0  # seconds /healthz waits for the database
+# Delivery outcomes counted as their own series; the rest of a round's counts (skipped,
+# missed, ...) are summed under their status, without the reason.
+OUTCOMES = ("sent", "failed", "blocked", "uncertain", "released")
+
+
+class Metrics:
+    """What an operator watches: updates handled, reminders by outcome, dispatch lag, 429s."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.updates = Total("coach_updates", "Telegram updates handled", registry=self.registry)
+        self.reminders = Total(
+            "coach_reminders",
+            "Reminder deliveries by outcome (sent, failed, blocked, skipped, missed, ...)",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.rate_limited = Total(
+            "coach_telegram_429", "Bot API answers of 429 Too Many Requests", registry=self.registry
+        )
+        self.dispatch_lag = Gauge(
+            "coach_dispatch_lag_seconds",
+            "How long the oldest due reminder has waited (0 when none is overdue)",
+            registry=self.registry,
+        )
+
+    def count_round(self, counts: Counter[str]) -> None:
+        for key, number in counts.items():
+            outcome = key.split(":", 1)[0]
+            self.reminders.labels(outcome=outcome).inc(number)
+
+
+class HealthServer:
+    def __init__(
+        self,
+        metrics: Metrics,
+        engine: AsyncEngine,
+        dispatcher: Dispatcher,
+        clock,  # type: ignore[no-untyped-def]
+        max_lag_seconds: float,
+    ) -> None:
+        self._metrics = metrics
+        self._engine = engine
+        self._dispatcher = dispatcher
+        self._clock = clock
+        self._max_lag = max_lag_seconds
+        self._runner: web.AppRunner | None = None
+
+    async def start(self, host: str, port: int) -> None:
+        app = web.Application()
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/metrics", self._metrics_page)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, host, port).start()
+        log.info("health and metrics on http://%s:%d/healthz and /metrics", host, port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def lag(self, now: datetime) -> float:
+        """Seconds the oldest due reminder (or expired claim) has waited; 0 if none."""
+        due = await self._dispatcher.store.next_due()
+        lag = max(0.0, (now - due).total_seconds()) if due is not None else 0.0
+        self._metrics.dispatch_lag.set(lag)
+        return lag
+
+    async def _healthz(self, _request: web.Request) -> web.Response:
+        report: dict[str, object] = {}
+        healthy = True
+        try:
+            async with asyncio.timeout(DATABASE_TIMEOUT):
+                async with self._engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+                report["database"] = "ok"
+                lag = await self.lag(self._clock())
+        except Exception as error:  # any failure to reach the database is "unhealthy"
+            report["database"] = f"unreachable: {type(error).__name__}"
+            healthy = False
+        else:
+            report["dispatch_lag_seconds"] = round(lag, 1)
+            if lag > self._max_lag:
+                report["dispatch"] = "lagging"
+                healthy = False
+        report["status"] = "ok" if healthy else "unhealthy"
+        return web.json_response(report, status=200 if healthy else 503)
+
+    async def _metrics_page(self, _request: web.Request) -> web.Response:
+        try:
+            await self.lag(self._clock())
+        except Exception:  # the page still shows the last known lag
+            log.warning("dispatch lag unavailable", exc_info=True)
+        body = generate_latest(self._metrics.registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -1,0 +1,100 @@
+"""/healthz and /metrics on their own port, over real HTTP, and /stats for admins only."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import aiohttp
+import pytest
+from sqlalchemy import update
+
+from coach.bot.app import build_application
+from coach.db.models import Reminder
+from tests.conftest import FakeClock, RunningBot, bot_settings, start_bot, stop_bot
+from tests.fakebot import FakeBotAPI
+from tests.flows import enrolled
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+async def watched(
+    fake_api: FakeBotAPI, database_url: str, clock: FakeClock
+) -> AsyncIterator[tuple[RunningBot, str]]:
+    """A bot with its health server on, and that server's root URL; ADMIN_IDS is 4242."""
+    port = free_port()
+    settings = bot_settings(
+        fake_api,
+        database_url,
+        metrics_port=port,
+        metrics_listen="127.0.0.1",
+        max_dispatch_lag_seconds=600,
+        admin_ids="4242",
+    )
+    application = build_application(settings, clock, dispatch_automatically=False)
+    running = RunningBot(fake_api, application, settings, clock)
+    await start_bot(application)
+    yield running, f"http://127.0.0.1:{port}"
+    await fake_api.release_pollers()
+    await stop_bot(application)
+
+
+async def get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as client, client.get(url) as response:
+        return response.status, await response.text()
+
+
+async def test_healthz_reports_the_database_and_dispatch_lag(watched, sessionmaker) -> None:
+    bot, root = watched
+    status, body = await get(f"{root}/healthz")
+    assert status == 200 and '"database": "ok"' in body and '"dispatch_lag_seconds": 0' in body
+    await enrolled(bot, 5001)
+    # Reminders due an hour ago that no dispatcher has taken: lagging past 600 s.
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            update(Reminder).values(next_fire_at=bot.clock.now - timedelta(hours=1))
+        )
+    status, body = await get(f"{root}/healthz")
+    assert status == 503 and '"dispatch": "lagging"' in body
+    assert '"dispatch_lag_seconds": 3600.0' in body
+    await bot.dispatcher.run_round()
+    status, body = await get(f"{root}/healthz")
+    assert status == 200, body
+
+
+async def test_metrics_count_updates_reminders_and_lag(watched, sessionmaker) -> None:
+    bot, root = watched
+    user = await enrolled(bot, 5002)
+    await user.ask("/help")
+    bot.clock.now += timedelta(hours=7)  # 08:30 in Berlin: B12 (07:00) and fiber (08:00)
+    counts = await bot.dispatcher.run_round()
+    assert counts is not None and counts["sent"] == 2
+    status, page = await get(f"{root}/metrics")
+    assert status == 200
+    values = {
+        line.split(" ")[0]: float(line.split(" ")[1])
+        for line in page.splitlines()
+        if line and not line.startswith("#")
+    }
+    assert values["coach_updates_total"] >= 15, "the intake's taps and /help"
+    assert values['coach_reminders_total{outcome="sent"}'] == 2
+    assert values["coach_dispatch_lag_seconds"] == 0
+    assert values["coach_telegram_429_total"] == 0
+
+
+async def test_stats_answers_admins_only(watched, sessionmaker) -> None:
+    bot, _ = watched
+    await enrolled(bot, 5003)
+    stranger = bot.user(5004)
+    await stranger.ask("/start")  # a user mid-intake: counted, not active
+    assert "don't know that command" in (await stranger.ask("/stats")).text
+    admin = bot.user(4242)
+    stats = await admin.ask("/stats")
+    assert "Users: 2" in stats.text and "Active plans: 1" in stats.text
+    assert "Completed plans: 0" in stats.text and "Reminders sent today (UTC): 0" in stats.text
