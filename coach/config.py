@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(25, gt=0, le=1000)
     broadcast_per_chat_seconds: float = Field(1, ge=0)
     broadcast_throttle: bool = True  # off only for benchmarks against a fake server
+    # Flood control: at most this many updates from one user in any window of seconds.
+    flood_max_updates: int = Field(20, ge=1)
+    flood_window_seconds: float = Field(5, gt=0)
     log_format: str = "text"  # or "json": one JSON object per line
     # `coach webhook`: where Telegram posts updates (WEBHOOK_URL + WEBHOOK_PATH) and where
     # this process listens; Telegram echoes WEBHOOK_SECRET in a header on every post.

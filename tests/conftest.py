@@ -155,12 +155,13 @@ class RunningBot:
 
 
 def bot_settings(api: FakeBotAPI, database_url: str, **overrides: object) -> Settings:
-    """Settings for a bot in this process: no health server unless a test asks for one."""
+    """Settings for a bot in this process: no health server unless a test asks for one, and
+    no flood control (tests tap faster than people) unless a test sets it."""
     return load_settings(
         telegram_bot_token=TEST_TOKEN,
         telegram_api_url=api.root_url,
         database_url=database_url,
-        **{"metrics_port": 0, **overrides},
+        **{"metrics_port": 0, "flood_max_updates": 1_000_000, **overrides},
     )
 
 

@@ -228,11 +228,17 @@ async def test_export_sends_only_the_users_own_data_as_csv_and_pdf(
     await newcomer.quiet()
 
 
+# Tables that hold nothing about a person (a group the bot was added to).
+NOT_ABOUT_USERS = {"group_chats"}
+
+
 async def user_rows(sessionmaker, user_id: int) -> dict[str, int]:
     """Rows about the user in every table of the schema."""
     counts = {}
     async with sessionmaker() as session:
         for table in Base.metadata.sorted_tables:
+            if table.name in NOT_ABOUT_USERS:
+                continue
             column = table.c.user_id if "user_id" in table.c else table.c.id
             counts[table.name] = await session.scalar(
                 select(func.count()).select_from(table).where(column == user_id)
@@ -286,7 +292,7 @@ async def test_forged_delete_buttons_erase_nothing(bot: RunningBot, sessionmaker
         "x::delete:yes",
         "x::delete:confirm",
         "x::delete:confirm-1",  # another account's key
-        "x::delete:confirm-99999999999999999",
+        "x::delete:confirm-99999999999999999999",
         "x:1:delete:confirm-1",
         "x::delete:confirm-1:9012",
     )

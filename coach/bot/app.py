@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 from telegram.ext import (
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -33,9 +34,11 @@ from coach.bot.context import (
     system_clock,
 )
 from coach.bot.dispatch_jobs import start_dispatching
+from coach.bot.flood import FloodGate
 from coach.bot.handlers import checkins, core, intake, progress, schedule
 from coach.bot.handlers import plan as plan_menu
 from coach.bot.handlers import settings as settings_menu
+from coach.bot.handlers.common import telegram_language
 from coach.bot.handlers.reminders import renderer
 from coach.bot.health import HealthServer, Metrics
 from coach.config import SUPPORTED_LANGUAGES, Settings
@@ -112,6 +115,7 @@ def build_application(
     dispatcher.on_rate_limited = metrics.rate_limited.inc
     health = HealthServer(metrics, engine, dispatcher, clock, settings.max_dispatch_lag_seconds)
     runtime = Runtime(
+        flood=FloodGate(settings.flood_max_updates, settings.flood_window_seconds),
         settings=settings,
         services=services,
         catalog=catalog,
@@ -169,7 +173,9 @@ def claim_batch_size(settings: Settings) -> int:
 
 def add_handlers(application: CoachApplication) -> None:
     """All handlers in one place, most specific first."""
-    application.add_handler(TypeHandler(Update, count_update), group=-1)
+    application.add_handler(TypeHandler(Update, count_update), group=-2)
+    application.add_handler(TypeHandler(Update, hold_floods), group=-1)
+    application.add_handler(MessageHandler(~PRIVATE, core.group_message))
     commands = {
         "start": intake.start,
         "help": core.help_command,
@@ -211,11 +217,42 @@ async def count_update(_update: Update, context: CoachContext) -> None:
     context.runtime.metrics.updates.inc()
 
 
+async def hold_floods(update: Update, context: CoachContext) -> None:
+    """A burst from one user stops here: the first update turned away gets a short note
+    (a tap, a toast), the rest nothing, until the burst is over."""
+    user = update.effective_user
+    if user is None:
+        return
+    admitted, tell = context.runtime.flood.admit(user.id)
+    if admitted:
+        return
+    if tell or update.callback_query is not None:
+        t = context.translator(telegram_language(update, context))
+        if update.callback_query is not None:
+            await update.callback_query.answer(t("slow-down") if tell else None)
+        elif update.effective_chat is not None and update.effective_chat.type == "private":
+            await update.effective_chat.send_message(t("slow-down"))
+    raise ApplicationHandlerStop
+
+
 async def on_error(update: object, context: CoachContext) -> None:
     """Log the failure and tell the user something short and kind, never a traceback."""
-    if isinstance(context.error, RetryAfter):
+    error = context.error
+    if isinstance(error, RetryAfter):
+        # Waiting out retry_after here would hold every other user's replies (updates are
+        # handled in order); the answer is saved, the user sees it on their next look.
         context.runtime.metrics.rate_limited.inc()
-    log.error("error while handling an update", exc_info=context.error)
+        log.warning("a reply was rate limited (429) and dropped: %s", error.message)
+        return
+    if isinstance(error, Forbidden) or (
+        isinstance(error, BadRequest) and "chat not found" in error.message.lower()
+    ):
+        log.info("a reply could not be delivered: %s", error.message)
+        return  # blocked, or the chat is gone: there is nobody to tell
+    if isinstance(error, TimedOut):
+        log.warning("a reply timed out (it may still arrive): %s", error.message)
+        return  # an apology could arrive after the answer itself
+    log.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != "private":

@@ -86,9 +86,9 @@ def _delivery(arg: str) -> bool:
 
 
 def _deletion_key(arg: str) -> bool:
-    """ "confirm-<the account's creation time in ms>"."""
+    """ "confirm-<the account's creation time in µs>"."""
     word, _, key = arg.partition("-")
-    return word == "confirm" and key.isascii() and key.isdigit() and 1 <= len(key) <= 16
+    return word == "confirm" and key.isascii() and key.isdigit() and 1 <= len(key) <= 19
 
 
 def _yyyymmdd(arg: str) -> bool:

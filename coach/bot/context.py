@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from coach.bot.flood import FloodGate
 from coach.bot.health import Metrics
 from coach.config import Settings
 from coach.i18n import Catalog, Translator
@@ -32,6 +33,7 @@ class Runtime:
     clock: Clock
     dispatcher: Dispatcher
     metrics: Metrics
+    flood: FloodGate
 
 
 class CoachContext(CallbackContext[ExtBot[None], dict, dict, dict]):

@@ -167,3 +167,13 @@ class SymptomScore(Base):
     symptom: Mapped[str] = mapped_column(String(16))  # coach.domain.habits.Symptom
     score: Mapped[int] = mapped_column(SmallInteger)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GroupChat(Base):
+    """A group or channel the bot was added to: it coaches only in private chats, says so
+    once per group (this row), and stays quiet there after."""
+
+    __tablename__ = "group_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Date, SmallInteger, String, delete, func, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,8 +39,13 @@ class UserRepository:
     async def get_or_create(self, user_id: int, language: str) -> User:
         """The user row, created with `language` if absent. Safe when two instances race."""
         insert = upsert_for(self.session)
+        # The creation time to the microsecond, from here rather than the database's clock
+        # (SQLite's has whole seconds): it tells one account from the next (see /delete).
+        created = datetime.now(UTC)
         await self.session.execute(
-            insert(User).values(id=user_id, language=language).on_conflict_do_nothing()
+            insert(User)
+            .values(id=user_id, language=language, created_at=created, updated_at=created)
+            .on_conflict_do_nothing()
         )
         user = await self.session.scalar(
             select(User).where(User.id == user_id).execution_options(populate_existing=True)

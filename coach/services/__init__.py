@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.domain.plan import Plan
 from coach.services.checkins import CheckInService
+from coach.services.groups import GroupService
 from coach.services.intake import IntakeService
 from coach.services.plan import PlanService
 from coach.services.progress import ProgressService
@@ -30,6 +31,7 @@ class Services:
     plan: PlanService
     progress: ProgressService
     stats: StatsService
+    groups: GroupService
 
     @classmethod
     def build(
@@ -49,4 +51,5 @@ class Services:
             plan=PlanService(sessionmaker, book),
             progress=ProgressService(sessionmaker, book),
             stats=StatsService(sessionmaker),
+            groups=GroupService(sessionmaker),
         )

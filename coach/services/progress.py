@@ -162,7 +162,7 @@ class ProgressService:
 
     async def deletion_key(self, user_id: int) -> int | None:
         """What a /delete confirmation carries: which account it was asked for (its creation
-        time in ms), so an old button can't erase an account made after it. None: no data."""
+        time in µs), so an old button can't erase an account made after it. None: no data."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
             return None if user is None else _key(user)
@@ -183,7 +183,7 @@ class ProgressService:
 
 
 def _key(user: User) -> int:
-    return int(user.created_at.timestamp() * 1000)
+    return round(user.created_at.timestamp() * 1_000_000)  # microseconds
 
 
 def _settings_rows(user: User, reminders: list[Reminder]) -> tuple[tuple[str, str], ...]:

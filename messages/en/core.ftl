@@ -45,3 +45,6 @@ stats =
     Completed plans: { $completed }
     Reminders sent today (UTC): { $sent }
     Failed or blocked today: { $failed }
+
+slow-down = Whoa, that's a lot at once! I'll pick up again in a few seconds.
+group-private-only = Hi! I coach one person at a time, in a private chat, so I'll stay quiet here. To start your plan, message me directly: @{ $bot }

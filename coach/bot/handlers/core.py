@@ -6,6 +6,7 @@ from telegram import Update
 
 from coach.bot.context import CoachContext
 from coach.bot.handlers import checkins, intake
+from coach.bot.handlers.common import telegram_language
 
 
 async def help_command(update: Update, context: CoachContext) -> None:
@@ -44,6 +45,16 @@ async def stats_command(update: Update, context: CoachContext) -> None:
             failed=stats.failed_today,
         )
     )
+
+
+async def group_message(update: Update, context: CoachContext) -> None:
+    """Anything in a group: the bot coaches in private only. It says so once per group, in
+    the language of whoever it first heard there, then stays quiet."""
+    chat = update.effective_chat
+    if chat is None or not await context.services.groups.first_word(chat.id, context.now()):
+        return
+    t = context.translator(telegram_language(update, context))
+    await chat.send_message(t("group-private-only", bot=context.bot.username or ""))
 
 
 async def unsupported_message(update: Update, context: CoachContext) -> None:

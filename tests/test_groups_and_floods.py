@@ -1,0 +1,88 @@
+"""Group chats get one short note and then silence; one user's flood is cut short, politely,
+without holding up anyone else."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from coach.bot.app import build_application
+from coach.db.models import GroupChat, User
+from tests.conftest import FakeClock, RunningBot, bot_settings, start_bot, stop_bot
+from tests.fakebot import FakeBotAPI
+
+
+def group_message(api: FakeBotAPI, chat_id: int, user_id: int, **content: Any) -> dict:
+    return {
+        "message": {
+            "message_id": api.next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Gut friends"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Ana", "language_code": "en"},
+            **content,
+        }
+    }
+
+
+async def test_a_group_is_told_once_then_left_in_peace(bot: RunningBot, sessionmaker) -> None:
+    api, group = bot.api, -100123
+    added = {"new_chat_members": [{"id": 1, "is_bot": True, "first_name": "Gut Coach"}]}
+    await api.push_update(group_message(api, group, 501, **added))
+    note = await asyncio.wait_for(api.events[group].get(), 10)
+    assert "private chat" in note.text and "stay quiet here" in note.text
+    for content in (
+        {"text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]},
+        {"text": "hello coach"},
+        {"text": "/progress", "entities": [{"type": "bot_command", "offset": 0, "length": 9}]},
+        {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1,
+                     "height": 1, "is_animated": False, "is_video": False}},
+    ):  # fmt: skip
+        await api.push_update(group_message(api, group, 502, **content))
+    await asyncio.sleep(0.5)
+    assert api.events[group].empty(), "quiet after the first note"
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(GroupChat)) == 1
+        assert await session.scalar(select(func.count()).select_from(User)) == 0, (
+            "nobody in a group is enrolled or stored"
+        )
+    # A second group hears it once too; the first still hears nothing.
+    await api.push_update(group_message(api, -100456, 503, text="hi"))
+    assert "private chat" in (await asyncio.wait_for(api.events[-100456].get(), 10)).text
+    assert api.events[group].empty()
+
+
+@pytest.fixture
+async def gated(
+    fake_api: FakeBotAPI, database_url: str, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
+    """A bot with flood control on: 10 updates per user in any 5 seconds."""
+    settings = bot_settings(fake_api, database_url, flood_max_updates=10, flood_window_seconds=5)
+    application = build_application(settings, clock, dispatch_automatically=False)
+    running = RunningBot(fake_api, application, settings, clock)
+    await start_bot(application)
+    yield running
+    await fake_api.release_pollers()
+    await stop_bot(application)
+
+
+async def test_a_flood_is_cut_short_politely_and_others_are_answered(gated: RunningBot) -> None:
+    flooder, other = gated.user(601), gated.user(602)
+    for n in range(100):
+        await flooder.send(f"message {n}")
+    reply = await other.ask("/help")  # queued behind the whole flood
+    assert "What I can do" in reply.text
+    await asyncio.sleep(0.5)
+    texts = []
+    while not gated.api.events[601].empty():
+        texts.append((await flooder.next_event()).text)
+    assert len(texts) == 11, "ten answers, then one note for the other ninety"
+    assert sum("that's a lot at once" in t for t in texts) == 1
+    assert "that's a lot at once" in texts[-1]
+    # Taps in a flood get a toast (the first) or a silent answer, never a hang.
+    query = await flooder.press("t::day:20260302")
+    assert (await flooder.answer(query)).text == ""
