@@ -1,4 +1,5 @@
-"""SIGKILL during dispatch, then a restart: nothing lost, nothing sent twice.
+"""SIGKILL during dispatch, five times at random points, then a restart: nothing lost,
+nothing sent twice.
 
 The only honest exception is a request in flight at the instant of the kill: it is recorded
 as uncertain and never re-sent, so it reached the user at most once.
@@ -7,6 +8,7 @@ as uncertain and never re-sent, so it reached the user at most once.
 from __future__ import annotations
 
 import asyncio
+import random
 import signal
 import sys
 from collections import Counter
@@ -21,7 +23,8 @@ from tests.fakebot import FakeBotAPI
 from tests.processes import bot_process_env
 from tests.seeding import seed_due_reminders
 
-USERS = 300
+USERS = 1000
+KILLS = 5
 
 
 def bot_env(api: FakeBotAPI, url: str) -> dict[str, str]:
@@ -47,16 +50,20 @@ async def test_sigkill_mid_dispatch_then_restart(
     command = (sys.executable, "-m", "coach", "run")
     quiet = {"stdout": asyncio.subprocess.DEVNULL, "stderr": asyncio.subprocess.DEVNULL}
     env = bot_env(fake_api, database_url)
+    rng = random.Random(8)
 
-    first = await asyncio.create_subprocess_exec(*command, env=env, cwd=tmp_path, **quiet)
-    for _ in range(1500):
-        if await received(fake_api, users) >= USERS // 3:
-            break
-        await asyncio.sleep(0.02)
-    first.send_signal(signal.SIGKILL)  # mid-dispatch: claims, sends and records in flight
-    await first.wait()
+    for _ in range(KILLS):  # each run killed at a random point of its dispatch
+        before = await received(fake_api, users)
+        target = min(USERS - 1, before + rng.randint(20, 160))
+        process = await asyncio.create_subprocess_exec(*command, env=env, cwd=tmp_path, **quiet)
+        for _ in range(1500):
+            if await received(fake_api, users) >= target:
+                break
+            await asyncio.sleep(0.01)
+        process.send_signal(signal.SIGKILL)  # claims, sends and records in flight
+        await process.wait()
     killed_at = await received(fake_api, users)
-    assert killed_at < USERS, "the kill came too late to test anything"
+    assert killed_at < USERS, "the kills came too late to test anything"
 
     second = await asyncio.create_subprocess_exec(*command, env=env, cwd=tmp_path, **quiet)
     try:
@@ -88,4 +95,4 @@ async def test_sigkill_mid_dispatch_then_restart(
         else:  # in flight at the kill: delivered at most once
             assert messages <= 1
     uncertain = sum(1 for s in by_user.values() if s == "uncertain")
-    assert uncertain <= 256, "only requests in flight at the kill can be uncertain"
+    assert uncertain <= 256 * KILLS, "only requests in flight at a kill can be uncertain"

@@ -166,15 +166,6 @@ class FakeBotAPI:
     def resume_pollers(self) -> None:
         """Long polls wait again (after release_pollers), e.g. for a restarted bot."""
         self._closing = False
-        self.faults: dict[int, list[Fault]] = defaultdict(list)
-        self.sent_texts: dict[int, list[str]] = defaultdict(list)
-        # For benchmarks: when each sendMessage arrived, the first long poll, and a
-        # Telegram-like flood limit (429 above `rate_limit` messages in any second).
-        self.send_times: list[tuple[int, float]] = []
-        self.first_get_updates_at: float | None = None
-        self.rate_limit: int | None = None
-        self.http_429 = 0
-        self._recent_sends: collections.deque[float] = collections.deque()
 
     async def stop(self) -> None:
         if self._client is not None:
