@@ -43,10 +43,11 @@ def _migrate(settings: Settings) -> int:
 
 def _run(settings: Settings, webhook: bool) -> int:
     import asyncio
+    import logging
 
     from telegram.error import InvalidToken
 
-    from coach.bot.app import ALLOWED_UPDATES, build_application
+    from coach.bot.app import ALLOWED_UPDATES, WEBHOOK_CONNECTIONS, build_application
     from coach.bot.runner import serve
     from coach.db.migrate import upgrade_to_head
     from coach.logs import configure_logging
@@ -72,12 +73,14 @@ def _run(settings: Settings, webhook: bool) -> int:
                 allowed_updates=ALLOWED_UPDATES,
                 drop_pending_updates=False,
                 bootstrap_retries=3,
+                max_connections=WEBHOOK_CONNECTIONS,
             )
         else:
             await app.updater.start_polling(
                 allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
             )
 
+    logging.captureWarnings(True)  # warnings go through the (redacting) log handler too
     try:
         asyncio.run(serve(application, start_updates))
     except InvalidToken:
@@ -86,4 +89,7 @@ def _run(settings: Settings, webhook: bool) -> int:
             file=sys.stderr,
         )
         return 2
+    except Exception:  # logged through the redacting handler, never a raw traceback
+        logging.getLogger("coach").critical("the bot stopped on an error", exc_info=True)
+        return 1
     return 0

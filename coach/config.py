@@ -14,8 +14,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # A BotFather token: the bot's numeric id, a colon, then a long url-safe secret.
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 SUPPORTED_LANGUAGES = ("en", "ko")
-# What Telegram accepts as a webhook's secret_token.
-WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# What Telegram accepts as a webhook's secret_token (1-256 of these), at least 16 long: a
+# guessable secret is none.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 
 class ConfigError(Exception):
@@ -54,7 +55,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(8080, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     # /healthz and /metrics on their own port; 0 switches them off.
-    metrics_listen: str = "0.0.0.0"
+    metrics_listen: str = "127.0.0.1"  # compose.yaml sets 0.0.0.0 inside its network
     metrics_port: int = Field(9090, ge=0, le=65535)
     # /healthz reports unhealthy when due reminders wait longer than this.
     max_dispatch_lag_seconds: float = Field(300, gt=0)

@@ -5,6 +5,7 @@ Time moves by the test's clock; each test runs dispatch rounds itself.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -352,3 +353,25 @@ async def test_a_double_tap_on_snooze_keeps_the_snooze(bot: RunningBot) -> None:
     await user.quiet()  # still snoozed once; nothing changes
     bot.clock.advance(minutes=30)
     assert await bot.dispatcher.run_round() == Counter({"sent": 1})
+
+
+async def test_a_stop_during_a_429_wait_hands_the_reminder_back(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """Telegram said 429 (not delivered): a stop while waiting out retry_after puts the
+    delivery back to claimed, free for any instance, instead of leaving it in flight."""
+    await enrolled(bot, 5030)
+    bot.api.fail(5030, Fault(429, "Too Many Requests: retry after 30", retry_after=30))
+    bot.clock.now = B12_DUE
+    round_ = asyncio.create_task(bot.dispatcher.run_round())
+    for _ in range(500):  # until the 429 has come back
+        if any(m == "sendMessage" and p.get("chat_id") == "5030" for m, p in bot.api.calls):
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
+    bot.dispatcher.stop()
+    counts = await asyncio.wait_for(round_, 5)  # not 30 s
+    assert counts == Counter({"released": 1})
+    [delivery] = await deliveries(sessionmaker, 5030)
+    assert delivery.status == "claimed" and delivery.lease_until <= bot.clock.now
+    assert not [t for t in bot.api.sent_texts[5030] if "⏰" in t], "never delivered"

@@ -62,6 +62,9 @@ REPLY_CONNECTIONS = 64
 MAX_CLAIM_BATCH = 2000
 # The update kinds the bot handles; Telegram sends no others (polling or webhook).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# Telegram's simultaneous webhook posts to one instance: few, so that little is queued when
+# a SIGTERM comes (updates are handled one at a time).
+WEBHOOK_CONNECTIONS = 10
 
 
 def build_application(
@@ -111,7 +114,7 @@ def build_application(
         alone=settings.is_sqlite,  # SQLite means one bot process
     )
     metrics = Metrics()
-    dispatcher.on_outcomes = metrics.count_round
+    dispatcher.on_counts = metrics.count_outcomes
     dispatcher.on_rate_limited = metrics.rate_limited.inc
     health = HealthServer(metrics, engine, dispatcher, clock, settings.max_dispatch_lag_seconds)
     runtime = Runtime(

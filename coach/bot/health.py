@@ -22,9 +22,8 @@ from coach.reminders.dispatcher import Dispatcher
 log = logging.getLogger(__name__)
 
 DATABASE_TIMEOUT = 2.0  # seconds /healthz waits for the database
-# Delivery outcomes counted as their own series; the rest of a round's counts (skipped,
-# missed, ...) are summed under their status, without the reason.
-OUTCOMES = ("sent", "failed", "blocked", "uncertain", "released")
+# Delivery outcomes are counted by status (sent, failed, blocked, skipped, missed, ...),
+# without the reason, so the series stay few.
 
 
 class Metrics:
@@ -48,7 +47,7 @@ class Metrics:
             registry=self.registry,
         )
 
-    def count_round(self, counts: Counter[str]) -> None:
+    def count_outcomes(self, counts: Counter[str]) -> None:
         for key, number in counts.items():
             outcome = key.split(":", 1)[0]
             self.reminders.labels(outcome=outcome).inc(number)
@@ -103,9 +102,15 @@ class HealthServer:
             report["database"] = f"unreachable: {type(error).__name__}"
             healthy = False
         else:
+            # Unhealthy only when reminders are overdue AND this instance's dispatcher has
+            # got nothing done for as long: a backlog that every instance is working through
+            # must not take them all out of the load balancer at once.
+            last = self._dispatcher.last_progress
+            idle = None if last is None else max(0.0, (self._clock() - last).total_seconds())
             report["dispatch_lag_seconds"] = round(lag, 1)
-            if lag > self._max_lag:
-                report["dispatch"] = "lagging"
+            report["dispatcher_idle_seconds"] = None if idle is None else round(idle, 1)
+            if lag > self._max_lag and (idle is None or idle > self._max_lag):
+                report["dispatch"] = "stalled"
                 healthy = False
         report["status"] = "ok" if healthy else "unhealthy"
         return web.json_response(report, status=200 if healthy else 503)

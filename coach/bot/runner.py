@@ -20,6 +20,9 @@ from coach.bot.context import RUNTIME_KEY, CoachApplication
 log = logging.getLogger(__name__)
 
 StartUpdates = Callable[[CoachApplication], Awaitable[object]]
+# Seconds the stop may spend on updates in flight, leaving time for the release within the
+# 10 s between SIGTERM and SIGKILL.
+STOP_DEADLINE = 7
 
 
 async def serve(application: CoachApplication, start_updates: StartUpdates) -> None:
@@ -37,14 +40,26 @@ async def serve(application: CoachApplication, start_updates: StartUpdates) -> N
         await stop.wait()
         log.info("stopping: finishing updates in flight, releasing unsent reminders")
         application.bot_data[RUNTIME_KEY].dispatcher.stop()
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
+        try:
+            async with asyncio.timeout(STOP_DEADLINE):
+                if application.updater is not None and application.updater.running:
+                    await application.updater.stop()
+                if application.running:
+                    await application.stop()
+        except TimeoutError:
+            # Updates still queued are lost (a webhook already answered 200 for them), but
+            # the claims below are released in time: better than a SIGKILL mid-way.
+            log.warning(
+                "updates still queued after %d s: %d dropped",
+                STOP_DEADLINE,
+                application.update_queue.qsize(),
+            )
     finally:
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
+        try:
+            await application.shutdown()
+        finally:
+            if application.post_shutdown is not None:
+                await application.post_shutdown(application)  # releases unsent claims
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
     log.info("stopped")

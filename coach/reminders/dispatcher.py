@@ -106,8 +106,12 @@ class Dispatcher:
         self._alone = alone
         self._stopping = False
         self._waiting: set[asyncio.Task[str]] = set()  # deliveries not yet handed over
-        self.on_outcomes: Callable[[Counter[str]], None] = lambda counts: None
+        self._stop_event = asyncio.Event()
+        # For metrics, as they happen: outcome counts, and each 429.
+        self.on_counts: Callable[[Counter[str]], None] = lambda counts: None
         self.on_rate_limited: Callable[[], None] = lambda: None
+        # When this dispatcher last got something done (a claim, a delivery): /healthz.
+        self.last_progress: datetime | None = None
         # PTB nudges do_api_request callers towards send_message; here the raw call is the point.
         warnings.filterwarnings("ignore", "Please use 'Bot.sendMessage'", PTBUserWarning)
 
@@ -120,20 +124,23 @@ class Dispatcher:
             counts: Counter[str] = Counter()
             # Alone on its database (SQLite), the first round may take over every old claim.
             takeover, self._alone = self._alone, False
-            due, recovered = await self.store.recover(self._clock(), every_lease=takeover)
-            counts.update(recovered)
             while not self._stopping:
+                # Each pass first takes claims whose lease ran out or that a stopping
+                # instance released: they were due before anything claimed now.
+                due, recovered = await self.store.recover(self._clock(), every_lease=takeover)
+                takeover = False
                 claimed, triaged = await self.store.claim(self._clock(), self._batch_size)
-                counts.update(triaged)
+                for found in (recovered, triaged):
+                    counts.update(found)
+                    self.on_counts(Counter({k: n for k, n in found.items() if k != "recovered"}))
+                self.last_progress = self._clock()
                 due += claimed
                 if not due:
                     break
                 counts.update(await self._deliver_all(due))
-                due = []
             counts = +counts
             if counts:
                 log.info("dispatch round: %s", dict(sorted(counts.items())))
-                self.on_outcomes(counts)
             return counts
 
     def stop(self) -> None:
@@ -141,8 +148,17 @@ class Dispatcher:
         deliveries still waiting their turn end at once, left CLAIMED for
         ReminderStore.release to hand to another instance. No new claims are made."""
         self._stopping = True
+        self._stop_event.set()
         for task in list(self._waiting):
             task.cancel()
+
+    async def _pause(self, seconds: float) -> bool:
+        """Sleep before a retry; False at once if stop() is called meanwhile."""
+        try:
+            await asyncio.wait_for(self._stop_event.wait(), seconds)
+        except TimeoutError:
+            return True
+        return False
 
     async def _deliver_all(self, due: Sequence[DueReminder]) -> Counter[str]:
         sending = GroupCommit[int](lambda ids: self.store.mark_sending(ids, self._clock()))
@@ -182,7 +198,10 @@ class Dispatcher:
                         log.exception("delivery %s failed", reminder.delivery_id)
                         outcome = self._outcome(reminder, Status.FAILED, detail=repr(error))
                     await recording.submit(outcome)
-                    return str(outcome.status)
+                    result = "released" if outcome.status is Status.CLAIMED else str(outcome.status)
+                    self.on_counts(Counter({result: 1}))
+                    self.last_progress = self._clock()
+                    return result
                 except Exception:  # the database failed us: the row is recovered later
                     log.exception("delivery %s not recorded", reminder.delivery_id)
                     return "unrecorded"
@@ -206,6 +225,8 @@ class Dispatcher:
         network_failures = rate_limited = 0
         while True:
             if network_failures or rate_limited:  # a retry queues like any other message
+                if self._stopping:
+                    return self._released(reminder)
                 await self._limiter.wait(reminder.user_id)
             try:
                 # The raw call: all we need back is the message id, and building a full
@@ -220,7 +241,8 @@ class Dispatcher:
                     return self._outcome(reminder, Status.FAILED, detail=f"429 x{rate_limited}")
                 seconds = _seconds(error)
                 self._limiter.pause(seconds)
-                await asyncio.sleep(seconds)
+                if not await self._pause(seconds):
+                    return self._released(reminder)  # Telegram said it was not delivered
             except Forbidden as error:
                 return self._outcome(reminder, Status.BLOCKED, detail=error.message)
             except BadRequest as error:
@@ -237,7 +259,13 @@ class Dispatcher:
                 network_failures += 1
                 if network_failures > NETWORK_RETRIES:
                     return self._outcome(reminder, Status.FAILED, detail=error.message)
-                await asyncio.sleep(BACKOFF_SECONDS * 2 ** (network_failures - 1))
+                if not await self._pause(BACKOFF_SECONDS * 2 ** (network_failures - 1)):
+                    return self._released(reminder)  # the request never left
+
+    def _released(self, reminder: DueReminder) -> Outcome:
+        """Stopping while a retry waits: back to CLAIMED (the earlier attempt was refused or
+        never left), for another instance to send."""
+        return self._outcome(reminder, Status.CLAIMED, detail="released while retrying")
 
     @staticmethod
     def _outcome(reminder: DueReminder, status: Status, **details: object) -> Outcome:

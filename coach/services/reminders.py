@@ -241,7 +241,8 @@ class ReminderStore:
             return set(moved)
 
     async def record(self, outcomes: Sequence[Outcome], now: datetime) -> None:
-        """Final statuses; a blocked user is deactivated and their reminders stop at once."""
+        """Final statuses; a blocked user is deactivated and their reminders stop at once.
+        CLAIMED hands a delivery back unsent (a stop during a retry's wait)."""
         async with self._sessionmaker.begin() as session:
             # Core executemany, not the ORM's bulk update by primary key: a row gone meanwhile
             # (the user deleted their data) must not fail the others' records.
@@ -253,7 +254,7 @@ class ReminderStore:
                     status=bindparam("b_status"),
                     message_id=bindparam("b_message_id"),
                     detail=bindparam("b_detail"),
-                    lease_until=None,
+                    lease_until=bindparam("b_lease"),
                     updated_at=now,
                 ),
                 [
@@ -262,6 +263,8 @@ class ReminderStore:
                         "b_status": o.status.value,
                         "b_message_id": o.message_id,
                         "b_detail": o.detail[:200] or None,
+                        # Handed back unsent (CLAIMED): free for any instance from now on.
+                        "b_lease": now if o.status is Status.CLAIMED else None,
                     }
                     for o in outcomes
                 ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import Delivery, User
@@ -20,6 +20,9 @@ class StatsView:
     completed: int  # plans that reached their final report
     sent_today: int  # reminders sent since midnight UTC
     failed_today: int  # reminders that failed (or were blocked) since midnight UTC
+
+
+COUNTED = (Status.SENT, Status.SNOOZED, Status.FAILED, Status.BLOCKED)
 
 
 class StatsService:
@@ -37,7 +40,8 @@ class StatsService:
                     User.active,
                     User.intake_step == Step.DONE,
                     User.plan_started_on.is_not(None),
-                    ~User.paused,
+                    # a pause that has run out is over, whatever the flag still says
+                    or_(~User.paused, User.paused_until <= now),
                 )
             )
             completed = await session.scalar(
@@ -49,7 +53,7 @@ class StatsService:
                         select(Delivery.status, func.count())
                         .where(
                             Delivery.updated_at >= midnight,
-                            Delivery.status.in_((Status.SENT, Status.FAILED, Status.BLOCKED)),
+                            Delivery.status.in_(COUNTED),
                         )
                         .group_by(Delivery.status)
                     )
@@ -59,6 +63,7 @@ class StatsService:
             users=users or 0,
             active=active or 0,
             completed=completed or 0,
-            sent_today=outcomes.get(Status.SENT, 0),
+            # a snoozed reminder was sent first
+            sent_today=outcomes.get(Status.SENT, 0) + outcomes.get(Status.SNOOZED, 0),
             failed_today=outcomes.get(Status.FAILED, 0) + outcomes.get(Status.BLOCKED, 0),
         )

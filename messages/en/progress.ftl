@@ -20,7 +20,6 @@ progress-symptoms-none = Rate your week with /checkin to compare how you feel wi
 progress-no-habits = No habits are switched on. Choose them in /settings.
 progress-footer = Strength grows with each done day; a missed day lowers it a little, a skipped day leaves it as it was.
 progress-chart-caption = Your plan at a glance: each habit day by day, and how you feel week by week.
-progress-busy = I'm still drawing your last chart; it will be here in a moment.
 progress-not-ready = Your progress shows once your plan has started. Send /start to finish the intake.
 
 digest-title = 🗞 <b>Your week in review</b>

@@ -26,22 +26,10 @@ _DRAWING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-chart")
 T = TypeVar("T")
 
 
-_drawing_for: set[int] = set()  # users with a chart or PDF in the queue
-
-
 async def draw(render: Callable[..., T], *args: object) -> T:
     """Run a renderer in the drawing thread."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_DRAWING, functools.partial(render, *args))
-
-
-async def _busy(update: Update, context: CoachContext, language: str) -> bool:
-    """One drawing per user at a time: repeated /progress or /export taps wait for the
-    first instead of queueing in front of everyone else's charts."""
-    if update.effective_user.id not in _drawing_for:
-        return False
-    await send(update, [Screen(context.translator(language)("progress-busy"))])
-    return True
 
 
 async def progress_command(update: Update, context: CoachContext) -> None:
@@ -52,13 +40,7 @@ async def progress_command(update: Update, context: CoachContext) -> None:
         return
     t = context.translator(view.language)
     await send(update, [progress_screen(t, view)])
-    if await _busy(update, context, view.language):
-        return
-    _drawing_for.add(view.user_id)
-    try:
-        png = await draw(render_chart, view, t)
-    finally:
-        _drawing_for.discard(view.user_id)
+    png = await draw(render_chart, view, t)
     await update.effective_chat.send_photo(
         InputFile(png, filename="progress.png"), caption=t("progress-chart-caption")
     )
@@ -80,12 +62,8 @@ async def export_command(update: Update, context: CoachContext) -> None:
         InputFile(render_csv(data), filename="gut-coach-data.csv"),
         caption=t("export-csv-caption"),
     )
-    if data.progress is not None and not await _busy(update, context, language):
-        _drawing_for.add(data.progress.user_id)
-        try:
-            pdf = await draw(_report_pdf, data.progress, t)
-        finally:
-            _drawing_for.discard(data.progress.user_id)
+    if data.progress is not None:
+        pdf = await draw(_report_pdf, data.progress, t)
         await chat.send_document(
             InputFile(pdf, filename="gut-coach-report.pdf"), caption=t("export-pdf-caption")
         )

@@ -1,0 +1,41 @@
+"""Logs, as text or JSON lines, never carry a secret: not in messages, arguments or
+tracebacks."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+
+from coach.logs import configure_logging
+from tests.conftest import TEST_TOKEN
+
+SECRET = "webhook-secret-0123456789abcdef"
+
+
+@pytest.mark.parametrize("json_lines", [False, True], ids=["text", "json"])
+def test_secrets_are_scrubbed_everywhere(json_lines: bool) -> None:
+    stream = io.StringIO()
+    configure_logging("DEBUG", [TEST_TOKEN, SECRET], json_lines=json_lines)
+    root = logging.getLogger()
+    root.handlers[0].setStream(stream)  # type: ignore[attr-defined]
+    log = logging.getLogger("coach.test")
+    try:
+        log.info("calling https://api.telegram.org/bot%s/getMe", TEST_TOKEN)
+        log.warning("secret header %s", SECRET)
+        try:
+            raise RuntimeError(f"failed at /bot{TEST_TOKEN}/sendMessage with {SECRET}")
+        except RuntimeError:
+            log.exception("request failed")
+    finally:
+        configure_logging("WARNING", [])
+    output = stream.getvalue()
+    assert TEST_TOKEN not in output and SECRET not in output
+    assert output.count("[REDACTED]") >= 4
+    assert "RuntimeError" in output, "the traceback is kept, minus the secrets"
+    if json_lines:
+        entries = [json.loads(line) for line in output.splitlines()]
+        assert [e["level"] for e in entries] == ["INFO", "WARNING", "ERROR"]
+        assert "[REDACTED]" in entries[2]["exception"]
