@@ -68,15 +68,19 @@ class CheckInRepository:
         status: str,
         now: datetime,
         detail: str | None = None,
-    ) -> None:
-        """Log the day. A new status clears the old follow-up answer; a detail sets it."""
+    ) -> tuple[str, str | None, str | None]:
+        """Log the day. A new status clears the old follow-up answer; a detail sets it.
+        Returns the row as it now stands: status, detail, note (a note is kept)."""
         insert = upsert_for(self.session)
         values = {"status": status, "detail": detail, "updated_at": now}
-        await self.session.execute(
+        result = await self.session.execute(
             insert(CheckIn)
             .values(user_id=user_id, habit=habit, day=day, **values)
             .on_conflict_do_update(index_elements=["user_id", "habit", "day"], set_=values)
+            .returning(CheckIn.status, CheckIn.detail, CheckIn.note)
         )
+        saved, saved_detail, note = result.one()
+        return saved, saved_detail, note
 
     async def get(self, user_id: int, habit: str, day: date) -> CheckIn | None:
         return await self.session.scalar(

@@ -33,6 +33,8 @@ class DayRef:
 
 
 Ref = int | DayRef  # a reminder's delivery id, or a habit and day
+Logged = tuple[str | None, str | None, str | None]  # status, detail, note of a day's check-in
+NOTHING: Logged = (None, None, None)
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,11 @@ class CheckInService:
             found = await self._resolve(session, user_id, ref, now)
             if found is None:
                 return None
-            user, habit, day, _ = found
-            await CheckInRepository(session).save(user_id, habit, day, status, now)
-            return await self._view(session, user, habit, day, now, checklist=checklist)
+            user, habit, day, _, habits = found
+            row = await CheckInRepository(session).save(user_id, habit, day, status, now)
+            return await self._view(
+                session, user, habit, day, now, checklist=checklist, row=row, habits=habits
+            )
 
     async def answer(
         self, user_id: int, ref: Ref, detail: str, now: datetime, checklist: bool = False
@@ -109,13 +113,21 @@ class CheckInService:
             found = await self._resolve(session, user_id, ref, now)
             if found is None:
                 return None
-            user, habit, day, _ = found
+            user, habit, day, _, habits = found
             no_natto = Safety.BLOOD_THINNER in user.safety
             if detail not in FOLLOW_UPS[habit] or (no_natto and detail == Food.NATTO):
                 return None
-            await CheckInRepository(session).save(user_id, habit, day, "done", now, detail)
+            row = await CheckInRepository(session).save(user_id, habit, day, "done", now, detail)
             return await self._view(
-                session, user, habit, day, now, check_next=detail == TOO_MUCH, checklist=checklist
+                session,
+                user,
+                habit,
+                day,
+                now,
+                check_next=detail == TOO_MUCH,
+                checklist=checklist,
+                row=row,
+                habits=habits,
             )
 
     async def undo(
@@ -126,9 +138,11 @@ class CheckInService:
             found = await self._resolve(session, user_id, ref, now)
             if found is None:
                 return None
-            user, habit, day, _ = found
+            user, habit, day, _, habits = found
             await CheckInRepository(session).remove(user_id, habit, day)
-            return await self._view(session, user, habit, day, now, checklist=checklist)
+            return await self._view(
+                session, user, habit, day, now, checklist=checklist, row=NOTHING, habits=habits
+            )
 
     async def look(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | None:
         """What is logged for the day, changing nothing (a ticked habit opened from /today)."""
@@ -136,7 +150,7 @@ class CheckInService:
             found = await self._resolve(session, user_id, ref, now)
             if found is None:
                 return None
-            user, habit, day, _ = found
+            user, habit, day, _, _ = found
             return await self._view(session, user, habit, day, now)
 
     async def ask_note(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | None:
@@ -145,7 +159,7 @@ class CheckInService:
             found = await self._resolve(session, user_id, ref, now)
             if found is None:
                 return None
-            user, habit, day, _ = found
+            user, habit, day, _, _ = found
             view = await self._view(session, user, habit, day, now)
             if view.status is None:
                 return None
@@ -178,7 +192,7 @@ class CheckInService:
             found = await self._resolve(session, user_id, delivery_id, now)
             if found is None:
                 return None
-            user, habit, day, delivery = found
+            user, habit, day, delivery, _ = found
             assert delivery is not None
             reminder = await session.get(Reminder, delivery.reminder_id, with_for_update=True)
             if reminder is None or not reminder.enabled:
@@ -218,18 +232,20 @@ class CheckInService:
 
     async def _resolve(
         self, session: AsyncSession, user_id: int, ref: Ref, now: datetime
-    ) -> tuple[User, Habit, date, Delivery | None] | None:
-        """The user, habit and day a button points at, if it is theirs and within reach."""
+    ) -> tuple[User, Habit, date, Delivery | None, tuple[Habit, ...] | None] | None:
+        """The user, habit and day a button points at, if it is theirs and within reach;
+        the reminder's delivery, or (for /today's buttons) the habits the user coaches."""
         if isinstance(ref, DayRef):
             user = await UserRepository(session).locked(user_id)
             if user is None or not user.enrolled:
                 return None
             if not _within_reach(user, ref.day, user.today(now)):
                 return None
-            if ref.habit not in await _coached(session, user_id):
+            habits = await _coached(session, user_id)
+            if ref.habit not in habits:
                 return None
             _close_note_question(user)
-            return user, ref.habit, ref.day, None
+            return user, ref.habit, ref.day, None, habits
         row = (
             await session.execute(
                 select(Delivery, User)
@@ -244,7 +260,7 @@ class CheckInService:
         if (user.today(now) - delivery.local_day).days > BACKFILL_DAYS:
             return None
         _close_note_question(user)
-        return user, Habit(delivery.kind), delivery.local_day, delivery
+        return user, Habit(delivery.kind), delivery.local_day, delivery, None
 
     async def _view(
         self,
@@ -255,9 +271,16 @@ class CheckInService:
         now: datetime,
         check_next: bool = False,
         checklist: bool = False,
+        row: Logged | None = None,
+        habits: tuple[Habit, ...] | None = None,
     ) -> CheckInView:
+        """The habit's day as it now stands. `row`: what was just written (saves reading it
+        back); `habits`: the coached habits, if already read."""
         await session.flush()
-        row = await CheckInRepository(session).get(user.id, habit, day)
+        if row is None:
+            found = await CheckInRepository(session).get(user.id, habit, day)
+            row = (found.status, found.detail, found.note) if found else NOTHING
+        status, detail, note = row
         signals = (await self._book.signals(session, [user])).get(user.id)
         targets = self._book.targets(user, day, signals)
         next_targets, change = None, ""
@@ -268,15 +291,15 @@ class CheckInService:
             )
         listed = None
         if checklist:
-            listed = await self._day_view(session, user, day, user.today(now), targets)
+            listed = await self._day_view(session, user, day, user.today(now), targets, habits)
         return CheckInView(
             language=user.language,
             timezone=user.timezone or "UTC",
             habit=habit,
             day=day,
-            status=row.status if row else None,
-            detail=row.detail if row else None,
-            note=row.note if row else None,
+            status=status,
+            detail=detail,
+            note=note,
             targets=targets,
             next_change=change,
             next_targets=next_targets,
@@ -290,8 +313,10 @@ class CheckInService:
         day: date,
         today: date,
         targets: WeekTargets | None = None,
+        habits: tuple[Habit, ...] | None = None,
     ) -> DayView:
-        habits = await _coached(session, user.id)
+        if habits is None:
+            habits = await _coached(session, user.id)
         logged = {c.habit: c for c in await CheckInRepository(session).between(user.id, day, day)}
         items = tuple(
             HabitDay(
