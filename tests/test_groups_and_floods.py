@@ -86,3 +86,26 @@ async def test_a_flood_is_cut_short_politely_and_others_are_answered(gated: Runn
     # Taps in a flood get a toast (the first) or a silent answer, never a hang.
     query = await flooder.press("t::day:20260302")
     assert (await flooder.answer(query)).text == ""
+
+
+async def test_update_kinds_the_bot_does_not_handle(bot: RunningBot, sessionmaker) -> None:
+    """Edited messages are ignored, a voice note gets a polite reply, a channel post is
+    treated like a group (one note, then quiet); none of it is an error."""
+    api, user = bot.api, bot.user(701)
+    await user.ask("/start")
+    edited = user._message(text="changed my mind")
+    edited["edit_date"] = int(time.time())
+    await api.push_update({"edited_message": edited})
+    voice = {"file_id": "v", "file_unique_id": "v", "duration": 3}
+    await api.push_update({"message": user._message(voice=voice)})
+    reply = await user.reply()
+    assert "I can only read text and button taps" in reply.text
+    await user.quiet()  # and the edit was ignored
+    channel = {"id": -100789, "type": "channel", "title": "Gut news"}
+    post = {"message_id": 1, "date": int(time.time()), "chat": channel, "text": "news"}
+    for _ in range(2):
+        await api.push_update({"channel_post": dict(post)})
+    assert "private chat" in (await asyncio.wait_for(api.events[-100789].get(), 10)).text
+    await asyncio.sleep(0.3)
+    assert api.events[-100789].empty()
+    assert not [t for t in api.sent_texts[701] if "went wrong" in t]

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import update
 
 from coach.bot.app import build_application
+from coach.bot.health import HealthServer, Metrics
+from coach.db.engine import create_engine
 from coach.db.models import Reminder
 from tests.conftest import FakeClock, RunningBot, bot_settings, start_bot, stop_bot
 from tests.fakebot import FakeBotAPI
@@ -109,3 +111,18 @@ async def test_stats_answers_admins_only(watched, sessionmaker) -> None:
     stats = await admin.ask("/stats")
     assert "Users: 2" in stats.text and "Active plans: 1" in stats.text
     assert "Completed plans: 0" in stats.text and "Reminders sent today (UTC): 0" in stats.text
+
+
+async def test_healthz_says_unhealthy_when_the_database_is_unreachable(watched) -> None:
+    """The same health server, pointed at a database nobody listens on."""
+    bot, _ = watched
+    port = free_port()
+    engine = create_engine(f"postgresql+asyncpg://coach@127.0.0.1:{free_port()}/nowhere")
+    server = HealthServer(Metrics(), engine, bot.dispatcher, bot.clock, 600)
+    await server.start("127.0.0.1", port)
+    try:
+        status, body = await get(f"http://127.0.0.1:{port}/healthz")
+    finally:
+        await server.stop()
+        await engine.dispose()
+    assert status == 503 and '"database": "unreachable' in body and "unhealthy" in body

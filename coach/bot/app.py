@@ -56,7 +56,10 @@ from coach.services.targets import TargetBook
 
 log = logging.getLogger(__name__)
 
-PRIVATE = filters.ChatType.PRIVATE
+# Edits of old messages are not answers (Telegram sends none anyway: ALLOWED_UPDATES).
+NEW = ~filters.UpdateType.EDITED
+PRIVATE = filters.ChatType.PRIVATE & NEW
+ELSEWHERE = ~filters.ChatType.PRIVATE & NEW  # groups, supergroups, channels
 BROADCAST_CONNECTIONS = 256
 REPLY_CONNECTIONS = 64
 MAX_CLAIM_BATCH = 2000
@@ -178,7 +181,7 @@ def add_handlers(application: CoachApplication) -> None:
     """All handlers in one place, most specific first."""
     application.add_handler(TypeHandler(Update, count_update), group=-2)
     application.add_handler(TypeHandler(Update, hold_floods), group=-1)
-    application.add_handler(MessageHandler(~PRIVATE, core.group_message))
+    application.add_handler(MessageHandler(ELSEWHERE, core.group_message))
     commands = {
         "start": intake.start,
         "help": core.help_command,

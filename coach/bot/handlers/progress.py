@@ -15,9 +15,7 @@ from coach.bot.context import CoachContext
 from coach.bot.handlers.common import answer_and_edit, answer_unknown, send, user_language
 from coach.bot.progress_screens import delete_screen, progress_screen
 from coach.bot.screens import Screen
-from coach.report.chart import render_chart
 from coach.report.csv_export import render_csv
-from coach.report.pdf import render_pdf
 from coach.services.progress import ProgressView
 
 # Charts and PDFs are drawn off the event loop, so the bot never blocks on matplotlib, and
@@ -32,6 +30,21 @@ async def draw(render: Callable[..., T], *args: object) -> T:
     return await loop.run_in_executor(_DRAWING, functools.partial(render, *args))
 
 
+# matplotlib, numpy and Pillow cost a process about 50 MB: loaded (in the drawing thread)
+# by the first chart, not by every bot process at startup.
+def _chart_png(view: ProgressView, t) -> bytes:  # type: ignore[no-untyped-def]
+    from coach.report.chart import render_chart
+
+    return render_chart(view, t)
+
+
+def _report_pdf(view: ProgressView, t) -> bytes:  # type: ignore[no-untyped-def]
+    from coach.report.chart import render_chart
+    from coach.report.pdf import render_pdf
+
+    return render_pdf(view, t, render_chart(view, t))
+
+
 async def progress_command(update: Update, context: CoachContext) -> None:
     """/progress: the summary at once, then the chart when it is drawn."""
     view = await context.services.progress.progress(update.effective_user.id, context.now())
@@ -40,7 +53,7 @@ async def progress_command(update: Update, context: CoachContext) -> None:
         return
     t = context.translator(view.language)
     await send(update, [progress_screen(t, view)])
-    png = await draw(render_chart, view, t)
+    png = await draw(_chart_png, view, t)
     await update.effective_chat.send_photo(
         InputFile(png, filename="progress.png"), caption=t("progress-chart-caption")
     )
@@ -67,10 +80,6 @@ async def export_command(update: Update, context: CoachContext) -> None:
         await chat.send_document(
             InputFile(pdf, filename="gut-coach-report.pdf"), caption=t("export-pdf-caption")
         )
-
-
-def _report_pdf(view: ProgressView, t) -> bytes:  # type: ignore[no-untyped-def]
-    return render_pdf(view, t, render_chart(view, t))
 
 
 async def delete_command(update: Update, context: CoachContext) -> None:
