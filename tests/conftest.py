@@ -4,6 +4,7 @@ the fake Bot API server, and the real bot Application polling it over HTTP."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import uuid
@@ -182,15 +183,27 @@ async def stop_bot(application: CoachApplication) -> None:
         await application.post_shutdown(application)
 
 
+@contextlib.asynccontextmanager
+async def running_bot(
+    api: FakeBotAPI, database_url: str, clock: FakeClock, **overrides: object
+) -> AsyncIterator[RunningBot]:
+    """The real Application with these settings, polling the fake server over real HTTP;
+    reminder rounds are left to the test."""
+    settings = bot_settings(api, database_url, **overrides)
+    application = build_application(settings, clock, dispatch_automatically=False)
+    running = RunningBot(api, application, settings, clock)
+    await start_bot(application)
+    try:
+        yield running
+    finally:
+        await api.release_pollers()
+        await stop_bot(application)
+
+
 @pytest.fixture
 async def bot(
     fake_api: FakeBotAPI, database_url: str, clock: FakeClock
 ) -> AsyncIterator[RunningBot]:
     """The real Application, polling the fake Bot API server over real HTTP."""
-    settings = bot_settings(fake_api, database_url)
-    application = build_application(settings, clock, dispatch_automatically=False)
-    running = RunningBot(fake_api, application, settings, clock)
-    await start_bot(running.application)
-    yield running
-    await fake_api.release_pollers()
-    await stop_bot(running.application)
+    async with running_bot(fake_api, database_url, clock) as running:
+        yield running

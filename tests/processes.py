@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 from sqlalchemy import text
 
@@ -34,3 +35,10 @@ async def truncate_all(database_url: str) -> None:
     async with engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await engine.dispose()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -13,9 +13,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from coach.bot.app import build_application
 from coach.db.models import CheckIn, Delivery
-from tests.conftest import FakeClock, RunningBot, bot_settings, start_bot, stop_bot
+from tests.conftest import FakeClock, RunningBot, running_bot
 from tests.fakebot import FakeBotAPI
 from tests.flows import enrolled
 from tests.seeding import seed_due_reminders
@@ -67,13 +66,8 @@ async def unthrottled(
     fake_api: FakeBotAPI, database_url: str, clock: FakeClock
 ) -> AsyncIterator[RunningBot]:
     """A bot whose broadcasts go as fast as the database lets them."""
-    settings = bot_settings(fake_api, database_url, broadcast_throttle=False)
-    application = build_application(settings, clock, dispatch_automatically=False)
-    running = RunningBot(fake_api, application, settings, clock)
-    await start_bot(application)
-    yield running
-    await fake_api.release_pollers()
-    await stop_bot(application)
+    async with running_bot(fake_api, database_url, clock, broadcast_throttle=False) as bot:
+        yield bot
 
 
 async def test_sqlite_writers_at_once_never_show_an_error(

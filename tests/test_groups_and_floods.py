@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from coach.bot.app import build_application
 from coach.db.models import GroupChat, User
-from tests.conftest import FakeClock, RunningBot, bot_settings, start_bot, stop_bot
+from tests.conftest import FakeClock, RunningBot, running_bot
 from tests.fakebot import FakeBotAPI
 
 
@@ -61,13 +60,9 @@ async def gated(
     fake_api: FakeBotAPI, database_url: str, clock: FakeClock
 ) -> AsyncIterator[RunningBot]:
     """A bot with flood control on: 10 updates per user in any 5 seconds."""
-    settings = bot_settings(fake_api, database_url, flood_max_updates=10, flood_window_seconds=5)
-    application = build_application(settings, clock, dispatch_automatically=False)
-    running = RunningBot(fake_api, application, settings, clock)
-    await start_bot(application)
-    yield running
-    await fake_api.release_pollers()
-    await stop_bot(application)
+    limits = {"flood_max_updates": 10, "flood_window_seconds": 5}
+    async with running_bot(fake_api, database_url, clock, **limits) as bot:
+        yield bot
 
 
 async def test_a_flood_is_cut_short_politely_and_others_are_answered(gated: RunningBot) -> None:

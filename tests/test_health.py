@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -10,19 +9,13 @@ import aiohttp
 import pytest
 from sqlalchemy import update
 
-from coach.bot.app import build_application
 from coach.bot.health import HealthServer, Metrics
 from coach.db.engine import create_engine
 from coach.db.models import Reminder
-from tests.conftest import FakeClock, RunningBot, bot_settings, start_bot, stop_bot
+from tests.conftest import FakeClock, RunningBot, running_bot
 from tests.fakebot import FakeBotAPI
 from tests.flows import enrolled
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.processes import free_port
 
 
 @pytest.fixture
@@ -31,20 +24,16 @@ async def watched(
 ) -> AsyncIterator[tuple[RunningBot, str]]:
     """A bot with its health server on, and that server's root URL; ADMIN_IDS is 4242."""
     port = free_port()
-    settings = bot_settings(
+    async with running_bot(
         fake_api,
         database_url,
+        clock,
         metrics_port=port,
         metrics_listen="127.0.0.1",
         max_dispatch_lag_seconds=600,
         admin_ids="4242",
-    )
-    application = build_application(settings, clock, dispatch_automatically=False)
-    running = RunningBot(fake_api, application, settings, clock)
-    await start_bot(application)
-    yield running, f"http://127.0.0.1:{port}"
-    await fake_api.release_pollers()
-    await stop_bot(application)
+    ) as bot:
+        yield bot, f"http://127.0.0.1:{port}"
 
 
 async def get(url: str) -> tuple[int, str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import socket
 import sys
 import time
 from collections import Counter
@@ -24,7 +23,7 @@ from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from tests.conftest import POSTGRES_URL, TEST_TOKEN
 from tests.fakebot import FakeBotAPI, FakeUser
 from tests.flows import walk_default_intake
-from tests.processes import bot_process_env, truncate_all
+from tests.processes import bot_process_env, free_port, truncate_all
 from tests.seeding import seed_due_reminders
 
 pytestmark = [
@@ -34,12 +33,6 @@ pytestmark = [
 SECRET = "webhook-secret_for-tests-0123456789"
 PUBLIC_URL = "https://bot.example.test"
 STARTUP = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Instance:
