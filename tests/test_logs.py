@@ -23,7 +23,7 @@ def test_secrets_are_scrubbed_everywhere(json_lines: bool) -> None:
     root.handlers[0].setStream(stream)  # type: ignore[attr-defined]
     log = logging.getLogger("coach.test")
     try:
-        log.info("calling https://api.telegram.org/bot%s/getMe", TEST_TOKEN)
+        log.info("calling http://127.0.0.1:8081/bot%s/getMe", TEST_TOKEN)
         log.warning("secret header %s", SECRET)
         try:
             raise RuntimeError(f"failed at /bot{TEST_TOKEN}/sendMessage with {SECRET}")

@@ -13,7 +13,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 from telegram.ext import (
     ApplicationBuilder,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -35,10 +34,9 @@ from coach.bot.context import (
 )
 from coach.bot.dispatch_jobs import start_dispatching
 from coach.bot.flood import FloodGate
-from coach.bot.handlers import checkins, core, intake, progress, schedule
+from coach.bot.handlers import checkins, core, gate, intake, progress, schedule
 from coach.bot.handlers import plan as plan_menu
 from coach.bot.handlers import settings as settings_menu
-from coach.bot.handlers.common import telegram_language
 from coach.bot.handlers.reminders import renderer
 from coach.bot.health import HealthServer, Metrics
 from coach.config import SUPPORTED_LANGUAGES, Settings
@@ -179,8 +177,8 @@ def claim_batch_size(settings: Settings) -> int:
 
 def add_handlers(application: CoachApplication) -> None:
     """All handlers in one place, most specific first."""
-    application.add_handler(TypeHandler(Update, count_update), group=-2)
-    application.add_handler(TypeHandler(Update, hold_floods), group=-1)
+    application.add_handler(TypeHandler(Update, gate.count_update), group=-2)
+    application.add_handler(TypeHandler(Update, gate.hold_floods), group=-1)
     application.add_handler(MessageHandler(ELSEWHERE, core.group_message))
     commands = {
         "start": intake.start,
@@ -216,29 +214,6 @@ def add_handlers(application: CoachApplication) -> None:
         MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, core.unsupported_message)
     )
     application.add_error_handler(on_error)
-
-
-async def count_update(_update: Update, context: CoachContext) -> None:
-    """Every update, before any handler: the metrics' count of updates handled."""
-    context.runtime.metrics.updates.inc()
-
-
-async def hold_floods(update: Update, context: CoachContext) -> None:
-    """A burst from one user stops here: the first update turned away gets a short note
-    (a tap, a toast), the rest nothing, until the burst is over."""
-    user = update.effective_user
-    if user is None:
-        return
-    admitted, tell = context.runtime.flood.admit(user.id)
-    if admitted:
-        return
-    if tell or update.callback_query is not None:
-        t = context.translator(telegram_language(update, context))
-        if update.callback_query is not None:
-            await update.callback_query.answer(t("slow-down") if tell else None)
-        elif update.effective_chat is not None and update.effective_chat.type == "private":
-            await update.effective_chat.send_message(t("slow-down"))
-    raise ApplicationHandlerStop
 
 
 async def on_error(update: object, context: CoachContext) -> None:
