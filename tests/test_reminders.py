@@ -363,12 +363,18 @@ async def test_a_stop_during_a_429_wait_hands_the_reminder_back(
     await enrolled(bot, 5030)
     bot.api.fail(5030, Fault(429, "Too Many Requests: retry after 30", retry_after=30))
     bot.clock.now = B12_DUE
+    refused = asyncio.Event()
+    count_429 = bot.dispatcher.on_rate_limited  # the metrics hook, still called
+
+    def on_rate_limited() -> None:
+        count_429()
+        refused.set()
+
+    bot.dispatcher.on_rate_limited = on_rate_limited
     round_ = asyncio.create_task(bot.dispatcher.run_round())
-    for _ in range(500):  # until the 429 has come back
-        if any(m == "sendMessage" and p.get("chat_id") == "5030" for m, p in bot.api.calls):
-            break
-        await asyncio.sleep(0.01)
-    await asyncio.sleep(0.1)
+    # Until the 429 has come back (not merely any message to this chat: the intake sent
+    # some, and a stop before the request is a different path).
+    await asyncio.wait_for(refused.wait(), 10)
     bot.dispatcher.stop()
     counts = await asyncio.wait_for(round_, 5)  # not 30 s
     assert counts == Counter({"released": 1})
