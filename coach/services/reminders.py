@@ -92,7 +92,8 @@ class ReminderStore:
                 return [], Counter()
             since = (now - self._grace - timedelta(days=2)).date()
             users = {user.id: user for _, user in rows}
-            done = await _done(session, users, since)
+            kinds = {(user.id, reminder.kind) for reminder, user in rows}
+            done = await _done(session, users, kinds, since)
             signals = await self._book.signals(session, users.values())
             deliveries, advances, counts, contexts = [], [], Counter[str](), []
             for reminder, user in rows:
@@ -190,7 +191,8 @@ class ReminderStore:
             ).all()
             users = {user.id: user for _, user in rows}
             since = (now - self._grace - timedelta(days=2)).date()
-            done = await _done(session, users, since)
+            kinds = {(user.id, delivery.kind) for delivery, user in rows}
+            done = await _done(session, users, kinds, since)
             signals = await self._book.signals(session, users.values())
             due = []
             for delivery, user in rows:
@@ -379,28 +381,36 @@ def _paused(user: User, at: datetime) -> bool:
 
 
 async def _done(
-    session: AsyncSession, users: dict[int, User], since: date
+    session: AsyncSession,
+    users: dict[int, User],
+    kinds: set[tuple[int, str]],
+    since: date,
 ) -> set[tuple[int, str, date | int]]:
     """What needs no reminder: (user, habit, day) already logged, for the days a claim can be
-    about, and (user, "checkin", week) for weeks already rated in full."""
+    about, and (user, kind, week) for weekly kinds already done that plan week. Only the
+    weekly kinds in `kinds` (user, kind) are looked up: most batches hold none."""
     rows = await session.execute(
         select(CheckIn.user_id, CheckIn.habit, CheckIn.day).where(
             CheckIn.user_id.in_(set(users)), CheckIn.day >= since
         )
     )
     done: set[tuple[int, str, date | int]] = {(u, habit, day) for u, habit, day in rows}
-    for user_id, week in await ScoreRepository(session).rated_weeks(users, len(SYMPTOMS)):
-        done.add((user_id, Kind.CHECKIN, week))
+    checkins = {u for u, kind in kinds if kind == Kind.CHECKIN}
+    if checkins:
+        for user_id, week in await ScoreRepository(session).rated_weeks(checkins, len(SYMPTOMS)):
+            done.add((user_id, Kind.CHECKIN, week))
     # One digest a plan week, even when the user moves it to a later time after it came.
-    digests = await session.execute(
-        select(Delivery.user_id, Delivery.local_day).where(
-            Delivery.user_id.in_(set(users)),
-            Delivery.kind == Kind.DIGEST,
-            Delivery.status.in_(GONE_OUT),
-            Delivery.local_day >= since - timedelta(days=7),
+    digesting = {u for u, kind in kinds if kind == Kind.DIGEST}
+    if digesting:
+        digests = await session.execute(
+            select(Delivery.user_id, Delivery.local_day).where(
+                Delivery.user_id.in_(digesting),
+                Delivery.kind == Kind.DIGEST,
+                Delivery.status.in_(GONE_OUT),
+                Delivery.local_day >= since - timedelta(days=7),
+            )
         )
-    )
-    for user_id, day in digests:
-        started = users[user_id].plan_started_on or day
-        done.add((user_id, Kind.DIGEST, week_of_plan(started, day)))
+        for user_id, day in digests:
+            started = users[user_id].plan_started_on or day
+            done.add((user_id, Kind.DIGEST, week_of_plan(started, day)))
     return done
