@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from tests.conftest import RunningBot
@@ -128,6 +128,12 @@ async def test_the_finale_comes_once_and_maintenance_keeps_the_final_targets(
 
 async def test_a_new_plan_starts_from_today(bot: RunningBot, sessionmaker) -> None:
     user = await enrolled(bot, 7006)
+    async with sessionmaker.begin() as session:  # fiber was switched on in the plan's week 3
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.user_id == 7006, Reminder.kind == "fiber")
+            .values(coached_since=date(2026, 3, 16))
+        )
     query = await user.press("f::again:confirm")  # before the end: refused
     assert "earlier question" in (await user.answer(query)).text
     await quiet_until(bot, FINALE)
@@ -147,6 +153,10 @@ async def test_a_new_plan_starts_from_today(bot: RunningBot, sessionmaker) -> No
         finale = await session.scalar(
             select(Reminder.next_fire_at).where(Reminder.user_id == 7006, Reminder.kind == "finale")
         )
+        since = await session.scalars(
+            select(Reminder.coached_since).where(Reminder.user_id == 7006)
+        )
+        assert set(since) == {None}, "the new plan counts every habit from its first day"
     assert finale == datetime(2026, 8, 17, 8, 0, tzinfo=UTC)
 
 

@@ -93,6 +93,38 @@ async def test_progress_shows_adherence_streaks_and_symptoms_with_a_chart(
     assert "at a glance" in (user.seen[-1].text)
 
 
+async def switch_fiber(user) -> None:  # type: ignore[no-untyped-def]
+    """Flip Prebiotic fiber on or off in /settings, as the user would."""
+    await user.ask("/settings")
+    await user.tap("Habits")
+    page = await user.edit()
+    [label] = [label for label in page.labels if label.endswith("Prebiotic fiber")]
+    await user.tap(label)
+    await user.edit()
+
+
+async def test_a_habit_switched_on_mid_plan_counts_from_that_day(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 9010)
+    await switch_fiber(user)  # off on the plan's first day...
+    bot.clock.now = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)  # Thursday of week 2, day 10
+    await switch_fiber(user)  # ...and on again ten days later
+    await log_days(sessionmaker, 9010, "fiber", {10: "done", 11: "done"})
+    bot.clock.now = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)  # day 12
+    text = parse_html((await user.ask("/progress")).text)
+    # Days 10 and 11 done of the two gone by since it was switched on; days 0 to 9 are
+    # not missed days.
+    assert "Prebiotic fiber\nThis week 100% · overall 100%" in text
+    assert "🔥 2 days in a row (best 2)" in text
+    await user.reply(timeout=DRAWN)  # the chart
+    async with sessionmaker() as session:  # the day it was switched on, in the user's zone
+        since = await session.scalar(
+            select(Reminder.coached_since).where(Reminder.user_id == 9010, Reminder.kind == "fiber")
+        )
+    assert since == START + timedelta(days=10)
+
+
 async def test_progress_before_the_plan_and_in_korean(bot: RunningBot, sessionmaker) -> None:
     newcomer = bot.user(9002)
     assert "once your plan has started" in (await newcomer.ask("/progress")).text

@@ -106,6 +106,9 @@ class Reminder(Base):
     next_fire_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The next firing is a snooze's single re-fire (it offers no further snooze).
     snoozed: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # A habit switched on in /settings after its plan began: the local day it started to
+    # count (earlier days unlogged are not missed). NULL: since the plan began.
+    coached_since: Mapped[date | None] = mapped_column(Date)
 
 
 class Delivery(Base):

@@ -22,6 +22,10 @@ gone by (today once it is logged). A habit with a weekly target (three servings 
 asked for its full target in each finished week; the week under way shows its progress
 towards that target, and joins the overall figure once met or finished, so rest days early
 in the week cost nothing.
+
+A habit switched on after the plan began is not asked for before that day: those days are
+off. They freeze the strength like a skip, pass over in streaks, and a week partly off asks
+for the target's share of the days that were on.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class Day(StrEnum):
     MISSED = "missed"  # a past day with nothing logged
     OPEN = "open"  # today, nothing logged yet: still time
     AHEAD = "ahead"  # still to come
+    OFF = "off"  # before the habit was switched on, nothing logged: not asked for
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,15 @@ class HabitScore:
     weekly: bool  # streaks count plan weeks rather than days
 
 
-def day_states(start: date, days: int, today: date, logged: Mapping[date, str]) -> tuple[Day, ...]:
-    """Each of the plan's days from `start`: its check-in, or missed, open or ahead."""
+def day_states(
+    start: date,
+    days: int,
+    today: date,
+    logged: Mapping[date, str],
+    since: date | None = None,
+) -> tuple[Day, ...]:
+    """Each of the plan's days from `start`: its check-in, or missed, open or ahead. Days
+    before `since` (the habit was switched on later) are off unless something was logged."""
     states = []
     for offset in range(days):
         day = start + timedelta(days=offset)
@@ -70,6 +82,8 @@ def day_states(start: date, days: int, today: date, logged: Mapping[date, str]) 
             states.append(Day.DONE)
         elif status == Day.SKIPPED:
             states.append(Day.SKIPPED)
+        elif since is not None and day < since:
+            states.append(Day.OFF)
         else:
             states.append(Day.OPEN if day == today else Day.MISSED)
     return tuple(states)
@@ -87,6 +101,8 @@ def score_habit(
         for w in range(len(weekly_targets))
     ]
     weekly = any(target < DAYS_PER_WEEK for target in weekly_targets)
+    if weekly:  # a daily habit's days off simply don't count as gone by
+        weekly_targets = [asked(w, target) for w, target in zip(weeks, weekly_targets, strict=True)]
     if current is None:
         current = _current_week(weeks)
     current = min(max(current, 0), len(weeks) - 1) if weeks else 0
@@ -124,8 +140,8 @@ def strength(states: Sequence[Day], weekly_targets: Sequence[int]) -> float:
     """Habit strength from 0 to 1, by the formula in this module's docstring."""
     score = 0.0
     for index, state in enumerate(states):
-        if state in (Day.AHEAD, Day.OPEN, Day.SKIPPED):
-            continue  # not yet, or frozen by a skip
+        if state in (Day.AHEAD, Day.OPEN, Day.SKIPPED, Day.OFF):
+            continue  # not yet, frozen by a skip, or not asked for
         target = weekly_targets[min(index // DAYS_PER_WEEK, len(weekly_targets) - 1)]
         frequency = target / DAYS_PER_WEEK
         multiplier = 0.5 ** (math.sqrt(frequency) / HALF_LIFE_DAYS)
@@ -136,6 +152,15 @@ def strength(states: Sequence[Day], weekly_targets: Sequence[int]) -> float:
             value = min(1.0, sum(s is Day.DONE for s in window) / max(target, 1))
         score = score * multiplier + value * (1 - multiplier)
     return score
+
+
+def asked(week: Sequence[Day], target: int) -> int:
+    """A weekly target for the days the habit was on: switched on mid-week, it is asked for
+    its share of the target."""
+    off = sum(s is Day.OFF for s in week)
+    if not off:
+        return target
+    return math.ceil(target * (DAYS_PER_WEEK - off) / DAYS_PER_WEEK)
 
 
 def _current_week(weeks: list[list[Day]]) -> int:
@@ -158,7 +183,7 @@ def _share(
     if weekly:
         started = any(s not in (Day.AHEAD,) for s in week)
         return (done, target) if started or under_way else None
-    elapsed = sum(s not in (Day.AHEAD, Day.OPEN) for s in week)
+    elapsed = sum(s not in (Day.AHEAD, Day.OPEN, Day.OFF) for s in week)
     if elapsed == 0:
         return None
     return done, math.ceil(target * elapsed / DAYS_PER_WEEK)
@@ -175,6 +200,8 @@ def _day_period(day: Day) -> int:
 
 
 def _week_period(week: Sequence[Day], target: int) -> int:
+    if target <= 0:
+        return PASS  # nothing asked (the habit was off all week)
     done = sum(s is Day.DONE for s in week)
     if done >= target:
         return MET

@@ -54,13 +54,15 @@ MISSED_MARK = "#4D4D4D"
 OPEN = "#FFFFFF"
 AHEAD = "#F7F7F7"
 AHEAD_EDGE = "#C4C4C4"
+OFF = "#FFFFFF"  # before the habit was switched on: white, hatched in OFF_HATCH
+OFF_HATCH = "#B0B0B0"
 TODAY_EDGE = "#000000"
 INK = "#1A1A1A"
 MUTED = "#555555"
 
-GRID_ORDER = (Day.DONE, Day.SKIPPED, Day.MISSED, Day.OPEN, Day.AHEAD)
+GRID_ORDER = (Day.DONE, Day.SKIPPED, Day.MISSED, Day.OPEN, Day.AHEAD, Day.OFF)
 DAY_CODE = {day: code for code, day in enumerate(GRID_ORDER)}
-DAY_COLOURS = ListedColormap([DONE, SKIPPED, MISSED, OPEN, AHEAD], name="gut-coach-days")
+DAY_COLOURS = ListedColormap([DONE, SKIPPED, MISSED, OPEN, AHEAD, OFF], name="gut-coach-days")
 
 SYMPTOM_STYLE: dict[Symptom, tuple[str, str]] = {
     Symptom.ENERGY: ("#D55E00", "o"),
@@ -287,8 +289,10 @@ def _draw_habits(page: _Page, view: ProgressView, t: Translator, top: float) -> 
     axes.set_ylim(weeks, 0)  # week 1 at the top, like a calendar
     axes.set_axis_off()
     shows_today = 0 <= today < weeks * DAYS_PER_WEEK
+    shows_off = any(Day.OFF in habit.days for habit in view.habits)
     legend_top = grid_top + grid_height + 12
-    return legend_top + page.legend(*_day_legend(t, shows_today), (5, 3, 2), legend_top, up=False)
+    entries = _day_legend(t, shows_today, shows_off)
+    return legend_top + page.legend(*entries, (6, 3, 2), legend_top, up=False)
 
 
 def _weekday_letters(view: ProgressView, t: Translator) -> list[str]:
@@ -328,15 +332,16 @@ def _draw_grid(
             markeredgewidth=max(cell * 0.08, 1.2),
             color=MISSED_MARK,
         )
-    rows, columns = np.nonzero(grid == DAY_CODE[Day.AHEAD])
-    if rows.size:
-        inset = gap / cell / 2 + 0.02  # inside the white gap, so borders never touch
-        corners = np.array([(0, 0), (1, 0), (1, 1), (0, 1)]) * (1 - 2 * inset) + inset
-        cells = np.stack([x0 + columns, rows], axis=1)[:, None, :] + corners[None, :, :]
-        axes.add_collection(
-            PolyCollection(cells, facecolors=AHEAD, edgecolors=AHEAD_EDGE, linewidths=0.8),
-            autolim=False,
-        )
+    inset = gap / cell / 2 + 0.02  # inside the white gap, so borders never touch
+    corners = np.array([(0, 0), (1, 0), (1, 1), (0, 1)]) * (1 - 2 * inset) + inset
+    for state, style in (
+        (Day.AHEAD, {"facecolors": AHEAD, "edgecolors": AHEAD_EDGE}),
+        (Day.OFF, {"facecolors": OFF, "edgecolors": OFF_HATCH, "hatch": "////"}),
+    ):
+        rows, columns = np.nonzero(grid == DAY_CODE[state])
+        if rows.size:
+            cells = np.stack([x0 + columns, rows], axis=1)[:, None, :] + corners[None, :, :]
+            axes.add_collection(PolyCollection(cells, linewidths=0.8, **style), autolim=False)
     if 0 <= today < weeks * DAYS_PER_WEEK:
         row, column = divmod(today, DAYS_PER_WEEK)
         axes.add_patch(
@@ -369,7 +374,7 @@ def _week_numbers(axes: Axes, view: ProgressView, weeks: int) -> None:
         )
 
 
-def _day_legend(t: Translator, shows_today: bool) -> tuple[list, list[str]]:
+def _day_legend(t: Translator, shows_today: bool, shows_off: bool) -> tuple[list, list[str]]:
     square = {"linewidth": 0.8}
     entries: list = [
         Patch(facecolor=DONE, edgecolor=DONE, **square),
@@ -382,6 +387,9 @@ def _day_legend(t: Translator, shows_today: bool) -> tuple[list, list[str]]:
         Patch(facecolor=AHEAD, edgecolor=AHEAD_EDGE, **square),
     ]
     keys = ["chart-done", "chart-skipped", "chart-missed", "chart-today", "chart-ahead"]
+    if shows_off:  # a habit switched on after the plan began
+        entries.append(Patch(facecolor=OFF, edgecolor=OFF_HATCH, hatch="////", **square))
+        keys.append("chart-off")
     if not shows_today:  # the plan is over: no cell is outlined
         del entries[3], keys[3]
     return entries, [plain(t, key) for key in keys]

@@ -23,7 +23,7 @@ from matplotlib.table import Table
 from PIL import Image
 
 from coach.domain.habits import SYMPTOMS
-from coach.domain.scoring import DAYS_PER_WEEK, Day
+from coach.domain.scoring import DAYS_PER_WEEK, Day, asked
 from coach.i18n import Translator
 from coach.report.chart import phase_name, plain, strip_tags, text_width, wrap
 from coach.report.fonts import font
@@ -309,7 +309,8 @@ def _weekly_cells(habit: HabitProgress, weeks: int) -> list[str]:
     for index in range(weeks):
         days = habit.days[index * DAYS_PER_WEEK : (index + 1) * DAYS_PER_WEEK]
         target = habit.targets[index] if index < len(habit.targets) else DAYS_PER_WEEK
-        if not days or all(day is Day.AHEAD for day in days):
+        target = asked(days, target)  # a week the habit was partly off asks for less
+        if not days or all(day in (Day.AHEAD, Day.OFF) for day in days):
             cells.append(DASH)
             continue
         done = sum(day is Day.DONE for day in days)

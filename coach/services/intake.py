@@ -246,12 +246,17 @@ class IntakeService:
             others_on = [h for h, r in reminders.items() if r.enabled and h != habit]
             if round_ is None and not on and not others_on:
                 return await self._result(session, user, now, Answer.NOTHING_CHOSEN)
+            switched_on = on and not target.enabled
             target.enabled = on
             if not on and user.awaiting == AWAIT_TIME + habit:
                 user.awaiting = None
             if round_ is None:
                 if on and target.local_time is None:
                     target.local_time = PRESET_TIMES[habit][0]
+                if switched_on and user.plan_started_on is not None:
+                    # Counted from today: the days it was off are not missed days.
+                    today = user.today(now)
+                    target.coached_since = today if today > user.plan_started_on else None
                 await reschedule(session, self._plan, user, now)
             return await self._result(session, user, now, Answer.ACCEPTED)
 

@@ -60,12 +60,12 @@ class PlanService:
             user.plan_started_on = user.today(now)
             user.plan_completed_on = None
             user.maintenance = False
-            # The check-in closes each week of the new plan, as it did for the first.
-            checkin = await session.scalar(
-                select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == Kind.CHECKIN)
-            )
-            if checkin is not None:
-                checkin.days = checkin_days(user.plan_started_on)
+            for reminder in await session.scalars(
+                select(Reminder).where(Reminder.user_id == user_id)
+            ):
+                reminder.coached_since = None  # every habit counts from the new first day
+                if reminder.kind == Kind.CHECKIN:  # it closes each week, as in the first plan
+                    reminder.days = checkin_days(user.plan_started_on)
             await session.execute(
                 delete(SymptomScore).where(
                     SymptomScore.user_id == user_id, SymptomScore.week != BASELINE_WEEK

@@ -58,11 +58,13 @@ async def load_progress(
     plan = book.plan
     started = user.plan_started_on
     last_day = started + timedelta(weeks=plan.weeks, days=-1)
-    kinds = set(
-        await session.scalars(
-            select(Reminder.kind).where(Reminder.user_id == user.id, Reminder.enabled)
+    # The habits coached, and since when (None: since the plan began).
+    rows = await session.execute(
+        select(Reminder.kind, Reminder.coached_since).where(
+            Reminder.user_id == user.id, Reminder.enabled
         )
     )
+    since: dict[str, date | None] = {kind: day for kind, day in rows}
     logged: dict[str, dict[date, str]] = {}
     for row in await CheckInRepository(session).between(user.id, started, last_day):
         logged.setdefault(row.habit, {})[row.day] = row.status
@@ -72,9 +74,9 @@ async def load_progress(
     week = min(max(week_of_plan(started, today), 1), plan.weeks)
     habits = []
     for habit in HABITS:
-        if habit not in kinds:
+        if habit not in since:
             continue
-        states = day_states(started, days, today, logged.get(habit, {}))
+        states = day_states(started, days, today, logged.get(habit, {}), since[habit])
         targets = tuple(_days_asked(habit, week) for week in weekly)
         score = score_habit(states, targets, current=week - 1)
         habits.append(HabitProgress(habit, states, targets, score))

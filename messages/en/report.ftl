@@ -8,6 +8,7 @@ chart-skipped = Skipped
 chart-missed = Missed
 chart-today = Today
 chart-ahead = Still to come
+chart-off = Not on yet
 chart-no-habits = No habits are switched on.
 chart-symptoms-title = How you feel (1 = worst, 5 = best)
 chart-symptoms-axis = Week (0 = before you started)

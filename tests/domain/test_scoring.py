@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from coach.domain.scoring import Day, day_states, score_habit, strength
 
-D, S, M, OPEN, A = Day.DONE, Day.SKIPPED, Day.MISSED, Day.OPEN, Day.AHEAD
+D, S, M, OPEN, A, OFF = Day.DONE, Day.SKIPPED, Day.MISSED, Day.OPEN, Day.AHEAD, Day.OFF
 DAILY = (7,) * 12
 START = date(2026, 1, 5)
 
@@ -29,6 +29,34 @@ def test_day_states_mark_logged_missed_open_and_ahead():
         M,
         D,
     )
+
+
+def test_days_before_a_habit_was_switched_on_are_off_unless_logged():
+    today = START + timedelta(days=5)
+    since = START + timedelta(days=3)
+    logged = {START + timedelta(days=1): "done"}
+    assert day_states(START, 7, today, logged, since) == (OFF, D, OFF, M, M, OPEN, A)
+
+
+def test_days_off_are_not_asked_for_by_a_daily_habit():
+    # Switched on after ten days: the next three all done, today open.
+    late = score_habit(plan(*[OFF] * 10, D, D, D), DAILY)
+    assert late.overall_adherence == 1.0 and late.week_adherence == 1.0
+    assert late.streak == late.best_streak == 3
+    assert late.strength == score_habit(plan(D, D, D), DAILY).strength, "frozen while off"
+    missed = score_habit(plan(*[OFF] * 10, D, M, D), DAILY)
+    assert missed.overall_adherence == missed.week_adherence == 2 / 3
+
+
+def test_a_week_partly_off_asks_for_its_share_of_a_weekly_target():
+    targets = (6,) * 12
+    # Switched on for the last 4 days of week 1: asked ceil(6 * 4 / 7) = 4, done 4.
+    score = score_habit(plan(OFF, OFF, OFF, D, D, D, D), targets)
+    assert score.weekly and score.overall_adherence == 1.0
+    assert (score.streak, score.best_streak) == (1, 1)
+    # A whole week off asks for nothing, and passes over in the streak.
+    gap = score_habit(plan(*[OFF] * 7, *[D] * 6, M), targets)
+    assert gap.overall_adherence == 1.0 and gap.best_streak == 1
 
 
 def test_streak_counts_done_days_and_a_skip_neither_adds_nor_breaks():
@@ -108,7 +136,7 @@ def test_a_weekly_target_met_on_rest_days_keeps_strength_up():
     assert score_habit(daily, targets).strength >= 90  # a slower habit builds more slowly
 
 
-@given(st.lists(st.sampled_from([D, S, M]), min_size=0, max_size=83))
+@given(st.lists(st.sampled_from([D, S, M, OFF]), min_size=0, max_size=83))
 def test_scores_stay_in_range(history):
     score = score_habit(plan(*history), DAILY)
     assert 0 <= score.strength <= 100

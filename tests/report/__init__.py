@@ -28,19 +28,23 @@ def make_view(
     baseline: bool = True,
     rated_weeks: int | None = None,
     language: str = "en",
+    switched_on: int = 0,
 ) -> ProgressView:
     """A plan on its `day`-th day (1-based; past the last day means the plan is over), each
     past day done or skipped with the given odds and missed otherwise, and weekly symptom
-    ratings that drift upwards for `rated_weeks` weeks (every week gone by when None)."""
+    ratings that drift upwards for `rated_weeks` weeks (every week gone by when None). The
+    first habit's days before day index `switched_on` are off (it was switched on then)."""
     rng = random.Random(seed)
     days_total = WEEKS * DAYS_PER_WEEK
     over = day > days_total
     today = START + timedelta(days=day - 1)
     progress = []
-    for habit in habits:
+    for position, habit in enumerate(habits):
         states: list[Day] = []
         for index in range(days_total):
-            if index > day - 1:
+            if position == 0 and index < min(switched_on, day - 1):
+                states.append(Day.OFF)
+            elif index > day - 1:
                 states.append(Day.AHEAD)
             elif index == day - 1:
                 states.append(Day.DONE if rng.random() < done / 2 else Day.OPEN)

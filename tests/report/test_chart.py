@@ -86,6 +86,16 @@ def test_missed_days_carry_a_mark_not_only_a_colour() -> None:
     assert _count(missed, chart.MISSED_MARK) > 20 * max(_count(done, chart.MISSED_MARK), 1)
 
 
+def test_days_before_a_habit_was_switched_on_are_hatched_and_named() -> None:
+    late = chart_figure(make_view(day=40, switched_on=20), EN)
+    assert EN.plain("chart-off") in _strings(late)
+    on_time = chart_figure(make_view(day=40), EN)
+    assert EN.plain("chart-off") not in _strings(on_time), "named only when shown"
+    pixels = _pixels(render_chart(make_view(day=40, switched_on=20), EN))
+    plain = _pixels(render_chart(make_view(day=40), EN))
+    assert _count(pixels, chart.OFF_HATCH) > 20 * max(_count(plain, chart.OFF_HATCH), 1)
+
+
 def _outlined_cells(figure: Figure) -> int:
     return sum(
         1
@@ -114,6 +124,7 @@ def test_today_is_outlined_in_every_habit_and_named_in_the_legend() -> None:
         ("baseline only", make_view(day=40, rated_weeks=0), ["chart-no-checkins"]),
         ("no baseline", make_view(day=40, baseline=False), ["symptom-energy"]),
         ("one habit", make_view(day=20, habits=(Habit.FIBER,)), ["habit-fiber"]),
+        ("switched on late", make_view(day=40, switched_on=20), ["chart-off"]),
     ],
 )
 @pytest.mark.parametrize("t", [EN, KO], ids=["en", "ko"])
