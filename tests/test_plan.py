@@ -116,6 +116,12 @@ async def test_the_finale_comes_once_and_maintenance_keeps_the_final_targets(
     kept = await user.reply()
     assert "Maintenance" in kept.text and "about 10 g a day" in kept.text
     assert "Coming up" not in kept.text
+    menu = await user.ask("/settings")  # the digest ended with the plan: no page for it
+    assert "Weekly summary: ended with your plan" in menu.text
+    assert "Weekly summary" not in menu.labels
+    query = await user.press("s::menu:digest")  # a button kept from before the plan ended
+    await user.answer(query)
+    await user.quiet()  # the menu stays as it is: no digest page opens
     bot.clock.now = datetime(2026, 5, 27, 7, 0, tzinfo=UTC)
     assert await bot.dispatcher.run_round() == Counter({"sent": 2})
     _, fiber = await user.reply(), await user.reply()

@@ -63,6 +63,7 @@ class IntakeView:
     digest_on: bool = False
     digest_day: int | None = None
     digest_time: time | None = None
+    plan_over: bool = False  # past the plan's last week: the digest has ended with it
 
     @property
     def times_by_habit(self) -> dict[Habit, time]:
@@ -442,7 +443,7 @@ class IntakeService:
         checkin = rows.get(Kind.CHECKIN)
         digest = rows.get(Kind.DIGEST)
         safety = user.safety
-        targets = None
+        targets, week = None, 0
         if user.plan_started_on is not None and user.timezone is not None:
             week = week_of_plan(user.plan_started_on, user.today(now))
             targets = self._plan.targets(week, safety)
@@ -469,6 +470,7 @@ class IntakeService:
             digest_on=digest is not None and digest.enabled,
             digest_day=digest.days.bit_length() - 1 if digest is not None else None,
             digest_time=digest.local_time if digest is not None else None,
+            plan_over=week > self._plan.weeks,
         )
 
 

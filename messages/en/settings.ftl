@@ -31,6 +31,7 @@ settings-checkin-ask = Which day and time suit your weekly check-in? Tap a day o
 settings-dayend-ask = When does your day end? Check-ins before this time count for the day before, handy if you stay up late.
 settings-digest = Weekly summary: { $day } at { $time }
 settings-digest-off = Weekly summary: off
+settings-digest-ended = Weekly summary: ended with your plan (your final report sums it up)
 button-settings-digest = Weekly summary
 settings-digest-switch = Weekly summary on
 settings-digest-ask = A short summary of your week, with your streaks and how you feel. Switch it on or off, or tap a day or a time.

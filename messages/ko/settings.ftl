@@ -31,6 +31,7 @@ settings-checkin-ask = 주간 체크인은 언제가 좋을까요? 요일이나 
 settings-dayend-ask = 하루가 언제 끝나나요? 이 시각 전에 한 기록은 전날로 쳐요. 늦게 주무시는 분께 좋아요.
 settings-digest = 주간 요약: { $day } { $time }
 settings-digest-off = 주간 요약: 꺼짐
+settings-digest-ended = 주간 요약: 플랜과 함께 끝났어요 (최종 리포트에 정리되어 있어요)
 button-settings-digest = 주간 요약
 settings-digest-switch = 주간 요약 켜기
 settings-digest-ask = 연속 기록과 몸 상태를 담은 한 주 요약이에요. 켜거나 끄고, 요일이나 시간을 골라 주세요.

@@ -74,6 +74,8 @@ async def on_settings_tap(update: Update, context: CoachContext) -> None:
             await send(update, [timezone_screen(t, view, in_intake=False)])
         case ("menu", "close"):
             await edit_text(update, Screen(t("settings-closed")))
+        case ("menu", "digest") if view.plan_over:  # a button from before the plan ended
+            await edit_text(update, menu_screen(t, view, now))
         case ("menu", "") | ("lang", _):
             await edit_text(update, menu_screen(t, view, now))
         case ("menu", page):
@@ -120,7 +122,9 @@ def menu_screen(t: Translator, view: IntakeView, now: datetime, note: str = "") 
             )
         )
     if view.digest_day is not None and view.digest_time is not None:
-        if view.digest_on:
+        if view.plan_over:  # the digest sums up the plan; the final report had the last word
+            lines.append(t("settings-digest-ended"))
+        elif view.digest_on:
             day, at = t.weekday(view.digest_day), clock(view.digest_time)
             lines.append(t("settings-digest", day=day, time=at))
         else:
@@ -129,7 +133,11 @@ def menu_screen(t: Translator, view: IntakeView, now: datetime, note: str = "") 
     answers = ", ".join(t(SAFETY_KEYS[s]) for s in SAFETY_ORDER if s in view.safety)
     lines.append(t("settings-safety", answers=answers or t("settings-safety-none")))
     lines += ["", t("settings-pick")]
-    buttons = [button(t(key), Tap("s", None, "menu", page)) for page, key in MENU]
+    buttons = [
+        button(t(key), Tap("s", None, "menu", page))
+        for page, key in MENU
+        if not (page == "digest" and view.plan_over)
+    ]
     return Screen("\n".join(lines), rows(buttons, 3))
 
 
