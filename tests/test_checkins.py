@@ -92,6 +92,20 @@ async def test_a_note_is_added_to_a_check_in(bot: RunningBot, sessionmaker) -> N
     assert "Took it with &lt;breakfast&gt;" in today.text
 
 
+async def test_a_command_closes_an_unanswered_note_question(bot: RunningBot, sessionmaker) -> None:
+    user = await enrolled(bot, 6013)
+    b12, _ = await reminder_at(bot, user, FIBER_DUE, sent=2)
+    await user.tap("Done", b12.message_id)
+    await user.edit()
+    await user.tap("📝 Note", b12.message_id)
+    assert "Write a short note" in (await user.reply()).text
+    await user.ask("/plan")  # the user moved on without writing one
+    assert "didn't catch that" in (await user.ask("is kefir ok at night?")).text
+    async with sessionmaker() as session:
+        row = await session.scalar(select(CheckIn).where(CheckIn.user_id == 6013))
+    assert row.note is None, "the question went with the command"
+
+
 async def test_double_taps_old_cards_and_changed_minds_leave_one_row(
     bot: RunningBot, sessionmaker
 ) -> None:

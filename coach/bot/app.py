@@ -209,6 +209,10 @@ def add_handlers(application: CoachApplication) -> None:
     application.add_handler(CallbackQueryHandler(intake.answer_unknown))
     application.add_handler(MessageHandler(PRIVATE & filters.LOCATION, intake.on_location))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, core.unknown_command))
+    # Once the command has been answered (a later group): it closes an open note question.
+    application.add_handler(
+        MessageHandler(PRIVATE & filters.COMMAND, checkins.close_note_question), group=1
+    )
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, core.on_text))
     application.add_handler(
         MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, core.unsupported_message)

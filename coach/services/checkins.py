@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import Delivery, Reminder, User
@@ -183,6 +183,16 @@ class CheckInService:
                 return NoteResult(None, saved=True, language=user.language)
             view = await self._view(session, user, habit, day, now)
             return NoteResult(view, saved=True, language=user.language)
+
+    async def close_note_question(self, user_id: int) -> None:
+        """A command moves on: an unanswered note question closes, so later text is read
+        as what it is, not as a note."""
+        async with self._sessionmaker.begin() as session:
+            await session.execute(
+                update(User)
+                .where(User.id == user_id, User.awaiting.startswith(AWAIT_NOTE, autoescape=True))
+                .values(awaiting=None)
+            )
 
     async def snooze(
         self, user_id: int, delivery_id: int, minutes: int | None, now: datetime
