@@ -14,8 +14,12 @@ from sqlalchemy import func, select, update
 
 from coach.db.base import Base
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
+from coach.domain.plan import load_plan
 from coach.domain.reminders import Status
+from coach.paths import PLAN_FILE
+from coach.services.progress import load_progress, load_progresses
 from coach.services.reminders import Outcome
+from coach.services.targets import TargetBook
 from tests.conftest import RunningBot
 from tests.fakebot.html import parse_html
 from tests.flows import enrolled, quiet_until
@@ -123,6 +127,31 @@ async def test_a_habit_switched_on_mid_plan_counts_from_that_day(
             select(Reminder.coached_since).where(Reminder.user_id == 9010, Reminder.kind == "fiber")
         )
     assert since == START + timedelta(days=10)
+
+
+async def test_progress_for_many_users_at_once_matches_each_alone(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """A Sunday's digests read everyone's progress together: nobody's rows leak into
+    another's view, and each is what /progress would show that user alone."""
+    for user_id in (9020, 9021, 9022):
+        await enrolled(bot, user_id)
+    await log_days(sessionmaker, 9020, "b12", {d: "done" for d in range(6)})
+    await log_days(sessionmaker, 9021, "fermented", {0: "done", 3: "skipped"})
+    await rate_week(sessionmaker, 9021, 1, {"energy": 5, "mood": 1})
+    await rate_week(sessionmaker, 9022, 1, {"nails": 2})
+    book = TargetBook(load_plan(PLAN_FILE))
+    day = START + timedelta(days=8)
+    async with sessionmaker() as session:
+        users = [await session.get(User, u) for u in (9020, 9021, 9022, 9020)]
+        together = await load_progresses(session, book, [(u, day) for u in users])
+        alone = [await load_progress(session, book, u, day) for u in users]
+    assert together == alone
+    assert [v.user_id for v in together] == [9020, 9021, 9022, 9020]
+    assert together[0].habits != together[1].habits and together[1].latest() == {
+        "energy": 5,
+        "mood": 1,
+    }
 
 
 async def test_progress_before_the_plan_and_in_korean(bot: RunningBot, sessionmaker) -> None:

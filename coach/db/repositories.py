@@ -130,15 +130,17 @@ class ScoreRepository:
             .on_conflict_do_update(index_elements=["user_id", "week", "symptom"], set_=values)
         )
 
-    async def by_week(self, user_id: int) -> dict[int, dict[Symptom, int]]:
-        """Every rating of the user: week -> symptom -> score."""
-        rows = await self.session.scalars(
-            select(SymptomScore).where(SymptomScore.user_id == user_id)
+    async def by_week(self, user_ids: Collection[int]) -> dict[int, dict[int, dict[Symptom, int]]]:
+        """Every rating of these users: user -> week -> symptom -> score."""
+        rows = await self.session.execute(
+            select(
+                SymptomScore.user_id, SymptomScore.week, SymptomScore.symptom, SymptomScore.score
+            ).where(SymptomScore.user_id.in_(user_ids))
         )
-        weeks: dict[int, dict[Symptom, int]] = {}
-        for row in rows:
-            weeks.setdefault(row.week, {})[Symptom(row.symptom)] = row.score
-        return weeks
+        users: dict[int, dict[int, dict[Symptom, int]]] = {}
+        for user_id, week, symptom, score in rows:
+            users.setdefault(user_id, {}).setdefault(week, {})[Symptom(symptom)] = score
+        return users
 
     async def rated_weeks(self, user_ids: Collection[int], symptoms: int) -> list[tuple[int, int]]:
         """(user, week) of every weekly check-in rated in full."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -9,9 +10,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
-from coach.db.repositories import CheckInRepository, ScoreRepository, UserRepository
+from coach.db.repositories import ScoreRepository, UserRepository
 from coach.domain.habits import HABITS, SAFETY_ORDER, SYMPTOMS, Habit, Symptom
-from coach.domain.plan import WeekTargets, week_of_plan
+from coach.domain.plan import Signals, WeekTargets, week_of_plan
 from coach.domain.scoring import DAYS_PER_WEEK, Day, HabitScore, day_states, score_habit
 from coach.services.targets import TargetBook
 
@@ -54,21 +55,66 @@ async def load_progress(
     session: AsyncSession, book: TargetBook, user: User, today: date
 ) -> ProgressView:
     """The user's progress as of their local day `today` (the user must be enrolled)."""
+    [view] = await load_progresses(session, book, [(user, today)])
+    return view
+
+
+async def load_progresses(
+    session: AsyncSession, book: TargetBook, wanted: Sequence[tuple[User, date]]
+) -> list[ProgressView]:
+    """Progress for each (enrolled user, their local day), in four queries however many
+    users: a Sunday's digests come due together."""
+    if not wanted:
+        return []
+    ids = {user.id for user, _ in wanted}
+    # The habits coached, and since when (None: since the plan began).
+    since: dict[int, dict[str, date | None]] = {}
+    rows = await session.execute(
+        select(Reminder.user_id, Reminder.kind, Reminder.coached_since).where(
+            Reminder.user_id.in_(ids), Reminder.enabled
+        )
+    )
+    for user_id, kind, day in rows:
+        since.setdefault(user_id, {})[kind] = day
+    first = min(user.plan_started_on for user, _ in wanted if user.plan_started_on is not None)
+    logged: dict[int, dict[str, dict[date, str]]] = {}
+    rows = await session.execute(
+        select(CheckIn.user_id, CheckIn.habit, CheckIn.day, CheckIn.status).where(
+            CheckIn.user_id.in_(ids), CheckIn.day >= first
+        )
+    )
+    for user_id, habit, day, status in rows:
+        logged.setdefault(user_id, {}).setdefault(habit, {})[day] = status
+    signals = await book.signals(session, [user for user, _ in wanted])
+    ratings = await ScoreRepository(session).by_week(ids)
+    return [
+        _progress(
+            book,
+            user,
+            today,
+            since.get(user.id, {}),
+            logged.get(user.id, {}),
+            signals.get(user.id),
+            ratings.get(user.id, {}),
+        )
+        for user, today in wanted
+    ]
+
+
+def _progress(
+    book: TargetBook,
+    user: User,
+    today: date,
+    since: Mapping[str, date | None],
+    logged: Mapping[str, Mapping[date, str]],
+    signals: Signals | None,
+    by_week: Mapping[int, Mapping[Symptom, int]],
+) -> ProgressView:
+    """One user's view from their rows: `since` holds the habits they coach."""
     assert user.plan_started_on is not None
     plan = book.plan
     started = user.plan_started_on
     last_day = started + timedelta(weeks=plan.weeks, days=-1)
-    # The habits coached, and since when (None: since the plan began).
-    rows = await session.execute(
-        select(Reminder.kind, Reminder.coached_since).where(
-            Reminder.user_id == user.id, Reminder.enabled
-        )
-    )
-    since: dict[str, date | None] = {kind: day for kind, day in rows}
-    logged: dict[str, dict[date, str]] = {}
-    for row in await CheckInRepository(session).between(user.id, started, last_day):
-        logged.setdefault(row.habit, {})[row.day] = row.status
-    signals = (await book.signals(session, [user])).get(user.id)
     weekly = [plan.targets(week, user.safety, signals) for week in range(1, plan.weeks + 1)]
     days = plan.weeks * DAYS_PER_WEEK
     week = min(max(week_of_plan(started, today), 1), plan.weeks)
@@ -80,7 +126,6 @@ async def load_progress(
         targets = tuple(_days_asked(habit, week) for week in weekly)
         score = score_habit(states, targets, current=week - 1)
         habits.append(HabitProgress(habit, states, targets, score))
-    by_week = await ScoreRepository(session).by_week(user.id)
     return ProgressView(
         user_id=user.id,
         language=user.language,

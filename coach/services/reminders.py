@@ -29,7 +29,7 @@ from coach.domain.plan import Signals, WeekTargets, week_of_plan
 from coach.domain.reminders import Kind, Status, triage
 from coach.domain.schedule import next_fire
 from coach.services.plan_schedule import resting
-from coach.services.progress import ProgressView, load_progress
+from coach.services.progress import ProgressView, load_progresses
 from coach.services.targets import TargetBook
 
 
@@ -353,7 +353,6 @@ class ReminderStore:
         wanted = [d for d in due if d.kind in (Kind.DIGEST, Kind.FINALE)]
         if not wanted:
             return due
-        filled: dict[int, DueReminder] = {}
         async with self._sessionmaker() as session:
             users = {
                 u.id: u
@@ -361,12 +360,14 @@ class ReminderStore:
                     select(User).where(User.id.in_({d.user_id for d in wanted}))
                 )
             }
-            for reminder in wanted:
-                user = users.get(reminder.user_id)
-                if user is None or not user.enrolled:
-                    continue  # gone meanwhile (/delete): the finale goes without, a digest fails
-                progress = await load_progress(session, self._book, user, reminder.local_day)
-                filled[reminder.delivery_id] = replace(reminder, progress=progress)
+            # A user gone meanwhile (/delete): the finale goes without, a digest fails.
+            found = [d for d in wanted if d.user_id in users and users[d.user_id].enrolled]
+            views = await load_progresses(
+                session, self._book, [(users[d.user_id], d.local_day) for d in found]
+            )
+        filled = {
+            d.delivery_id: replace(d, progress=view) for d, view in zip(found, views, strict=True)
+        }
         return [filled.get(d.delivery_id, d) for d in due]
 
 

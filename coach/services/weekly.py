@@ -79,7 +79,7 @@ class WeeklyCheckInService:
 
     async def _view(self, session: AsyncSession, user: User, week: int) -> WeeklyView:
         await session.flush()
-        by_week = await ScoreRepository(session).by_week(user.id)
+        by_week = (await ScoreRepository(session).by_week([user.id])).get(user.id, {})
         scores = by_week.get(week, {})
         held = None
         digestion = scores.get(Symptom.DIGESTION)
