@@ -22,6 +22,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from coach.bot.commands import register_command_menus
 from coach.bot.context import (
@@ -155,6 +156,10 @@ def build_application(
         # Replies use aiohttp too: about half httpx's CPU per request, which is most of a
         # tap's cost (bench/checkin.py). getUpdates keeps PTB's default long-poll transport.
         .request(AiohttpRequest(REPLY_CONNECTIONS))
+        # At a stop, PTB calls getUpdates once more to confirm the last updates fetched; the
+        # cancelled long poll may still hold PTB's single connection, and the confirmation
+        # would fail (those updates then come again after a restart). A second one is free.
+        .get_updates_request(HTTPXRequest(connection_pool_size=2))
         .context_types(ContextTypes(context=CoachContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(post_init)
