@@ -6,13 +6,17 @@ Time moves by the test's clock; each test runs dispatch rounds itself.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from coach.bot.app import build_application
+from coach.bot.handlers.reminders import reminder_buttons, reminder_buttons_json
 from coach.db.models import CheckIn, Delivery, Reminder, User
+from coach.i18n import Catalog
 from tests.conftest import RunningBot, bot_settings, start_bot, stop_bot
 from tests.fakebot import FakeUser
 from tests.fakebot.server import CHAT_NOT_FOUND, FORBIDDEN, SERVER_ERROR, Fault
@@ -381,3 +385,14 @@ async def test_a_stop_during_a_429_wait_hands_the_reminder_back(
     [delivery] = await deliveries(sessionmaker, 5030)
     assert delivery.status == "claimed" and delivery.lease_until <= bot.clock.now
     assert not [t for t in bot.api.sent_texts[5030] if "⏰" in t], "never delivered"
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("snooze", [True, False])
+def test_the_broadcast_json_buttons_are_the_cards_buttons(language: str, snooze: bool) -> None:
+    """The dispatcher sends the buttons as ready JSON; the edits after a tap build them
+    with PTB. Both must be the same keyboard."""
+    t = Catalog().translator(language)
+    sent = json.loads(reminder_buttons_json(t, 123456789, snooze))
+    assert sent == reminder_buttons(t, 123456789, snooze).to_dict()
+    assert len(sent["inline_keyboard"][0]) == (3 if snooze else 2)

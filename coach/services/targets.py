@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from datetime import date
 
@@ -16,6 +17,9 @@ from coach.domain.plan import Plan, Signals, WeekTargets, tolerance_signals, wee
 class TargetBook:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
+        # Without tolerance signals, targets depend on a handful of values: a broadcast to
+        # thousands of users computes each combination once.
+        self._plain = functools.lru_cache(maxsize=1024)(plan.targets)
 
     async def signals(self, session: AsyncSession, users: Collection[User]) -> dict[int, Signals]:
         """Every user's tolerance signals, in one query for the whole batch."""
@@ -45,7 +49,9 @@ class TargetBook:
         """The user's targets on a local day."""
         week = self.week(user, day)
         maintenance = user.maintenance and week > self.plan.weeks
-        return self.plan.targets(week, user.safety, signals, maintenance)
+        if signals:  # the tolerance rule stepped in: this user's own ramp
+            return self.plan.targets(week, user.safety, signals, maintenance)
+        return self._plain(week, user.safety, None, maintenance)
 
     async def targets_for(self, session: AsyncSession, user: User, day: date) -> WeekTargets:
         """One user's targets on a day, signals read here."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 
 from telegram import InlineKeyboardMarkup
 
@@ -19,15 +20,31 @@ from coach.services.reminders import DueReminder
 from coach.services.weekly import WeeklyView
 
 
-def reminder_buttons(t: Translator, delivery_id: int, snooze: bool) -> InlineKeyboardMarkup:
+def _reminder_taps(delivery_id: int, snooze: bool) -> list[tuple[str, Tap]]:
+    """A reminder card's buttons: (label key, tap), in one row."""
     arg = str(delivery_id)
-    buttons = [
-        button(t("button-done"), Tap("r", None, "done", arg)),
-        button(t("button-skip-today"), Tap("r", None, "skip", arg)),
+    taps = [
+        ("button-done", Tap("r", None, "done", arg)),
+        ("button-skip-today", Tap("r", None, "skip", arg)),
     ]
     if snooze:
-        buttons.append(button(t("button-snooze"), Tap("r", None, "snooze", arg)))
-    return rows(buttons, 3)
+        taps.append(("button-snooze", Tap("r", None, "snooze", arg)))
+    return taps
+
+
+def reminder_buttons(t: Translator, delivery_id: int, snooze: bool) -> InlineKeyboardMarkup:
+    return rows([button(t(key), tap) for key, tap in _reminder_taps(delivery_id, snooze)], 3)
+
+
+def reminder_buttons_json(t: Translator, delivery_id: int, snooze: bool) -> str:
+    """The same buttons as the Bot API's JSON, for the dispatcher: PTB passes a string on as
+    it is, where building and serializing InlineKeyboardButton objects would cost about a
+    tenth of a broadcast's CPU."""
+    row = [
+        {"text": t(key), "callback_data": tap.encode()}
+        for key, tap in _reminder_taps(delivery_id, snooze)
+    ]
+    return json.dumps({"inline_keyboard": [row]}, ensure_ascii=False, separators=(",", ":"))
 
 
 def reminder_text(t: Translator, habit: Habit, targets: WeekTargets) -> str:
@@ -43,7 +60,7 @@ def renderer(catalog: Catalog):  # type: ignore[no-untyped-def]
     def text(language: str, habit: Habit, targets: WeekTargets) -> str:
         return reminder_text(catalog.translator(language), habit, targets)
 
-    def render(due: DueReminder) -> tuple[str, InlineKeyboardMarkup]:
+    def render(due: DueReminder) -> tuple[str, InlineKeyboardMarkup | str | None]:
         t = catalog.translator(due.language)
         if due.kind == Kind.CHECKIN:
             first = WeeklyView(due.language, due.week, due.targets.weeks, scores=(), baseline=())
@@ -54,7 +71,7 @@ def renderer(catalog: Catalog):  # type: ignore[no-untyped-def]
             assert due.progress is not None
             screen = digest_screen(t, due.progress)
         else:
-            markup = reminder_buttons(t, due.delivery_id, not due.snooze)
+            markup = reminder_buttons_json(t, due.delivery_id, not due.snooze)
             return text(due.language, Habit(due.kind), due.targets), markup
         return screen.text, screen.markup
 
