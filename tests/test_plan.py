@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select, update
 
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
@@ -49,6 +50,35 @@ async def test_weekly_check_in_compares_with_baseline_and_holds_the_plan(
     assert "about 2 g a day. Held at last week's amount" in plan.text
     # Fermented foods stay at 3 servings anyway in week 2: nothing to hold, nothing said.
     assert "3 servings this week, any kind counts.\n" in plan.text
+
+
+@pytest.mark.parametrize(
+    ("off", "said", "unsaid"),
+    [
+        (("fiber",), "fermented foods stay where they are next week", "fiber"),
+        (("fermented",), "next week's fiber target stays at about 2 g.", "fermented"),
+        (("fiber", "fermented"), None, "Go gently"),
+    ],
+)
+async def test_the_digestion_hold_names_only_the_habits_coached(
+    bot: RunningBot, sessionmaker, off: tuple[str, ...], said: str | None, unsaid: str
+) -> None:
+    user = await enrolled(bot, 7010)
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.user_id == 7010, Reminder.kind.in_(off))
+            .values(enabled=False)
+        )
+    bot.clock.now = datetime(2026, 3, 6, 10, 0, tzinfo=UTC)
+    await user.ask("/checkin")
+    for score in ("3", "3", "1", "3", "3"):  # digestion comfort 1: discomfort
+        await user.tap(score)
+        summary = await user.edit()
+    assert "Digestion comfort 2 → 1 ↓" in summary.text
+    if said is not None:
+        assert said in summary.text
+    assert unsaid not in summary.text
 
 
 async def test_a_rated_week_is_not_asked_again_and_a_sharp_drop_shows_red_flags(

@@ -34,7 +34,9 @@ def weekly_screen(t: Translator, view: WeeklyView) -> Screen:
     lines = [title, t("weekly-compared")]
     lines += comparison_lines(t, view.baseline, view.scores)
     if view.held_next is not None:
-        lines += ["", t("weekly-digestion-held", grams=view.held_next.fiber_grams)]
+        # Only the held habits the user coaches are named.
+        key = "weekly-digestion-held-" + "-".join(sorted(view.held))
+        lines += ["", t(key, grams=view.held_next.fiber_grams)]
     if view.sharp_drop:
         lines += ["", t("weekly-red-flags")]
     lines += ["", t("weekly-thanks")]

@@ -9,9 +9,9 @@ from sqlalchemy import Date, SmallInteger, String, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.db.models import CheckIn, SymptomScore, User
+from coach.db.models import CheckIn, Reminder, SymptomScore, User
 from coach.domain.checkins import DISCOMFORT_AT_MOST, TOO_MUCH
-from coach.domain.habits import Symptom
+from coach.domain.habits import HABITS, Habit, Symptom
 
 
 def upsert_for(session: AsyncSession):  # type: ignore[no-untyped-def]
@@ -151,6 +151,16 @@ class ScoreRepository:
             .having(func.count() >= symptoms)
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def coached_habits(session: AsyncSession, user_id: int) -> tuple[Habit, ...]:
+    """The habits the user has switched on, in the plan's order."""
+    kinds = set(
+        await session.scalars(
+            select(Reminder.kind).where(Reminder.user_id == user_id, Reminder.enabled)
+        )
+    )
+    return tuple(h for h in HABITS if h in kinds)
 
 
 async def tolerance_inputs(

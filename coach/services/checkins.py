@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import Delivery, Reminder, User
-from coach.db.repositories import CheckInRepository, UserRepository
+from coach.db.repositories import CheckInRepository, UserRepository, coached_habits
 from coach.domain.checkins import BACKFILL_DAYS, FOLLOW_UPS, NOTE_LIMIT, TOO_MUCH, Food, clean_note
 from coach.domain.habits import HABITS, Habit, Safety
 from coach.domain.plan import WeekTargets
@@ -251,7 +251,7 @@ class CheckInService:
                 return None
             if not _within_reach(user, ref.day, user.today(now)):
                 return None
-            habits = await _coached(session, user_id)
+            habits = await coached_habits(session, user_id)
             if ref.habit not in habits:
                 return None
             _close_note_question(user)
@@ -326,7 +326,7 @@ class CheckInService:
         habits: tuple[Habit, ...] | None = None,
     ) -> DayView:
         if habits is None:
-            habits = await _coached(session, user.id)
+            habits = await coached_habits(session, user.id)
         logged = {c.habit: c for c in await CheckInRepository(session).between(user.id, day, day)}
         items = tuple(
             HabitDay(
@@ -356,13 +356,3 @@ def _within_reach(user: User, day: date, today: date) -> bool:
 def _close_note_question(user: User) -> None:
     if (user.awaiting or "").startswith(AWAIT_NOTE):
         user.awaiting = None
-
-
-async def _coached(session: AsyncSession, user_id: int) -> tuple[Habit, ...]:
-    """The habits the user has switched on, in the plan's order."""
-    kinds = set(
-        await session.scalars(
-            select(Reminder.kind).where(Reminder.user_id == user_id, Reminder.enabled)
-        )
-    )
-    return tuple(h for h in HABITS if h in kinds)

@@ -9,8 +9,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import Reminder, SymptomScore, User
-from coach.db.repositories import UserRepository
-from coach.domain.habits import HABITS, Habit
+from coach.db.repositories import UserRepository, coached_habits
+from coach.domain.habits import Habit
 from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Kind
 from coach.domain.symptoms import BASELINE_WEEK
@@ -92,15 +92,10 @@ class PlanService:
             self._book.targets(user, today + timedelta(weeks=n), signals)
             for n in range(1, self._book.plan.weeks - this_week.week + 1)
         )
-        kinds = set(
-            await session.scalars(
-                select(Reminder.kind).where(Reminder.user_id == user.id, Reminder.enabled)
-            )
-        )
         week = self._book.week(user, today)
         return PlanView(
             language=user.language,
-            habits=tuple(h for h in HABITS if h in kinds),
+            habits=await coached_habits(session, user.id),
             this_week=this_week,
             ahead=() if this_week.maintenance or week > self._book.plan.weeks else ahead,
             over=week > self._book.plan.weeks and not user.maintenance,

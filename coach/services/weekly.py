@@ -9,12 +9,15 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import User
-from coach.db.repositories import ScoreRepository, UserRepository
+from coach.db.repositories import ScoreRepository, UserRepository, coached_habits
 from coach.domain.checkins import DISCOMFORT_AT_MOST
-from coach.domain.habits import SYMPTOMS, Symptom
+from coach.domain.habits import SYMPTOMS, Habit, Symptom
 from coach.domain.plan import WeekTargets
 from coach.domain.symptoms import BASELINE_WEEK, sharp_drop
 from coach.services.targets import TargetBook
+
+# The habits on a ramp, which the tolerance rule holds (B12 has none).
+RAMPED = (Habit.FERMENTED, Habit.FIBER)
 
 
 @dataclass(frozen=True)
@@ -24,8 +27,10 @@ class WeeklyView:
     weeks: int
     scores: tuple[tuple[Symptom, int], ...]  # this week's, in symptom order
     baseline: tuple[tuple[Symptom, int], ...]
-    # After a digestion rating of discomfort: next week's targets (held), else None.
+    # After a digestion rating of discomfort: next week's targets (held), else None, and
+    # the held habits the user coaches (fermented foods, fiber; B12 has no ramp).
     held_next: WeekTargets | None = None
+    held: tuple[Habit, ...] = ()
 
     @property
     def pending(self) -> Symptom | None:
@@ -81,13 +86,14 @@ class WeeklyCheckInService:
         await session.flush()
         by_week = (await ScoreRepository(session).by_week([user.id])).get(user.id, {})
         scores = by_week.get(week, {})
-        held = None
+        held, ramped = None, ()
         digestion = scores.get(Symptom.DIGESTION)
         if digestion is not None and digestion <= DISCOMFORT_AT_MOST:
             assert user.plan_started_on is not None
             next_week_day = user.plan_started_on + timedelta(weeks=week)
             targets = await self._book.targets_for(session, user, next_week_day)
-            if not targets.maintenance and targets.week == week + 1:
+            ramped = tuple(h for h in await coached_habits(session, user.id) if h in RAMPED)
+            if not targets.maintenance and targets.week == week + 1 and ramped:
                 held = targets
         return WeeklyView(
             language=user.language,
@@ -100,4 +106,5 @@ class WeeklyCheckInService:
                 if s in by_week.get(BASELINE_WEEK, {})
             ),
             held_next=held,
+            held=ramped if held is not None else (),
         )
