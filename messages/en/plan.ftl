@@ -35,5 +35,5 @@ button-maintenance = Keep going
 button-new-plan = Start a new plan
 finale-maintenance = 👍 Maintenance it is: the same habits, your final targets, no more ramp.
 finale-again = 🌱 A new 12-week plan starts today.
-finale-again-confirm = Start a new 12-week plan from today? Your check-ins stay; this plan's weekly ratings are cleared so the new weeks start fresh.
+finale-again-confirm = Start a new 12-week plan from today? Your check-ins stay, and so do your very first ratings: the new weeks are compared with them, so you see how far you've come. This plan's weekly ratings are cleared so the new weeks start fresh.
 button-new-plan-confirm = Yes, start again

@@ -35,5 +35,5 @@ button-maintenance = 계속 이어 가기
 button-new-plan = 새 플랜 시작
 finale-maintenance = 👍 유지 단계로 갈게요. 같은 습관, 마지막 목표 그대로, 더 늘리지 않아요.
 finale-again = 🌱 오늘부터 새 12주 플랜이 시작돼요.
-finale-again-confirm = 오늘부터 새 12주 플랜을 시작할까요? 기록은 그대로 남고, 이번 플랜의 주간 평가는 지워져 새 주차가 깨끗하게 시작돼요.
+finale-again-confirm = 오늘부터 새 12주 플랜을 시작할까요? 기록은 그대로 남고, 맨 처음 평가도 남아서 새 주차와 비교해 얼마나 달라졌는지 보여 드려요. 이번 플랜의 주간 평가는 지워져 새 주차가 깨끗하게 시작돼요.
 button-new-plan-confirm = 네, 새로 시작할게요
