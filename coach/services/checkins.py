@@ -186,7 +186,11 @@ class CheckInService:
 
     async def close_note_question(self, user_id: int) -> None:
         """A command moves on: an unanswered note question closes, so later text is read
-        as what it is, not as a note."""
+        as what it is, not as a note. Most commands find none: a read, and no write."""
+        async with self._sessionmaker() as session:
+            awaiting = await session.scalar(select(User.awaiting).where(User.id == user_id))
+        if not (awaiting or "").startswith(AWAIT_NOTE):
+            return
         async with self._sessionmaker.begin() as session:
             await session.execute(
                 update(User)
