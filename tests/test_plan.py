@@ -152,6 +152,14 @@ async def test_the_finale_comes_once_and_maintenance_keeps_the_final_targets(
     query = await user.press("s::menu:digest")  # a button kept from before the plan ended
     await user.answer(query)
     await user.quiet()  # the menu stays as it is: no digest page opens
+    for data in ("s::digest:off", "s::dday:2", "s::dtime:2100"):  # an old digest page
+        query = await user.press(data)
+        assert "earlier question" in (await user.answer(query)).text
+    async with sessionmaker() as session:
+        digest = await session.scalar(
+            select(Reminder).where(Reminder.user_id == 7005, Reminder.kind == "digest")
+        )
+    assert digest.enabled and digest.days == 1 << 6, "nothing changed after the plan"
     bot.clock.now = datetime(2026, 5, 27, 7, 0, tzinfo=UTC)
     assert await bot.dispatcher.run_round() == Counter({"sent": 2})
     _, fiber = await user.reply(), await user.reply()

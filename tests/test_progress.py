@@ -129,6 +129,23 @@ async def test_a_habit_switched_on_mid_plan_counts_from_that_day(
     assert since == START + timedelta(days=10)
 
 
+async def test_switching_a_habit_off_and_on_again_keeps_its_misses(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = await enrolled(bot, 9011)
+    await log_days(sessionmaker, 9011, "fiber", {0: "done", 1: "done"})
+    bot.clock.now = datetime(2026, 3, 7, 9, 0, tzinfo=UTC)  # day 5
+    await switch_fiber(user)  # off...
+    bot.clock.now = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)  # day 10
+    await switch_fiber(user)  # ...and on again: it was coached before, so nothing is erased
+    await switch_fiber(user)  # off and on within a minute: the same
+    await switch_fiber(user)
+    text = parse_html((await user.ask("/progress")).text)
+    # 2 done of the 10 days gone by since the plan began.
+    assert "Prebiotic fiber\nThis week 0% · overall 20%" in text
+    await user.reply(timeout=DRAWN)
+
+
 async def test_progress_for_many_users_at_once_matches_each_alone(
     bot: RunningBot, sessionmaker
 ) -> None:
@@ -140,6 +157,16 @@ async def test_progress_for_many_users_at_once_matches_each_alone(
     await log_days(sessionmaker, 9021, "fermented", {0: "done", 3: "skipped"})
     await rate_week(sessionmaker, 9021, 1, {"energy": 5, "mood": 1})
     await rate_week(sessionmaker, 9022, 1, {"nails": 2})
+    async with sessionmaker.begin() as session:  # a later start, and a habit added mid-plan
+        await session.execute(
+            update(User).where(User.id == 9022).values(plan_started_on=START + timedelta(days=3))
+        )
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.user_id == 9021, Reminder.kind == "fiber")
+            .values(coached_since=START + timedelta(days=4))
+        )
+    await log_days(sessionmaker, 9022, "b12", {d: "done" for d in range(3)})  # before its plan
     book = TargetBook(load_plan(PLAN_FILE))
     day = START + timedelta(days=8)
     async with sessionmaker() as session:
@@ -148,10 +175,15 @@ async def test_progress_for_many_users_at_once_matches_each_alone(
         alone = [await load_progress(session, book, u, day) for u in users]
     assert together == alone
     assert [v.user_id for v in together] == [9020, 9021, 9022, 9020]
-    assert together[0].habits != together[1].habits and together[1].latest() == {
-        "energy": 5,
-        "mood": 1,
-    }
+    first, second, third = together[:3]
+    assert first.habits != second.habits and second.latest() == {"energy": 5, "mood": 1}
+    b12 = {h.habit: h for h in first.habits}["b12"]
+    assert b12.days[:6] == ("done",) * 6 and b12.score.overall_adherence == 6 / 8
+    fiber = {h.habit: h for h in second.habits}["fiber"]
+    assert fiber.days[:4] == ("off",) * 4 and fiber.days[4] == "missed"
+    assert third.started_on == START + timedelta(days=3) and third.week == 1
+    later_b12 = {h.habit: h for h in third.habits}["b12"]
+    assert "done" not in later_b12.days, "check-ins before the user's own plan began"
 
 
 async def test_progress_before_the_plan_and_in_korean(bot: RunningBot, sessionmaker) -> None:

@@ -22,7 +22,6 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from coach.bot.commands import register_command_menus
 from coach.bot.context import (
@@ -153,13 +152,14 @@ def build_application(
         .token(settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
+        # getUpdates keeps PTB's httpx long-poll transport, with a second connection: at a
+        # stop PTB calls getUpdates once more to confirm the last updates fetched, and the
+        # cancelled long poll may still hold the only one (those updates would then come
+        # again after a restart). Set before .request(), which PTB's builder checks against.
+        .get_updates_connection_pool_size(2)
         # Replies use aiohttp too: about half httpx's CPU per request, which is most of a
-        # tap's cost (bench/checkin.py). getUpdates keeps PTB's default long-poll transport.
+        # tap's cost (bench/checkin.py).
         .request(AiohttpRequest(REPLY_CONNECTIONS))
-        # At a stop, PTB calls getUpdates once more to confirm the last updates fetched; the
-        # cancelled long poll may still hold PTB's single connection, and the confirmation
-        # would fail (those updates then come again after a restart). A second one is free.
-        .get_updates_request(HTTPXRequest(connection_pool_size=2))
         .context_types(ContextTypes(context=CoachContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(post_init)

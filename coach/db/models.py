@@ -109,6 +109,8 @@ class Reminder(Base):
     # A habit switched on in /settings after its plan began: the local day it started to
     # count (earlier days unlogged are not missed). NULL: since the plan began.
     coached_since: Mapped[date | None] = mapped_column(Date)
+    # The local day it was switched off in /settings while the plan ran; NULL while on.
+    off_since: Mapped[date | None] = mapped_column(Date)
 
 
 class Delivery(Base):

@@ -82,7 +82,7 @@ def day_states(
             states.append(Day.DONE)
         elif status == Day.SKIPPED:
             states.append(Day.SKIPPED)
-        elif since is not None and day < since:
+        elif since is not None and day < min(since, today):  # today is always still open
             states.append(Day.OFF)
         else:
             states.append(Day.OPEN if day == today else Day.MISSED)

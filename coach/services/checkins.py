@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import Delivery, Reminder, User
@@ -192,11 +192,9 @@ class CheckInService:
         if not (awaiting or "").startswith(AWAIT_NOTE):
             return
         async with self._sessionmaker.begin() as session:
-            await session.execute(
-                update(User)
-                .where(User.id == user_id, User.awaiting.startswith(AWAIT_NOTE, autoescape=True))
-                .values(awaiting=None)
-            )
+            user = await UserRepository(session).locked(user_id)
+            if user is not None:
+                _close_note_question(user)
 
     async def snooze(
         self, user_id: int, delivery_id: int, minutes: int | None, now: datetime

@@ -247,17 +247,15 @@ class IntakeService:
             others_on = [h for h, r in reminders.items() if r.enabled and h != habit]
             if round_ is None and not on and not others_on:
                 return await self._result(session, user, now, Answer.NOTHING_CHOSEN)
-            switched_on = on and not target.enabled
+            was_on = target.enabled
             target.enabled = on
             if not on and user.awaiting == AWAIT_TIME + habit:
                 user.awaiting = None
             if round_ is None:
                 if on and target.local_time is None:
                     target.local_time = PRESET_TIMES[habit][0]
-                if switched_on and user.plan_started_on is not None:
-                    # Counted from today: the days it was off are not missed days.
-                    today = user.today(now)
-                    target.coached_since = today if today > user.plan_started_on else None
+                if user.plan_started_on is not None and on != was_on:
+                    _count_from(target, on, user.plan_started_on, user.today(now))
                 await reschedule(session, self._plan, user, now)
             return await self._result(session, user, now, Answer.ACCEPTED)
 
@@ -367,10 +365,12 @@ class IntakeService:
         on: bool | None = None,
     ) -> Result:
         """/settings: move the weekly check-in or digest to another weekday and/or time, or
-        switch it on or off."""
+        switch it on or off. The digest ends with the plan: a change after that is stale."""
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
             if user is None or user.intake_step != Step.DONE:
+                return await self._result(session, user, now, Answer.STALE)
+            if kind == Kind.DIGEST and _plan_over(self._plan, user, now):
                 return await self._result(session, user, now, Answer.STALE)
             row = await session.scalar(
                 select(Reminder).where(Reminder.user_id == user.id, Reminder.kind == kind)
@@ -443,7 +443,7 @@ class IntakeService:
         checkin = rows.get(Kind.CHECKIN)
         digest = rows.get(Kind.DIGEST)
         safety = user.safety
-        targets, week = None, 0
+        targets = None
         if user.plan_started_on is not None and user.timezone is not None:
             week = week_of_plan(user.plan_started_on, user.today(now))
             targets = self._plan.targets(week, safety)
@@ -470,8 +470,28 @@ class IntakeService:
             digest_on=digest is not None and digest.enabled,
             digest_day=digest.days.bit_length() - 1 if digest is not None else None,
             digest_time=digest.local_time if digest is not None else None,
-            plan_over=week > self._plan.weeks,
+            plan_over=_plan_over(self._plan, user, now),
         )
+
+
+def _plan_over(plan: Plan, user: User, now: datetime) -> bool:
+    """Past the plan's last week (maintenance or not)."""
+    started = user.plan_started_on
+    return started is not None and week_of_plan(started, user.today(now)) > plan.weeks
+
+
+def _count_from(reminder: Reminder, on: bool, started: date, today: date) -> None:
+    """A habit switched on or off while the plan runs: from when it counts. One that was
+    off for the whole plan so far counts from today (the days before are not missed); one
+    that was coached for a while keeps counting from when it began, so switching it off and
+    on again never erases earlier misses."""
+    if not on:
+        reminder.off_since = today
+        return
+    first = reminder.coached_since or started
+    if reminder.off_since is None or reminder.off_since <= first:
+        reminder.coached_since = today if today > started else None
+    reminder.off_since = None
 
 
 def _symptom_order(item: tuple[Symptom, int]) -> int:

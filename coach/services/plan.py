@@ -63,7 +63,8 @@ class PlanService:
             for reminder in await session.scalars(
                 select(Reminder).where(Reminder.user_id == user_id)
             ):
-                reminder.coached_since = None  # every habit counts from the new first day
+                # Every habit counts from the new first day.
+                reminder.coached_since = reminder.off_since = None
                 if reminder.kind == Kind.CHECKIN:  # it closes each week, as in the first plan
                     reminder.days = checkin_days(user.plan_started_on)
             await session.execute(

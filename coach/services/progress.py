@@ -76,11 +76,13 @@ async def load_progresses(
     )
     for user_id, kind, day in rows:
         since.setdefault(user_id, {})[kind] = day
-    first = min(user.plan_started_on for user, _ in wanted if user.plan_started_on is not None)
+    # The plan days of every user in the batch (each view looks up its own days only).
+    starts = [user.plan_started_on for user, _ in wanted if user.plan_started_on is not None]
+    first, last = min(starts), max(starts) + timedelta(weeks=book.plan.weeks, days=-1)
     logged: dict[int, dict[str, dict[date, str]]] = {}
     rows = await session.execute(
         select(CheckIn.user_id, CheckIn.habit, CheckIn.day, CheckIn.status).where(
-            CheckIn.user_id.in_(ids), CheckIn.day >= first
+            CheckIn.user_id.in_(ids), CheckIn.day >= first, CheckIn.day <= last
         )
     )
     for user_id, habit, day, status in rows:
@@ -248,4 +250,8 @@ def _settings_rows(user: User, reminders: list[Reminder]) -> tuple[tuple[str, st
         at = reminder.local_time.strftime("%H:%M") if reminder.local_time else ""
         state = "on" if reminder.enabled else "off"
         rows.append((f"reminder_{reminder.kind}", f"{state} {at}".strip()))
+        # Switched on or off mid-plan: counted from, and off since.
+        for name, day in (("since", reminder.coached_since), ("off_since", reminder.off_since)):
+            if day is not None:
+                rows.append((f"reminder_{reminder.kind}_{name}", day.isoformat()))
     return tuple(rows)

@@ -32,6 +32,9 @@ class WeeklyView:
     held_next: WeekTargets | None = None
     held: tuple[Habit, ...] = ()
 
+    def __post_init__(self) -> None:
+        assert (self.held_next is None) == (not self.held), "held targets name their habits"
+
     @property
     def pending(self) -> Symptom | None:
         """The next symptom to rate, or None when the week is rated in full."""
@@ -86,7 +89,7 @@ class WeeklyCheckInService:
         await session.flush()
         by_week = (await ScoreRepository(session).by_week([user.id])).get(user.id, {})
         scores = by_week.get(week, {})
-        held, ramped = None, ()
+        next_targets, held = None, ()
         digestion = scores.get(Symptom.DIGESTION)
         if digestion is not None and digestion <= DISCOMFORT_AT_MOST:
             assert user.plan_started_on is not None
@@ -94,7 +97,7 @@ class WeeklyCheckInService:
             targets = await self._book.targets_for(session, user, next_week_day)
             ramped = tuple(h for h in await coached_habits(session, user.id) if h in RAMPED)
             if not targets.maintenance and targets.week == week + 1 and ramped:
-                held = targets
+                next_targets, held = targets, ramped
         return WeeklyView(
             language=user.language,
             week=week,
@@ -105,6 +108,6 @@ class WeeklyCheckInService:
                 for s in SYMPTOMS
                 if s in by_week.get(BASELINE_WEEK, {})
             ),
-            held_next=held,
-            held=ramped if held is not None else (),
+            held_next=next_targets,
+            held=held,
         )

@@ -1,4 +1,4 @@
-"""the day a habit switched on mid-plan began to count
+"""when a habit switched on or off mid-plan counts from
 
 Revision ID: 0007
 Revises: 0006
@@ -20,8 +20,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("reminders") as batch:
         batch.add_column(sa.Column("coached_since", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("off_since", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("reminders") as batch:
+        batch.drop_column("off_since")
         batch.drop_column("coached_since")

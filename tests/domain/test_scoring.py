@@ -36,6 +36,9 @@ def test_days_before_a_habit_was_switched_on_are_off_unless_logged():
     since = START + timedelta(days=3)
     logged = {START + timedelta(days=1): "done"}
     assert day_states(START, 7, today, logged, since) == (OFF, D, OFF, M, M, OPEN, A)
+    # The day moved back (a new time zone) to before the habit was switched on: today is
+    # still open, not off.
+    assert day_states(START, 3, START + timedelta(days=1), {}, since) == (OFF, OPEN, A)
 
 
 def test_days_off_are_not_asked_for_by_a_daily_habit():

@@ -172,6 +172,17 @@ def test_a_first_day_report_shows_the_week_under_way_and_nothing_ahead() -> None
     assert row in text
 
 
+def test_weeks_before_a_habit_was_switched_on_ask_for_less_or_nothing() -> None:
+    """Switched on at day 10 (week 2's fourth day): week 1 is a dash, week 2 asks for the
+    share of the target for its four days on."""
+    view = make_view(day=30, done=1, skipped=0, habits=(HABITS[1],), switched_on=10)
+    fiber = view.habits[0]
+    assert fiber.days[:10] == (Day.OFF,) * 10 and fiber.days[10] == Day.DONE
+    text = _edge_report(view)
+    row = " ".join([EN.plain("habit-fiber"), "–", "4/4", "7/7", "7/7", "2/7*"])
+    assert row in text
+
+
 def test_a_finished_plan_has_no_week_under_way() -> None:
     text = _edge_report(over_view())
     assert EN.plain("pdf-over", weeks=12) in text
