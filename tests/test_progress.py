@@ -102,6 +102,7 @@ async def switch_fiber(user) -> None:  # type: ignore[no-untyped-def]
     await user.ask("/settings")
     await user.tap("Habits")
     page = await user.edit()
+    assert "A habit you add counts from today" in page.text
     [label] = [label for label in page.labels if label.endswith("Prebiotic fiber")]
     await user.tap(label)
     await user.edit()
