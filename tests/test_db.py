@@ -86,7 +86,8 @@ def test_revision_0004_gives_enrolled_users_their_check_in_and_finale(tmp_path) 
 
 
 def test_revision_0005_gives_enrolled_users_the_weekly_digest(tmp_path) -> None:
-    """Sunday 19:00 local for a plan under way; nothing scheduled for a plan long over."""
+    """Sunday 19:00 local for a plan under way (20:00 when the check-in is at Sunday 19:00);
+    nothing scheduled for a plan long over."""
     import sqlite3
     from zoneinfo import ZoneInfo
 
@@ -96,25 +97,30 @@ def test_revision_0005_gives_enrolled_users_the_weekly_digest(tmp_path) -> None:
 
     path = tmp_path / "old.db"
     config = alembic_config(f"sqlite+aiosqlite:///{path}")
-    command.upgrade(config, "0004")
+    command.upgrade(config, "0003")
     today = datetime.now(UTC).date()
+    monday = today - timedelta(days=today.weekday())  # weeks close on Sundays
+    tuesday = monday + timedelta(days=1)  # weeks close on Mondays
     with sqlite3.connect(path) as db:
         db.execute(
             "INSERT INTO users (id, language, intake_step, timezone, plan_started_on, active)"
             " VALUES (1, 'en', 'done', 'Asia/Seoul', ?, 1),"
             " (2, 'en', 'done', 'Asia/Seoul', '2020-01-06', 1),"
-            " (3, 'en', 'habits', NULL, NULL, 1)",
-            (today.isoformat(),),
+            " (3, 'en', 'habits', NULL, NULL, 1),"
+            " (4, 'en', 'done', 'Asia/Seoul', ?, 1)",
+            (tuesday.isoformat(), monday.isoformat()),
         )
+    command.upgrade(config, "0004")  # check-ins at 19:00 on the plan week's last day
     command.upgrade(config, "head")
     with sqlite3.connect(path) as db:
         rows = db.execute(
             "SELECT user_id, days, local_time, next_fire_at FROM reminders WHERE kind = 'digest'"
         ).fetchall()
     found = {user: (days, at, fire) for user, days, at, fire in rows}
-    assert set(found) == {1, 2}, "the unfinished intake gets none"
+    assert set(found) == {1, 2, 4}, "the unfinished intake gets none"
     days, at, fire = found[1]
     assert (days, at[:5]) == (64, "19:00")
+    assert found[4][:2] == (64, "20:00:00.000000"), "after the check-in on Sunday at 19:00"
     local = datetime.fromisoformat(fire).replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Seoul"))
     assert (local.weekday(), local.hour) == (6, 19)
     assert found[2][2] is None, "a plan that ended long ago gets no digest"

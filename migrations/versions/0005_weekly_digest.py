@@ -21,11 +21,14 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 DIGEST_TIME, SUNDAY, WEEKS = time(19, 0), 1 << 6, 12
+LATER = time(20, 0)  # when the check-in 0004 gave them is at that very time
 
 
 def upgrade() -> None:
     """Users whose plan started before this revision get the weekly digest that new users get
-    when their plan starts (coach/services/plan_schedule.py), on Sunday at 19:00."""
+    when their plan starts (coach/services/plan_schedule.py), on Sunday at 19:00; at 20:00
+    when their weekly check-in (19:00 on the plan week's last day, from 0004) is on Sunday
+    too, so the digest comes after it, with its ratings, as for new users."""
     from coach.domain.schedule import next_fire
 
     now = datetime.now(UTC)
@@ -44,10 +47,18 @@ def upgrade() -> None:
             " AND id NOT IN (SELECT user_id FROM reminders WHERE kind = 'digest')"
         )
     )
+    checkins = {
+        user_id: (days, at if isinstance(at, time) else time.fromisoformat(at))
+        for user_id, days, at in op.get_bind().execute(
+            sa.text("SELECT user_id, days, local_time FROM reminders WHERE kind = 'checkin'")
+        )
+        if at is not None
+    }
     rows = []
     for user_id, zone, started, active in users.all():
         started = date.fromisoformat(started) if isinstance(started, str) else started
-        first = next_fire(DIGEST_TIME, zone or "UTC", now, SUNDAY)
+        at = LATER if checkins.get(user_id) == (SUNDAY, DIGEST_TIME) else DIGEST_TIME
+        first = next_fire(at, zone or "UTC", now, SUNDAY)
         local_day = first.astimezone(ZoneInfo(zone or "UTC")).date()  # the plan's days are local
         over = local_day >= started + timedelta(weeks=WEEKS)
         scheduled = bool(active) and zone is not None and not over
@@ -55,7 +66,7 @@ def upgrade() -> None:
             {
                 "user_id": user_id,
                 "kind": "digest",
-                "local_time": DIGEST_TIME,
+                "local_time": at,
                 "days": SUNDAY,
                 "next_fire_at": first if scheduled else None,
             }
