@@ -86,7 +86,7 @@ async def test_korean_path_with_shared_location(bot: RunningBot, sessionmaker) -
     for score in "34345":
         summary = await walk.tap(score)
     assert walk.taps <= MAX_TAPS and walk.typed == 0
-    assert "계획이 준비됐어요" in summary.text and "발효 식품 12:30: 이번 주 3회" in summary.text
+    assert "플랜이 준비됐어요" in summary.text and "발효 식품 12:30: 이번 주 3회" in summary.text
     assert (await user_row(sessionmaker, 3002)).timezone == "Asia/Seoul"
 
 

@@ -29,7 +29,9 @@ def test_safety_answers_change_the_words(language: str, style: str) -> None:
     assert t(f"{style}-fermented", servings=plain.fermented_servings) in target_text(
         t, Habit.FERMENTED, plain, style
     )
-    assert t("reminder-fiber-slow") in target_text(t, Habit.FIBER, careful, style)
+    gentle = target_text(t, Habit.FIBER, careful, style)
+    assert gentle == t(f"{style}-fiber-slow", grams=careful.fiber_grams)
+    assert t(f"{style}-fiber", grams=plain.fiber_grams) == target_text(t, Habit.FIBER, plain, style)
     assert careful.fiber_grams < plain.fiber_grams
 
 

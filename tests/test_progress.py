@@ -221,7 +221,7 @@ async def test_the_weekly_digest_comes_on_sunday_and_can_be_turned_off(
     assert counts is not None and counts["sent"] == 1
     digest = await user.reply()
     text = parse_html(digest.text)
-    assert "Your week in review" in text and "week 1 of 12" in text
+    assert "Your weekly summary" in text and "week 1 of 12" in text
     # Six days logged; the seventh is today, still open.
     assert "Prebiotic fiber\nThis week 100% · overall 100%" in text
     assert "Energy 2 → 4 ↑" in text, "this week's check-in is in it"
@@ -407,7 +407,7 @@ async def test_a_digest_moved_later_the_same_week_is_not_sent_again(
     bot.clock.now = FIRST_DIGEST
     counts = await bot.dispatcher.run_round()
     assert counts is not None and counts["sent"] == 1
-    assert "Your week in review" in parse_html((await user.reply()).text)
+    assert "Your weekly summary" in parse_html((await user.reply()).text)
     bot.clock.now = FIRST_DIGEST + timedelta(minutes=30)
     await user.ask("/settings")
     await user.tap("Weekly summary")
@@ -422,7 +422,7 @@ async def test_a_digest_moved_later_the_same_week_is_not_sent_again(
     counts = await bot.dispatcher.run_round()
     assert counts is not None and counts["sent"] >= 1
     texts = [parse_html((await user.reply()).text) for _ in range(counts["sent"])]
-    assert sum("Your week in review" in text for text in texts) == 1
+    assert sum("Your weekly summary" in text for text in texts) == 1
 
 
 async def test_outcomes_are_recorded_even_when_a_user_deleted_their_data_meanwhile(

@@ -129,9 +129,9 @@ def target_text(t: Translator, habit: Habit, targets: WeekTargets, style: str) -
         if targets.fermented_change:
             parts.append(t(f"reminder-fermented-{targets.fermented_change}"))
     elif habit is Habit.FIBER:
-        parts = [t(f"{style}-fiber", grams=targets.fiber_grams)]
-        if targets.slow_fiber:
-            parts.append(t("reminder-fiber-slow"))
+        # IBS: a slower ramp, and gentle foods named instead of onions and inulin.
+        slow = "-slow" if targets.slow_fiber else ""
+        parts = [t(f"{style}-fiber{slow}", grams=targets.fiber_grams)]
         if targets.fiber_change:
             parts.append(t(f"reminder-fiber-{targets.fiber_change}"))
     else:

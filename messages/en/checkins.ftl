@@ -53,5 +53,5 @@ button-today = Today ▶
 
 note-ask = 📝 Write a short note about { $habit } on { $day }: what you ate, how your gut felt. Up to { $limit } characters.
 note-invalid = Please keep the note to { $limit } characters or fewer.
-note-gone = That check-in was undone, so there was nothing to attach the note to.
+note-gone = That log was undone, so there was nothing to attach the note to.
 note-saved = 📝 Saved your note on { $habit } for { $day }.

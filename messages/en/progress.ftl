@@ -22,7 +22,7 @@ progress-footer = Strength grows with each done day; a missed day lowers it a li
 progress-chart-caption = Your plan at a glance: each habit day by day, and how you feel week by week.
 progress-not-ready = Your progress shows once your plan has started. Send /start to finish the intake.
 
-digest-title = 🗞 <b>Your week in review</b>
+digest-title = 🗞 <b>Your weekly summary</b>
 digest-footer = Send /progress for the chart. You can turn this summary off in /settings.
 
 finale-adherence = <b>Your habits over 12 weeks</b>
@@ -35,16 +35,16 @@ finale-helped-none = The habits were hard to keep this time, and that's useful t
 finale-next-steps = <b>Next steps</b>
     • Keep the habits that felt good; food sources of fiber and live cultures are the long-term base.
     • Bring this report (send /export for a PDF) to your clinician, especially if symptoms haven't improved.
-    • A B12 blood test can show whether supplementing still makes sense for you.
+    • Ask your clinician whether checking your B12 level makes sense for you.
 list-and = { $first } and { $second }
 
-export-intro = 📦 Here is everything I keep about you: a CSV file with your check-ins, notes, symptom scores and settings, and a PDF report you can show your clinician.
+export-intro = 📦 Here is everything I keep about you: a CSV file with your habit log, notes, symptom scores and settings, and a PDF report you can show your clinician.
 export-intro-csv = 📦 Here is everything I keep about you: a CSV file with your answers and settings. The PDF report comes once your plan has started.
 export-nothing = I don't have any data about you yet.
 export-csv-caption = Your data (CSV)
 export-pdf-caption = Your progress report (PDF)
 
-delete-ask = 🗑 Delete everything I keep about you? Your answers, check-ins, notes, scores and reminders are erased for good. This can't be undone.
+delete-ask = 🗑 Delete everything I keep about you? Your answers, habit log, notes, scores and reminders are erased for good. This can't be undone.
 delete-confirm-button = Yes, delete everything
 delete-cancel-button = Cancel
 delete-done = Done: everything about you is deleted. Send /start if you ever want to begin again.

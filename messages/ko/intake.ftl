@@ -62,8 +62,8 @@ intake-safety-ask =
     • 임신 또는 수유 중, 또는 18세 미만
 button-safety-none = 해당 없음
 button-done = 완료
-intake-safety-unchanged = 고마워요. 계획에서 바꿀 부분은 없어요.
-intake-safety-changed = <b>계획을 이렇게 조정했어요:</b>
+intake-safety-unchanged = 고마워요. 플랜에서 바꿀 부분은 없어요.
+intake-safety-changed = <b>플랜을 이렇게 조정했어요:</b>
 safety-change-blood_thinner = • 낫토는 추천하지 않아요. 낫토에는 비타민 K2가 매우 많아 항응고제 작용에 영향을 줄 수 있어요. 식단을 바꾸기 전에 담당 의료진과 상의하세요.
 safety-change-histamine = • 발효 식품은 히스타민 증상을 일으킬 수 있어서 적은 양부터 시작해요. 이 습관을 끄셔도 괜찮아요.
 safety-change-ibs = • 이눌린은 더부룩함을 줄 수 있어서 식이섬유를 더 천천히 늘리고, 저항성 전분과 순한 음식부터 시작해요.
@@ -91,8 +91,8 @@ baseline-digestion = <b>소화 편안함</b>: 1 = 자주 더부룩함, 5 = 편�
 baseline-mood = <b>기분</b>: 1 = 가라앉음, 5 = 아주 좋음
 baseline-nails = <b>손톱</b>: 1 = 잘 부러짐, 5 = 튼튼함
 
-summary-title = <b>계획이 준비됐어요!</b> 오늘({ $date })부터 { $weeks }주 중 1주차가 시작돼요. 단계: { phase-start }.
-summary-title-later = <b>내 계획:</b> { $weeks }주 중 { $week }주차. 단계: { $phase }.
+summary-title = <b>플랜이 준비됐어요!</b> 오늘({ $date })부터 { $weeks }주 중 1주차가 시작돼요. 단계: { phase-start }.
+summary-title-later = <b>내 플랜:</b> { $weeks }주 중 { $week }주차. 단계: { $phase }.
 phase-start = 가볍게 시작
 phase-build = 늘려 가기
 phase-sustain = 꾸준히 유지
@@ -109,9 +109,9 @@ summary-footer =
     <i>일반 정보이며 의학적 조언이 아니에요. 식단이나 영양제를 바꾸기 전에 의료진과 상의하세요.</i>
 
 restart-in-progress = 설정을 진행하는 중이에요. 이어서 할까요, 처음부터 다시 할까요?
-restart-done = 계획이 진행 중이에요: { $weeks }주 중 { $week }주차. 계속할까요, 처음부터 다시 할까요?
+restart-done = 플랜이 진행 중이에요: { $weeks }주 중 { $week }주차. 계속할까요, 처음부터 다시 할까요?
 button-start-over = 처음부터 다시
-restart-confirm = 처음부터 다시 할까요? 답변, 기준 점수, 알림이 모두 지워져요.
+restart-confirm = 처음부터 다시 할까요? 답변, 처음 매긴 점수, 알림이 모두 지워져요.
 button-confirm-start-over = 네, 지울게요
 button-keep = 아니요, 그대로 둘게요
 restart-kept = 그대로 두었어요.

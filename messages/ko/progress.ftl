@@ -16,32 +16,32 @@ progress-footer = 습관 강도는 완료한 날마다 올라가요. 놓친 날�
 progress-chart-caption = 한눈에 보는 플랜: 습관은 날마다, 몸 상태는 주마다.
 progress-not-ready = 플랜이 시작되면 진행 상황을 보여 드려요. /start 로 초기 설정을 마쳐 주세요.
 
-digest-title = 🗞 <b>이번 주 돌아보기</b>
+digest-title = 🗞 <b>주간 요약</b>
 digest-footer = 차트는 /progress 로 볼 수 있어요. 이 요약은 /settings 에서 끌 수 있어요.
 
 finale-adherence = <b>12주 동안의 습관</b>
 finale-adherence-line = { $habit }: 플랜 목표의 { $overall }
-finale-helped-title = <b>도움이 된 것 같은 것</b>
+finale-helped-title = <b>도움이 됐을 수 있는 것</b>
 finale-helped = { $habits }을(를) 꾸준히 지켰고, { $symptoms }이(가) 좋아졌어요. 습관과 몸 상태가 함께 움직인 점은 눈여겨볼 만하지만, 무엇이 원인인지 증명하지는 못해요.
-finale-helped-kept = { $habits }을(를) 꾸준히 지켰어요. 점수는 크게 변하지 않았어요. 12주보다 오래 걸리는 변화도 있고, 다른 원인이 있을 수도 있으니 의료 전문가와 확인해 보세요.
+finale-helped-kept = { $habits }을(를) 꾸준히 지켰어요. 점수는 크게 변하지 않았어요. 12주보다 오래 걸리는 변화도 있고, 다른 원인이 있을 수도 있으니 의료진과 확인해 보세요.
 finale-helped-improved = 습관을 매일 지키기는 어려웠지만 { $symptoms }이(가) 좋아졌어요.
 finale-helped-none = 이번에는 습관을 지키기가 어려웠어요. 그것도 알아 두면 좋은 점이에요. 습관 하나로 작게 시작하는 편이 더 잘 되는 경우가 많아요.
 finale-next-steps = <b>다음 단계</b>
     • 좋았던 습관은 이어 가세요. 식이섬유와 살아 있는 균은 음식으로 먹는 것이 오래가는 기본이에요.
-    • 증상이 나아지지 않았다면 특히, 이 리포트(/export 로 PDF)를 의료 전문가에게 보여 주세요.
-    • B12 혈액 검사로 보충이 계속 필요한지 확인할 수 있어요.
+    • 증상이 나아지지 않았다면 특히, 이 리포트(/export 로 PDF)를 의료진에게 보여 주세요.
+    • B12 수치 검사가 필요한지 의료진과 상의해 보세요.
 list-and = { $first }, { $second }
 
-export-intro = 📦 제가 보관하는 모든 정보예요: 체크인, 메모, 증상 점수, 설정이 담긴 CSV 파일과 의료 전문가에게 보여 줄 수 있는 PDF 리포트.
+export-intro = 📦 제가 보관하는 모든 정보예요: 습관 기록, 메모, 증상 점수, 설정이 담긴 CSV 파일과 의료진에게 보여 줄 수 있는 PDF 리포트.
 export-intro-csv = 📦 제가 보관하는 모든 정보예요: 답변과 설정이 담긴 CSV 파일. PDF 리포트는 플랜이 시작되면 받을 수 있어요.
 export-nothing = 아직 보관 중인 정보가 없어요.
 export-csv-caption = 내 데이터 (CSV)
 export-pdf-caption = 진행 상황 리포트 (PDF)
 
-delete-ask = 🗑 제가 보관하는 모든 정보를 삭제할까요? 답변, 체크인, 메모, 점수, 알림이 영구히 지워지고 되돌릴 수 없어요.
+delete-ask = 🗑 제가 보관하는 모든 정보를 삭제할까요? 답변, 습관 기록, 메모, 점수, 알림이 영구히 지워지고 되돌릴 수 없어요.
 delete-confirm-button = 네, 모두 삭제
 delete-cancel-button = 취소
-delete-done = 삭제했어요. 나에 관한 모든 정보가 지워졌어요. 다시 시작하려면 언제든 /start 를 보내 주세요.
+delete-done = 삭제했어요. 보관하던 정보가 모두 지워졌어요. 다시 시작하려면 언제든 /start 를 보내 주세요.
 delete-cancelled = 아무것도 삭제하지 않았어요.
 delete-nothing = 보관 중인 정보가 없어요.
 

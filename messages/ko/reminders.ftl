@@ -1,10 +1,10 @@
 ## 알림과 버튼.
 
-reminder-fermented = ⏰ <b>발효 식품</b> 먹을 시간이에요: 김치, 케피어, 사워크라우트, 살아있는 유산균 요구르트, 된장. 다양하게 먹을수록 좋아요. 이번 주 목표: { $servings }회.
-reminder-fermented-no-natto = ⏰ <b>발효 식품</b> 먹을 시간이에요: 김치, 케피어, 사워크라우트, 살아있는 유산균 요구르트, 된장(낫토 제외). 이번 주 목표: { $servings }회.
+reminder-fermented = ⏰ <b>발효 식품</b> 먹을 시간이에요: 김치, 케피어, 사워크라우트, 생요구르트, 된장. 다양하게 먹을수록 좋아요. 이번 주 목표: { $servings }회.
+reminder-fermented-no-natto = ⏰ <b>발효 식품</b> 먹을 시간이에요: 김치, 케피어, 사워크라우트, 생요구르트, 된장(낫토 제외). 이번 주 목표: { $servings }회.
 reminder-fermented-small = 적은 양부터 시작하세요.
 reminder-fiber = ⏰ <b>프리바이오틱 식이섬유</b> 시간이에요: 오늘은 약 { $grams }g, 양파, 귀리, 식힌 감자나 파우더로 챙겨요. 더부룩하면 천천히 늘리세요.
-reminder-fiber-slow = 저항성 전분과 순한 음식부터 시작해요.
+reminder-fiber-slow = ⏰ <b>프리바이오틱 식이섬유</b> 시간이에요: 오늘은 약 { $grams }g, 저항성 전분부터 순하게 챙겨요(식힌 감자나 밥, 귀리, 덜 익은 바나나). 양파, 마늘, 이눌린 파우더는 나중으로 미뤄요. 더부룩하면 천천히 늘리세요.
 reminder-b12 = ⏰ <b>설하 B12</b> 시간이에요: 혀 밑에서 녹여 주세요. 용량은 제품 라벨이나 의료진 안내대로 하세요.
 button-skip-today = 오늘은 건너뛰기
 button-snooze = 나중에
