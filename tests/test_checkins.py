@@ -72,13 +72,19 @@ async def test_fiber_done_asks_how_much_and_b12_is_one_tap(bot: RunningBot, sess
     ]
 
 
-async def test_a_note_is_added_to_a_check_in(bot: RunningBot, sessionmaker) -> None:
-    user = await enrolled(bot, 6003)
+async def asked_for_a_note(bot: RunningBot, user_id: int) -> FakeUser:
+    """An enrolled user who ticked B12 on its reminder card and tapped 📝 Note."""
+    user = await enrolled(bot, user_id)
     b12, _ = await reminder_at(bot, user, FIBER_DUE, sent=2)
     await user.tap("Done", b12.message_id)
     await user.edit()
     await user.tap("📝 Note", b12.message_id)
     assert "Write a short note about Sublingual B12" in (await user.reply()).text
+    return user
+
+
+async def test_a_note_is_added_to_a_check_in(bot: RunningBot, sessionmaker) -> None:
+    user = await asked_for_a_note(bot, 6003)
     too_long = await user.ask("x" * 500)
     assert "200 characters or fewer" in too_long.text
     saved = await user.ask("  Took it   with <breakfast> ")
@@ -93,12 +99,7 @@ async def test_a_note_is_added_to_a_check_in(bot: RunningBot, sessionmaker) -> N
 
 
 async def test_a_command_closes_an_unanswered_note_question(bot: RunningBot, sessionmaker) -> None:
-    user = await enrolled(bot, 6013)
-    b12, _ = await reminder_at(bot, user, FIBER_DUE, sent=2)
-    await user.tap("Done", b12.message_id)
-    await user.edit()
-    await user.tap("📝 Note", b12.message_id)
-    assert "Write a short note" in (await user.reply()).text
+    user = await asked_for_a_note(bot, 6013)
     await user.ask("/plan")  # the user moved on without writing one
     assert "didn't catch that" in (await user.ask("is kefir ok at night?")).text
     async with sessionmaker() as session:
