@@ -24,7 +24,7 @@ from coach.domain.reminders import Kind
 from coach.domain.symptoms import BASELINE_WEEK
 from coach.domain.timeparse import parse_time
 from coach.domain.zones import resolve_zone, zone_for_location
-from coach.services.plan_schedule import plan_reminders, reschedule
+from coach.services.plan_schedule import plan_reminders, reschedule, resting
 
 AWAIT_TIMEZONE = "timezone"
 AWAIT_TIME = "time:"  # + habit
@@ -63,7 +63,7 @@ class IntakeView:
     digest_on: bool = False
     digest_day: int | None = None
     digest_time: time | None = None
-    plan_over: bool = False  # past the plan's last week: the digest has ended with it
+    digest_ended: bool = False  # the digest rests for good: the plan is over
 
     @property
     def times_by_habit(self) -> dict[Habit, time]:
@@ -370,7 +370,7 @@ class IntakeService:
             user = await UserRepository(session).locked(user_id)
             if user is None or user.intake_step != Step.DONE:
                 return await self._result(session, user, now, Answer.STALE)
-            if kind == Kind.DIGEST and _plan_over(self._plan, user, now):
+            if kind == Kind.DIGEST and resting(self._plan, user, kind, user.today(now)):
                 return await self._result(session, user, now, Answer.STALE)
             row = await session.scalar(
                 select(Reminder).where(Reminder.user_id == user.id, Reminder.kind == kind)
@@ -470,14 +470,8 @@ class IntakeService:
             digest_on=digest is not None and digest.enabled,
             digest_day=digest.days.bit_length() - 1 if digest is not None else None,
             digest_time=digest.local_time if digest is not None else None,
-            plan_over=_plan_over(self._plan, user, now),
+            digest_ended=resting(self._plan, user, Kind.DIGEST, user.today(now)),
         )
-
-
-def _plan_over(plan: Plan, user: User, now: datetime) -> bool:
-    """Past the plan's last week (maintenance or not)."""
-    started = user.plan_started_on
-    return started is not None and week_of_plan(started, user.today(now)) > plan.weeks
 
 
 def _count_from(reminder: Reminder, on: bool, started: date, today: date) -> None:

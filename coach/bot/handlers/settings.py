@@ -74,7 +74,7 @@ async def on_settings_tap(update: Update, context: CoachContext) -> None:
             await send(update, [timezone_screen(t, view, in_intake=False)])
         case ("menu", "close"):
             await edit_text(update, Screen(t("settings-closed")))
-        case ("menu", "digest") if view.plan_over:  # a button from before the plan ended
+        case ("menu", "digest") if view.digest_ended:  # a button from before the plan ended
             await edit_text(update, menu_screen(t, view, now))
         case ("menu", "") | ("lang", _):
             await edit_text(update, menu_screen(t, view, now))
@@ -122,7 +122,7 @@ def menu_screen(t: Translator, view: IntakeView, now: datetime, note: str = "") 
             )
         )
     if view.digest_day is not None and view.digest_time is not None:
-        if view.plan_over:  # the digest sums up the plan; the final report had the last word
+        if view.digest_ended:  # the digest sums up the plan; the final report had the last word
             lines.append(t("settings-digest-ended"))
         elif view.digest_on:
             day, at = t.weekday(view.digest_day), clock(view.digest_time)
@@ -136,7 +136,7 @@ def menu_screen(t: Translator, view: IntakeView, now: datetime, note: str = "") 
     buttons = [
         button(t(key), Tap("s", None, "menu", page))
         for page, key in MENU
-        if not (page == "digest" and view.plan_over)
+        if not (page == "digest" and view.digest_ended)
     ]
     return Screen("\n".join(lines), rows(buttons, 3))
 
