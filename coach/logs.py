@@ -51,8 +51,9 @@ class JSONFormatter(logging.Formatter):
 
 
 def configure_logging(level: str, secrets: list[str], json_lines: bool = False) -> None:
-    """Log to stderr at `level`, as text or JSON lines; httpx stays at WARNING because it
-    logs every request URL."""
+    """Log to stderr at `level`, as text or JSON lines. httpx stays at WARNING because it
+    logs every request URL; aiosqlite and SQLAlchemy's engine because they log every
+    statement with its parameters, and those hold notes and scores (health data)."""
     handler = logging.StreamHandler(sys.stderr)
     text = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     handler.setFormatter(JSONFormatter() if json_lines else text)
@@ -60,5 +61,5 @@ def configure_logging(level: str, secrets: list[str], json_lines: bool = False) 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore"):
+    for noisy in ("httpx", "httpcore", "aiosqlite", "sqlalchemy"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

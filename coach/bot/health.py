@@ -17,6 +17,7 @@ from prometheus_client import Counter as Total
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from coach.db.engine import read_only
 from coach.reminders.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class HealthServer:
         healthy = True
         try:
             async with asyncio.timeout(DATABASE_TIMEOUT):
-                async with self._engine.connect() as conn:
+                async with read_only(self._engine).connect() as conn:
                     await conn.execute(text("SELECT 1"))
                 report["database"] = "ok"
                 lag = await self.lag(self._clock())

@@ -1,11 +1,23 @@
-"""The engine and session factory."""
+"""The engine and session factory.
+
+SQLite transactions are explicit. pysqlite's default begins a transaction only before the
+first INSERT, UPDATE or DELETE, so the reads of a read-then-write use case ran outside it and
+could act on rows another connection changed or deleted meanwhile (a claim inserting
+deliveries for a user a /delete had just erased). Here every write transaction is
+`BEGIN IMMEDIATE`: it takes SQLite's one write lock before its first read, so what it reads
+stays true until it commits. Read-only sessions use a deferred `BEGIN`: one consistent
+snapshot, and they never wait for a writer (WAL).
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from functools import partial
+from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,10 +26,13 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# An execution option: how a SQLite transaction begins on that engine or connection.
+SQLITE_BEGIN = "coach_sqlite_begin"
 
 
 def create_engine(database_url: str, foreign_keys: bool = True) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+    """An async engine; SQLite gets WAL, foreign keys and a busy timeout on every connection,
+    and explicit transactions (BEGIN IMMEDIATE unless the engine is `read_only`).
 
     foreign_keys=False is for migrations only: SQLite's batch mode re-creates a table (copy,
     DROP, rename), and with foreign keys on, the DROP cascades into every child table.
@@ -26,11 +41,20 @@ def create_engine(database_url: str, foreign_keys: bool = True) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, foreign_keys))
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(foreign_keys: bool, dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The same engine for reads only: on SQLite a deferred BEGIN, which never waits for the
+    write lock. Writing through it risks a stale read, so don't."""
+    return engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+
+
+def _sqlite_pragmas(foreign_keys: bool, dbapi_connection: Any, _record: object) -> None:
+    # No implicit transactions: _sqlite_begin says when and how each one begins.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
@@ -39,6 +63,29 @@ def _sqlite_pragmas(foreign_keys: bool, dbapi_connection, _record) -> None:  # t
     cursor.close()
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def _sqlite_begin(connection: Connection) -> None:
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Sessions(async_sessionmaker[AsyncSession]):
+    """`sessions()` for reads, `sessions.begin()` for a use case that writes.
+
+    On SQLite the first is a deferred snapshot and the second holds the write lock from its
+    first statement (see the module docstring); on PostgreSQL both are plain transactions.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(read_only(engine), expire_on_commit=False)
+        self._writer = engine
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
+        """A session in a write transaction, committed on success, rolled back on error."""
+        async with self(bind=self._writer) as session, session.begin():
+            yield session
+
+
+def create_sessionmaker(engine: AsyncEngine) -> Sessions:
     """Sessions that keep loaded attributes after commit (services return plain data anyway)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return Sessions(engine)
