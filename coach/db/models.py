@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coach.db.base import Base, UTCDateTime
+from coach.db.base import Base, BigId, UTCDateTime
 from coach.domain.checkins import NOTE_LIMIT
 from coach.domain.habits import Safety
 from coach.domain.intake import Step
@@ -81,6 +81,10 @@ class User(Base):
         """The user's local day containing `now`, by their time zone and day end."""
         return local_date(now, self.timezone or "UTC", self.day_ends_at or time(0))
 
+    def paused_at(self, at: datetime) -> bool:
+        """Whether /pause holds at this instant (a pause that has run out is over)."""
+        return self.paused and (self.paused_until is None or self.paused_until > at)
+
     @property
     def safety(self) -> frozenset[Safety]:
         """The safety-screen answers that are ticked."""
@@ -94,7 +98,7 @@ class Reminder(Base):
     __tablename__ = "reminders"
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))  # coach.domain.habits.Habit, or Kind
     enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())
@@ -106,6 +110,9 @@ class Reminder(Base):
     next_fire_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The next firing is a snooze's single re-fire (it offers no further snooze).
     snoozed: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # The latest occurrence claimed (its deliveries row exists): next_fire_at only ever moves
+    # past it, whatever clock a settings change read (coach/services/plan_schedule.py).
+    last_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A habit switched on in /settings after its plan began: the local day it started to
     # count (earlier days unlogged are not missed). NULL: since the plan began.
     coached_since: Mapped[date | None] = mapped_column(Date)
@@ -120,8 +127,8 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (UniqueConstraint("reminder_id", "due_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(BigId, ForeignKey("reminders.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -135,7 +142,8 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     detail: Mapped[str | None] = mapped_column(String(200))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed: /stats counts today's outcomes, and old rows are pruned by it.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class CheckIn(Base):
@@ -145,7 +153,7 @@ class CheckIn(Base):
     __tablename__ = "checkins"
     __table_args__ = (UniqueConstraint("user_id", "habit", "day"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     habit: Mapped[str] = mapped_column(String(16))
     day: Mapped[date] = mapped_column(Date)
@@ -166,7 +174,7 @@ class SymptomScore(Base):
         CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     week: Mapped[int] = mapped_column(SmallInteger)
     symptom: Mapped[str] = mapped_column(String(16))  # coach.domain.habits.Symptom

@@ -46,7 +46,7 @@ class Services:
             users=UserService(sessionmaker, supported, default_language),
             intake=IntakeService(sessionmaker, plan, supported, default_language),
             checkins=CheckInService(sessionmaker, book),
-            schedule=ScheduleService(sessionmaker),
+            schedule=ScheduleService(sessionmaker, plan),
             weekly=WeeklyCheckInService(sessionmaker, book),
             plan=PlanService(sessionmaker, book),
             progress=ProgressService(sessionmaker, book),

@@ -218,6 +218,11 @@ class CheckInService:
                 and delivery.status == Status.SENT
                 # It must not swallow the next regular reminder or spill into another day.
                 and (reminder.next_fire_at is None or until < reminder.next_fire_at)
+                # Never back onto an occurrence already claimed (another clock, or a host's
+                # clock stepped back).
+                and (
+                    minutes is None or reminder.last_due_at is None or until > reminder.last_due_at
+                )
                 and user.today(until) == delivery.local_day
             )
             if minutes is None or not allowed:
@@ -258,17 +263,18 @@ class CheckInService:
                 return None
             _close_note_question(user)
             return user, ref.habit, ref.day, None, habits
-        row = (
-            await session.execute(
-                select(Delivery, User)
-                .join(User, Delivery.user_id == User.id)
-                .where(Delivery.id == ref, Delivery.user_id == user_id)
-                .with_for_update(of=Delivery)
-            )
-        ).first()
-        if row is None or row[0].kind not in _HABIT_KINDS:
+        # The user's row first, then the delivery: the one lock order (services/reminders.py).
+        user = await UserRepository(session).locked(user_id)
+        if user is None:
             return None
-        delivery, user = row
+        delivery = await session.scalar(
+            select(Delivery)
+            .where(Delivery.id == ref, Delivery.user_id == user_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if delivery is None or delivery.kind not in _HABIT_KINDS:
+            return None
         if (user.today(now) - delivery.local_day).days > BACKFILL_DAYS:
             return None
         _close_note_question(user)

@@ -256,7 +256,8 @@ class IntakeService:
                     target.local_time = PRESET_TIMES[habit][0]
                 if user.plan_started_on is not None and on != was_on:
                     _count_from(target, on, user.plan_started_on, user.today(now))
-                await reschedule(session, self._plan, user, now)
+                if on != was_on:  # a repeated tap moves nothing (a due reminder stays due)
+                    await reschedule(session, self._plan, user, now, kinds={habit})
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     async def finish_habits(self, user_id: int, round_: int, now: datetime) -> Result:
@@ -377,13 +378,15 @@ class IntakeService:
             )
             if row is None:
                 return await self._result(session, user, now, Answer.STALE)
+            before = (row.days, row.local_time, row.enabled)
             if weekday is not None:
                 row.days = 1 << weekday
             if at is not None:
                 row.local_time = at
             if on is not None:
                 row.enabled = on
-            await reschedule(session, self._plan, user, now)
+            if (row.days, row.local_time, row.enabled) != before:
+                await reschedule(session, self._plan, user, now, kinds={kind})
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     async def set_day_end(self, user_id: int, at: time, now: datetime) -> Result:
@@ -393,6 +396,7 @@ class IntakeService:
             if user is None or user.intake_step != Step.DONE:
                 return await self._result(session, user, now, Answer.STALE)
             user.day_ends_at = None if at == time(0) else at
+            await reschedule(session, self._plan, user, now)  # which day each one belongs to
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     # -- helpers -------------------------------------------------------------------------
@@ -410,11 +414,13 @@ class IntakeService:
         self, session: AsyncSession, user: User, habit: Habit, at: time, now: datetime
     ) -> None:
         reminders = await _reminders(session, user.id)
+        moved = reminders[habit].local_time != at
         reminders[habit].local_time = at
         user.awaiting = None
         if user.intake_step == Step.TIMES:
             _ask_next_time(user, reminders)
-        await reschedule(session, self._plan, user, now)
+        if moved:  # the same time again moves nothing (a due reminder stays due)
+            await reschedule(session, self._plan, user, now, kinds={habit})
 
     async def _stale(self, user_id: int, now: datetime) -> Result:
         async with self._sessionmaker() as session:

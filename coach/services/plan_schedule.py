@@ -3,6 +3,7 @@ check-in and digest on their weekdays, the finale once after the plan's last day
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -62,8 +63,16 @@ def resting(plan: Plan, user: User, kind: str, day: date) -> bool:
     return plan_over(plan, user, day)
 
 
-def next_time(plan: Plan, reminder: Reminder, user: User, now: datetime) -> datetime | None:
-    """The row's next fire time in UTC, or None while it should not fire at all."""
+def next_time(plan: Plan, reminder: Reminder, user: User, after: datetime) -> datetime | None:
+    """The row's next fire time in UTC, strictly after `after`, or None while it should not
+    fire at all (the intake unfinished, switched off, blocked, paused until /resume, resting).
+
+    The one rule for every row, used by the claim and by every settings change. It never
+    lands on or before the row's last claimed occurrence, whatever clock `after` came from:
+    a handler's clock read just before a claim, another instance's clock a second behind, or
+    a host clock that stepped back. A pause with an end moves the row to its first
+    occurrence after it, so paused days write nothing.
+    """
     zone = user.timezone
     if (
         user.intake_step != Step.DONE
@@ -74,19 +83,48 @@ def next_time(plan: Plan, reminder: Reminder, user: User, now: datetime) -> date
         or user.plan_started_on is None
     ):
         return None
-    if reminder.kind == Kind.FINALE:
+    if reminder.last_due_at is not None:
+        after = max(after, reminder.last_due_at)
+    if reminder.kind == Kind.FINALE:  # told however late, paused or not; once
         if user.plan_completed_on is not None:
             return None
         first_free_day = user.plan_started_on + timedelta(weeks=plan.weeks)
         day_begins = datetime.combine(first_free_day, time(0), zone_info(zone)).astimezone(UTC)
-        return next_fire(reminder.local_time, zone, max(now, day_begins - timedelta(seconds=1)))
-    if resting(plan, user, reminder.kind, user.today(now)):
+        return next_fire(reminder.local_time, zone, max(after, day_begins - timedelta(seconds=1)))
+    if user.paused_at(after):
+        if user.paused_until is None:
+            return None
+        after = user.paused_until
+    at = next_fire(reminder.local_time, zone, after, reminder.days)
+    if resting(plan, user, reminder.kind, user.today(at)):
         return None
-    return next_fire(reminder.local_time, zone, now, reminder.days)
+    return at
 
 
-async def reschedule(session: AsyncSession, plan: Plan, user: User, now: datetime) -> None:
-    """Scheduling follows every change at once: next fire times for every row of the user."""
+async def reschedule(
+    session: AsyncSession,
+    plan: Plan,
+    user: User,
+    now: datetime,
+    kinds: Collection[str] | None = None,
+) -> None:
+    """Scheduling follows a change at once.
+
+    kinds: the rows whose own inputs changed (their time, weekday, on or off); only those
+    move, to their next time, and a snooze of theirs is dropped. None: something of the
+    user's changed (time zone, pause, day end, plan, blocked or back), so every row is
+    recomputed, except that a row already due (waiting for its claim) or snoozed keeps that
+    occurrence as long as it fires at all: an unrelated change never drops a reminder that
+    came due, nor a snooze the user was promised.
+    """
     for reminder in await session.scalars(select(Reminder).where(Reminder.user_id == user.id)):
-        reminder.snoozed = False  # a new schedule replaces any pending snooze
-        reminder.next_fire_at = next_time(plan, reminder, user, now)
+        if kinds is not None and reminder.kind not in kinds:
+            continue
+        wanted = next_time(plan, reminder, user, now)
+        pending = reminder.next_fire_at is not None and (
+            reminder.snoozed or reminder.next_fire_at <= now
+        )
+        if kinds is None and pending and wanted is not None:
+            continue
+        reminder.next_fire_at = wanted
+        reminder.snoozed = False

@@ -2,24 +2,36 @@
 
 The guarantee, made here and in coach/reminders/dispatcher.py:
 - Claiming inserts one `deliveries` row per occurrence, unique on (reminder, due_at), and
-  moves the reminder to its next occurrence, in one transaction. On PostgreSQL the reminder
-  rows are locked with FOR UPDATE SKIP LOCKED, so concurrent dispatchers never claim the same
-  occurrence; SQLite has one writer at a time, so the transaction alone is enough.
+  moves the reminder to its next occurrence, in one transaction. On PostgreSQL the rows are
+  locked with FOR NO KEY UPDATE SKIP LOCKED, so concurrent dispatchers never claim the same
+  occurrence; on SQLite the claim is one BEGIN IMMEDIATE transaction (coach/db/engine.py), so
+  what it reads stays true until it commits.
+- A row never moves back: each keeps its last claimed occurrence (`last_due_at`), and every
+  next time comes from `plan_schedule.next_time`, which never lands on or before it.
 - A delivery goes CLAIMED -> SENDING (committed before the request) -> SENT (with the message
   id) or another final status. A CLAIMED row whose lease ran out (its process died before the
   request) is taken over and sent: nothing is lost. A SENDING row whose lease ran out was in
   flight when its process died; the Bot API has no idempotency key, so we cannot know if it
   arrived. It is recorded as UNCERTAIN and never re-sent: no occurrence is sent twice.
+
+The lock order, everywhere (PostgreSQL; SQLite has one writer at a time): a user's row
+first (UserRepository.locked), then their reminders, then their deliveries, check-ins and
+scores. A claim takes a user's row and reminders together and skips any that a use case
+holds, so it never waits for one; `record` and `mark_sending` lock only deliveries, except
+that a blocked user's row and reminders are changed before them. Two transactions taking the
+same rows in opposite orders is how deadlocks happen, and none here does.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, false, func, insert, or_, select, true, update
+from sqlalchemy import and_, bindparam, delete, false, func, insert, or_, select, true, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import CheckIn, Delivery, Reminder, User
@@ -27,10 +39,19 @@ from coach.db.repositories import ScoreRepository
 from coach.domain.habits import SYMPTOMS
 from coach.domain.plan import Signals, WeekTargets, week_of_plan
 from coach.domain.reminders import Kind, Status, triage
-from coach.domain.schedule import next_fire
-from coach.services.plan_schedule import resting
+from coach.services.plan_schedule import next_time, resting
 from coach.services.progress import ProgressView, load_progresses
 from coach.services.targets import TargetBook
+
+log = logging.getLogger(__name__)
+
+# Kinds that come once a plan week: judged "done" by the week, not the day.
+WEEKLY_KINDS = (Kind.CHECKIN, Kind.DIGEST)
+# Deliveries that went out, or may have: a second one that week would be a repeat.
+GONE_OUT = (Status.SENDING, Status.SENT, Status.UNCERTAIN)
+# What a delivery can end as: only such rows are ever pruned.
+FINAL = tuple(s for s in Status if s not in (Status.CLAIMED, Status.SENDING))
+PRUNE_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,24 @@ class Outcome:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class _Claim:
+    """One due row as a claim sees it: its deliveries row to write and its next time."""
+
+    reminder: Reminder
+    user: User
+    due_at: datetime
+    day: date
+    status: Status | None  # None: no deliveries row (the occurrence has one already)
+    detail: str
+    next_at: datetime | None
+    count: str  # the outcome counted now; "" for a claim (counted once delivered)
+
+    @property
+    def snoozed(self) -> bool:
+        return self.reminder.snoozed
+
+
 class ReminderStore:
     def __init__(
         self,
@@ -76,7 +115,13 @@ class ReminderStore:
         self._batch_limit = batch_limit
 
     async def claim(self, now: datetime, limit: int) -> tuple[list[DueReminder], Counter[str]]:
-        """Claim up to `limit` due occurrences: the ones to send, and counts of the rest."""
+        """Claim up to `limit` due occurrences: the ones to send, and counts of the rest.
+
+        One bad row never fails the others: a row that cannot be judged or scheduled (a
+        corrupt time zone, say) is recorded FAILED and stops; a row sitting on an occurrence
+        that already has its deliveries row is moved past it with no second row; and should
+        the batch's writes still fail, each row is written alone so only the bad one is lost.
+        """
         async with self._sessionmaker.begin() as session:
             rows = (
                 await session.execute(
@@ -85,7 +130,9 @@ class ReminderStore:
                     .where(Reminder.next_fire_at <= now, Reminder.enabled)
                     .order_by(Reminder.next_fire_at)
                     .limit(limit)
-                    .with_for_update(skip_locked=True, of=Reminder)
+                    # The lock order (see the module docstring): the user's row with its
+                    # reminders, skipping any a use case holds, so a claim never waits.
+                    .with_for_update(skip_locked=True, of=(Reminder, User), key_share=True)
                 )
             ).all()
             if not rows:
@@ -95,68 +142,157 @@ class ReminderStore:
             kinds = {(user.id, reminder.kind) for reminder, user in rows}
             done = await _done(session, users, kinds, since)
             signals = await self._book.signals(session, users.values())
-            deliveries, advances, counts, contexts = [], [], Counter[str](), []
+            delivered = await _delivered(session, rows)
+            claims: list[_Claim] = []
+            counts = Counter[str]()
             for reminder, user in rows:
-                zone = user.timezone or "UTC"
-                due_at = reminder.next_fire_at
-                assert due_at is not None and reminder.local_time is not None
-                day = user.today(due_at)
-                status, detail = self._judge(user, reminder.kind, due_at, day, now, done)
-                if status is not Status.CLAIMED:  # those are counted once delivered
-                    counts[f"{status}:{detail}"] += 1
-                after = now if status is Status.MISSED else due_at
-                # The finale fires once; habits and check-ins rest once the plan is over.
-                once = reminder.kind == Kind.FINALE or self._rests(user, reminder.kind, day)
-                if reminder.kind == Kind.FINALE:
-                    user.plan_completed_on = day
-                advances.append(
-                    {
-                        "b_id": reminder.id,
-                        "b_due": due_at,
-                        "b_next": None
-                        if once
-                        else next_fire(reminder.local_time, zone, after, reminder.days),
-                    }
-                )
-                deliveries.append(
-                    {
-                        "reminder_id": reminder.id,
-                        "user_id": user.id,
-                        "kind": reminder.kind,
-                        "due_at": due_at,
-                        "local_day": day,
-                        "status": status.value,
-                        "snooze": reminder.snoozed,
-                        "lease_until": now + self._lease if status is Status.CLAIMED else None,
-                        "worker": self.worker,
-                        "detail": detail or None,
-                        "updated_at": now,
-                    }
-                )
-                contexts.append((user, day, reminder.snoozed))
-            # Conditional on the due time we read: a change the user made meanwhile (a new
-            # time, a snooze) wins over our advance. (SQLite reads take no lock.)
-            table = Reminder.__table__
-            await session.execute(
-                update(table)
-                .where(table.c.id == bindparam("b_id"), table.c.next_fire_at == bindparam("b_due"))
-                .values(next_fire_at=bindparam("b_next"), snoozed=false()),
-                advances,
-            )
-            ids = (
-                await session.scalars(
-                    insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True),
-                    deliveries,
-                )
-            ).all()
+                claim = self._prepare(reminder, user, now, done, delivered)
+                counts[claim.count] += bool(claim.count)
+                claims.append(claim)
+            try:
+                async with session.begin_nested():
+                    ids = await self._write(session, claims, now)
+            except SQLAlchemyError:
+                log.exception("a claim's batch failed; writing its %d rows one by one", len(claims))
+                ids = await self._write_each(session, claims, now, counts)
             due = [
-                self._due(delivery_id, row["kind"], user, day, snooze, signals)
-                for delivery_id, row, (user, day, snooze) in zip(
-                    ids, deliveries, contexts, strict=True
-                )
-                if row["status"] == Status.CLAIMED
+                self._due(delivery_id, c.reminder.kind, c.user, c.day, c.snoozed, signals)
+                for c, delivery_id in zip(claims, ids, strict=True)
+                if delivery_id is not None and c.status is Status.CLAIMED
             ]
         return await self._with_progress(due), counts
+
+    def _prepare(
+        self,
+        reminder: Reminder,
+        user: User,
+        now: datetime,
+        done: set[tuple[int, str, date | int]],
+        delivered: set[tuple[int, datetime]],
+    ) -> _Claim:
+        """What becomes of one due row: its deliveries row (if any) and its next time."""
+        due_at = reminder.next_fire_at
+        assert due_at is not None
+        if (reminder.id, due_at) in delivered:
+            # Already claimed once (how the row got back here is a bug elsewhere): never a
+            # second deliveries row, never an exception; the row moves on.
+            log.warning("reminder %s was back on an occurrence already delivered", reminder.id)
+            return _Claim(
+                reminder,
+                user,
+                due_at,
+                due_at.date(),
+                None,
+                "",
+                self._next(reminder, user, max(now, due_at)),
+                "duplicate:already_delivered",
+            )
+        try:
+            day = user.today(due_at)
+            status, detail = self._judge(user, reminder.kind, due_at, day, now, done)
+            if reminder.kind == Kind.FINALE:
+                user.plan_completed_on = day
+            # The next occurrence after this one; after a long outage, after now.
+            after = now if status is Status.MISSED else due_at
+            next_at = next_time(self._book.plan, reminder, user, after)
+        except Exception as error:  # a row that cannot be judged or scheduled: record, stop
+            log.exception("reminder %s cannot be scheduled", reminder.id)
+            return _Claim(
+                reminder,
+                user,
+                due_at,
+                due_at.date(),
+                Status.FAILED,
+                f"unschedulable: {type(error).__name__}",
+                None,
+                f"{Status.FAILED}:unschedulable",
+            )
+        count = "" if status is Status.CLAIMED else f"{status}:{detail}"
+        return _Claim(reminder, user, due_at, day, status, detail, next_at, count)
+
+    async def _write(
+        self, session: AsyncSession, claims: Sequence[_Claim], now: datetime
+    ) -> list[int | None]:
+        """Advance the rows and insert their deliveries; each claim's delivery id (None: it
+        has no deliveries row)."""
+        table = Reminder.__table__
+        # Conditional on the due time we read: a change the user made meanwhile wins over
+        # our advance (on PostgreSQL the row lock rules that out; this is the belt).
+        await session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.next_fire_at == bindparam("b_due"))
+            .values(
+                next_fire_at=bindparam("b_next"),
+                last_due_at=bindparam("b_last"),
+                snoozed=false(),
+            ),
+            [
+                {
+                    "b_id": c.reminder.id,
+                    "b_due": c.due_at,
+                    "b_next": c.next_at,
+                    "b_last": max(c.due_at, c.reminder.last_due_at or c.due_at),
+                }
+                for c in claims
+            ],
+        )
+        rows = [
+            {
+                "reminder_id": c.reminder.id,
+                "user_id": c.user.id,
+                "kind": c.reminder.kind,
+                "due_at": c.due_at,
+                "local_day": c.day,
+                "status": c.status.value,
+                "snooze": c.snoozed,
+                "lease_until": now + self._lease if c.status is Status.CLAIMED else None,
+                "worker": self.worker,
+                "detail": c.detail or None,
+                "updated_at": now,
+            }
+            for c in claims
+            if c.status is not None
+        ]
+        ids = iter(
+            (
+                await session.scalars(
+                    insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True), rows
+                )
+            ).all()
+            if rows
+            else ()
+        )
+        return [next(ids) if c.status is not None else None for c in claims]
+
+    async def _write_each(
+        self, session: AsyncSession, claims: Sequence[_Claim], now: datetime, counts: Counter[str]
+    ) -> list[int | None]:
+        """The batch failed: each row alone, so that only a row that cannot be written is lost
+        (it still moves on, or the next claim would fail on it again)."""
+        ids: list[int | None] = []
+        for claim in claims:
+            try:
+                async with session.begin_nested():
+                    ids += await self._write(session, [claim], now)
+                continue
+            except SQLAlchemyError:
+                log.exception("reminder %s could not be claimed", claim.reminder.id)
+            ids.append(None)
+            counts[claim.count] -= bool(claim.count)
+            counts[f"{Status.FAILED}:unrecordable"] += 1
+            try:
+                async with session.begin_nested():
+                    await self._write(session, [replace(claim, status=None)], now)
+            except SQLAlchemyError:
+                log.exception("reminder %s could not be moved on either", claim.reminder.id)
+        return ids
+
+    def _next(self, reminder: Reminder, user: User, after: datetime) -> datetime | None:
+        try:
+            return next_time(self._book.plan, reminder, user, after)
+        except Exception:
+            log.exception("reminder %s cannot be scheduled", reminder.id)
+            return None
 
     async def recover(
         self, now: datetime, every_lease: bool = False
@@ -248,6 +384,13 @@ class ReminderStore:
         async with self._sessionmaker.begin() as session:
             # Core executemany, not the ORM's bulk update by primary key: a row gone meanwhile
             # (the user deleted their data) must not fail the others' records.
+            # A blocked user's row and reminders first: the lock order (module docstring).
+            blocked = {o.user_id for o in outcomes if o.status is Status.BLOCKED}
+            if blocked:
+                await session.execute(update(User).where(User.id.in_(blocked)).values(active=False))
+                await session.execute(
+                    update(Reminder).where(Reminder.user_id.in_(blocked)).values(next_fire_at=None)
+                )
             table = Delivery.__table__
             await session.execute(
                 update(table)
@@ -271,12 +414,6 @@ class ReminderStore:
                     for o in outcomes
                 ],
             )
-            blocked = {o.user_id for o in outcomes if o.status is Status.BLOCKED}
-            if blocked:
-                await session.execute(update(User).where(User.id.in_(blocked)).values(active=False))
-                await session.execute(
-                    update(Reminder).where(Reminder.user_id.in_(blocked)).values(next_fire_at=None)
-                )
 
     async def release(self, now: datetime) -> int:
         """Graceful stop: this worker's unsent claims become free for another at once."""
@@ -286,6 +423,20 @@ class ReminderStore:
                 .where(Delivery.status == Status.CLAIMED, Delivery.worker == self.worker)
                 .values(lease_until=now)
             )
+            return result.rowcount
+
+    async def prune(self, before: datetime, batch: int = PRUNE_BATCH) -> int:
+        """Delete up to `batch` deliveries that reached their final status before `before`
+        (the retention rule, DELIVERY_RETENTION_DAYS). Nothing else reads rows that old:
+        taps reach back BACKFILL_DAYS, a week's digest looks one week back, and a row's last
+        occurrence is kept on the row itself."""
+        async with self._sessionmaker.begin() as session:
+            old = (
+                select(Delivery.id)
+                .where(Delivery.updated_at < before, Delivery.status.in_(FINAL))
+                .limit(batch)
+            )
+            result = await session.execute(delete(Delivery).where(Delivery.id.in_(old)))
             return result.rowcount
 
     async def next_due(self) -> datetime | None:
@@ -319,7 +470,7 @@ class ReminderStore:
             due_at,
             now,
             self._grace,
-            paused=_paused(user, due_at),
+            paused=user.paused_at(due_at),
             plan_ended=self._rests(user, kind, day),
             logged=(user.id, kind, week if kind in WEEKLY_KINDS else day) in done,
         )
@@ -371,14 +522,18 @@ class ReminderStore:
         return [filled.get(d.delivery_id, d) for d in due]
 
 
-# Kinds that come once a plan week: judged "done" by the week, not the day.
-WEEKLY_KINDS = (Kind.CHECKIN, Kind.DIGEST)
-# Deliveries that went out, or may have: a second one that week would be a repeat.
-GONE_OUT = (Status.SENDING, Status.SENT, Status.UNCERTAIN)
-
-
-def _paused(user: User, at: datetime) -> bool:
-    return user.paused and (user.paused_until is None or user.paused_until > at)
+async def _delivered(
+    session: AsyncSession, rows: Sequence[tuple[Reminder, User]]
+) -> set[tuple[int, datetime]]:
+    """Which of these rows sit on an occurrence that already has its deliveries row."""
+    wanted = {(reminder.id, reminder.next_fire_at) for reminder, _ in rows}
+    found = await session.execute(
+        select(Delivery.reminder_id, Delivery.due_at).where(
+            Delivery.reminder_id.in_({r for r, _ in wanted}),
+            Delivery.due_at.in_({d for _, d in wanted}),
+        )
+    )
+    return {(reminder_id, due_at) for reminder_id, due_at in found} & wanted  # type: ignore[operator]
 
 
 async def _done(

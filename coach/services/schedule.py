@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.db.models import Reminder, User
 from coach.domain.habits import HABITS, Habit
 from coach.domain.intake import Step
+from coach.domain.plan import Plan
+from coach.services.plan_schedule import reschedule
 
 PAUSES = {"day": timedelta(days=1), "week": timedelta(days=7), "resume": None}
 
@@ -33,8 +35,9 @@ class ScheduleView:
 
 
 class ScheduleService:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], plan: Plan) -> None:
         self._sessionmaker = sessionmaker
+        self._plan = plan
 
     async def overview(self, user_id: int, now: datetime) -> ScheduleView | None:
         """The user's reminders with their next fire times, and whether they are paused."""
@@ -43,7 +46,8 @@ class ScheduleService:
             return None if user is None else await _view(session, user, now)
 
     async def pause(self, user_id: int, how_long: str, now: datetime) -> ScheduleView | None:
-        """Pause for a day, a week, or until resumed ("resume" pauses with no end)."""
+        """Pause for a day, a week, or until resumed ("resume" pauses with no end). The rows
+        move past the pause (or stop until /resume): paused days write nothing."""
         async with self._sessionmaker.begin() as session:
             user = await session.get(User, user_id, with_for_update=True)
             if user is None or user.intake_step != Step.DONE:
@@ -51,6 +55,7 @@ class ScheduleService:
             span = PAUSES[how_long]
             user.paused = True
             user.paused_until = None if span is None else now + span
+            await reschedule(session, self._plan, user, now)
             return await _view(session, user, now)
 
     async def resume(self, user_id: int, now: datetime) -> ScheduleView | None:
@@ -60,6 +65,7 @@ class ScheduleService:
                 return None
             user.paused = False
             user.paused_until = None
+            await reschedule(session, self._plan, user, now)
             return await _view(session, user, now)
 
 
@@ -73,7 +79,7 @@ async def _view(session: AsyncSession, user: User, now: datetime) -> ScheduleVie
         for h in HABITS
         if h in rows and rows[h].enabled and rows[h].local_time is not None
     )
-    paused = user.paused and (user.paused_until is None or user.paused_until > now)
+    paused = user.paused_at(now)
     return ScheduleView(
         language=user.language,
         timezone=user.timezone or "UTC",
