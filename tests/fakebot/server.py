@@ -29,6 +29,7 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_BUTTONS_PER_ROW = 3
 MAX_LABEL = 23  # "under 24 characters"
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 BOT_USER = {
     "id": 700000001,
@@ -104,6 +105,11 @@ class FakeBotAPI:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.events: dict[int, asyncio.Queue[BotEvent]] = defaultdict(asyncio.Queue)
         self.answers: dict[str, BotEvent] = {}
+        # Telegram takes a tap's answer for about 15 s only: with a TTL set, answering a tap
+        # pushed longer ago than that is a 400, as after a backlog or a restart. None: never.
+        self.callback_answer_ttl: float | None = None
+        self.late_answers: list[str] = []  # the taps answered after their TTL, refused
+        self._tapped_at: dict[str, float] = {}
         self._answer_waiters: dict[str, asyncio.Future[BotEvent]] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -178,6 +184,8 @@ class FakeBotAPI:
     async def push_update(self, update: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
         update["update_id"] = update_id
+        if "callback_query" in update:
+            self._tapped_at[update["callback_query"]["id"]] = time.monotonic()
         if self.webhook_targets:
             url, secret = self.webhook_targets[self._next_target % len(self.webhook_targets)]
             self._next_target += 1
@@ -352,9 +360,10 @@ class FakeBotAPI:
     async def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         query_id = params["callback_query_id"]
         if query_id in self.answers:
-            raise BadRequest(
-                "Bad Request: query is too old and response timeout expired or query ID is invalid"
-            )
+            raise BadRequest(QUERY_TOO_OLD)
+        if self._too_old(query_id):
+            self.late_answers.append(query_id)
+            raise BadRequest(QUERY_TOO_OLD)
         text = params.get("text") or ""
         if len(text) > 200:
             raise BadRequest("Bad Request: MESSAGE_TOO_LONG")
@@ -428,6 +437,11 @@ class FakeBotAPI:
         return True
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _too_old(self, query_id: str) -> bool:
+        if self.callback_answer_ttl is None or query_id not in self._tapped_at:
+            return False
+        return time.monotonic() - self._tapped_at[query_id] >= self.callback_answer_ttl
 
     def _new_message(self, chat_id: int, **content: Any) -> dict[str, Any]:
         message_id = self.next_message_id(chat_id)

@@ -7,7 +7,13 @@ from telegram import Update
 from coach.bot.callbacks import Tap, decode, parse_day
 from coach.bot.checkin_screens import Origin, day_screen, habit_name, logged_screen
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import answer_and_edit, answer_unknown, send, user_language
+from coach.bot.handlers.common import (
+    answer_and_edit,
+    answer_tap,
+    answer_unknown,
+    send,
+    user_language,
+)
 from coach.bot.handlers.reminders import reminder_buttons
 from coach.bot.screens import Screen, button, clock, rows
 from coach.domain.checkins import NOTE_LIMIT
@@ -144,7 +150,7 @@ async def _snooze(update: Update, context: CoachContext, tap: Tap, delivery_id: 
         return
     t = context.translator(view.language)
     if view.snooze_until is None and not (tap.action == "snooze" and view.snooze_allowed):
-        await query.answer(t("reminder-snooze-gone"))
+        await answer_tap(update, t("reminder-snooze-gone"))
         return
     if view.snooze_until is None:  # "Snooze": ask for how long
         choices = [
@@ -159,7 +165,7 @@ async def _snooze(update: Update, context: CoachContext, tap: Tap, delivery_id: 
 
 
 async def _ask_note(update: Update, t: Translator, view: CheckInView) -> None:
-    await update.callback_query.answer()
+    await answer_tap(update)
     text = t("note-ask", habit=habit_name(t, view.habit), day=t.date(view.day), limit=NOTE_LIMIT)
     await send(update, [Screen(text)])
 
@@ -176,4 +182,4 @@ def _saved_line(t: Translator, view: CheckInView) -> str:
 async def _refuse(update: Update, context: CoachContext) -> None:
     """Not this user's, too old, or no longer a habit they coach: said briefly."""
     t = context.translator(await user_language(update, context))
-    await update.callback_query.answer(t("reminder-too-old"))
+    await answer_tap(update, t("reminder-too-old"))

@@ -1,5 +1,5 @@
 """Small helpers every handler shares: sending screens, editing the tapped message, and
-answering taps that can't be acted on."""
+answering taps (every tap is answered through `answer_tap`)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from coach.bot.screens import Screen
 from coach.domain.language import pick_language
 
 log = logging.getLogger(__name__)
+
+# Telegram's words for a tap it no longer takes an answer for (about 15 s after the tap).
+EXPIRED_QUERY = ("query is too old", "query id is invalid")
 
 
 async def send(update: Update, screens: list[Screen]) -> None:
@@ -36,7 +39,20 @@ async def edit_text(update: Update, screen: Screen) -> None:
 async def answer_and_edit(update: Update, screen: Screen) -> None:
     """Answer the tap and rewrite its message, both requests at once: the phone's spinner
     stops and the new text lands one round trip sooner."""
-    await asyncio.gather(update.callback_query.answer(), edit_text(update, screen))
+    await asyncio.gather(answer_tap(update), edit_text(update, screen))
+
+
+async def answer_tap(update: Update, text: str | None = None, show_alert: bool = False) -> None:
+    """Answer the tap: stop the phone's spinner, with a toast (or an alert) if text is given."""
+    try:
+        await update.callback_query.answer(text, show_alert=show_alert)
+    except BadRequest as error:
+        if not any(words in error.message.lower() for words in EXPIRED_QUERY):
+            raise
+        # A tap handled after a backlog or a restart comes too late to answer. The answer
+        # only stops the spinner (long gone by now): the tap is saved and its message edited
+        # all the same, so this is no error and nothing to apologise for.
+        log.info("a tap came too late to answer: %s", error.message)
 
 
 async def _edit(request: Awaitable[object]) -> None:
@@ -51,13 +67,13 @@ async def _edit(request: Awaitable[object]) -> None:
 async def answer_stale(update: Update, context: CoachContext, language: str | None) -> None:
     """An old, foreign or forged button: a short explanation, nothing written."""
     t = context.translator(language or telegram_language(update, context))
-    await update.callback_query.answer(t("tap-stale"))
+    await answer_tap(update, t("tap-stale"))
 
 
 async def answer_unknown(update: Update, context: CoachContext) -> None:
     """Callback data that does not decode at all."""
     t = context.translator(telegram_language(update, context))
-    await update.callback_query.answer(t("tap-unknown"))
+    await answer_tap(update, t("tap-unknown"))
 
 
 def telegram_language(update: Update, context: CoachContext) -> str:

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import telegram_language
+from coach.bot.handlers.common import answer_tap, telegram_language
 
 
 async def count_update(_update: Update, context: CoachContext) -> None:
@@ -26,7 +26,7 @@ async def hold_floods(update: Update, context: CoachContext) -> None:
     if tell or update.callback_query is not None:
         t = context.translator(telegram_language(update, context))
         if update.callback_query is not None:
-            await update.callback_query.answer(t("slow-down") if tell else None)
+            await answer_tap(update, t("slow-down") if tell else None)
         elif update.effective_chat is not None and update.effective_chat.type == "private":
             await update.effective_chat.send_message(t("slow-down"))
     raise ApplicationHandlerStop

@@ -11,6 +11,7 @@ from coach.bot.callbacks import Tap, decode, parse_hhmm, parse_switch
 from coach.bot.context import CoachContext
 from coach.bot.handlers.common import (
     answer_stale,
+    answer_tap,
     answer_unknown,
     edit_keyboard,
     edit_text,
@@ -87,7 +88,7 @@ async def on_restart_tap(update: Update, context: CoachContext) -> None:
         await answer_stale(update, context, view.language if view else None)
         return
     t = context.translator(view.language)
-    await query.answer()
+    await answer_tap(update)
     if tap.action == "continue":
         await edit_keyboard(update, None)
         await send(update, step_screens(t, view))
@@ -146,9 +147,9 @@ async def accept_tap(
         return None
     t = context.translator(view.language)
     if result.answer is Answer.NOTHING_CHOSEN:
-        await query.answer(t("intake-habits-none"), show_alert=True)
+        await answer_tap(update, t("intake-habits-none"), show_alert=True)
         return None
-    await query.answer()
+    await answer_tap(update)
     return tap, view, t
 
 

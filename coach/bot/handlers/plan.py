@@ -9,6 +9,7 @@ from coach.bot.checkin_screens import target_text, week_line
 from coach.bot.context import CoachContext
 from coach.bot.handlers.common import (
     answer_and_edit,
+    answer_tap,
     answer_unknown,
     edit_keyboard,
     edit_text,
@@ -57,7 +58,7 @@ async def on_weekly_tap(update: Update, context: CoachContext) -> None:
     if view is None:
         await _refuse(update, context)
         return
-    await query.answer()
+    await answer_tap(update)
     await edit_text(update, weekly_screen(context.translator(view.language), view))
 
 
@@ -81,7 +82,7 @@ async def on_finale_tap(update: Update, context: CoachContext) -> None:
         await _refuse(update, context)
         return
     t = context.translator(view.language)
-    await query.answer()
+    await answer_tap(update)
     await edit_keyboard(update, None)
     lead = t("finale-maintenance") if tap.action == "keep" else t("finale-again")
     await send(update, [plan_screen(t, view, lead)])
@@ -123,4 +124,4 @@ async def _not_ready(update: Update, context: CoachContext) -> None:
 
 async def _refuse(update: Update, context: CoachContext) -> None:
     t = context.translator(await user_language(update, context))
-    await update.callback_query.answer(t("tap-stale"))
+    await answer_tap(update, t("tap-stale"))

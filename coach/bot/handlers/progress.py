@@ -12,7 +12,13 @@ from telegram import InputFile, Update
 
 from coach.bot.callbacks import decode
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import answer_and_edit, answer_unknown, send, user_language
+from coach.bot.handlers.common import (
+    answer_and_edit,
+    answer_tap,
+    answer_unknown,
+    send,
+    user_language,
+)
 from coach.bot.progress_screens import delete_screen, progress_screen
 from coach.bot.screens import Screen
 from coach.report.csv_export import render_csv
@@ -105,7 +111,7 @@ async def on_delete_tap(update: Update, context: CoachContext) -> None:
         return
     key = int(tap.arg.partition("-")[2])
     if not await context.services.progress.delete(query.from_user.id, key):
-        await query.answer(t("tap-stale"))  # already deleted, or asked for an earlier account
+        await answer_tap(update, t("tap-stale"))  # already deleted, or asked for an earlier account
         return
     await answer_and_edit(update, Screen(t("delete-done")))
 

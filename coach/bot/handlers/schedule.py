@@ -8,7 +8,13 @@ from telegram import Update
 
 from coach.bot.callbacks import Tap, decode
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import answer_stale, answer_unknown, edit_text, telegram_language
+from coach.bot.handlers.common import (
+    answer_stale,
+    answer_tap,
+    answer_unknown,
+    edit_text,
+    telegram_language,
+)
 from coach.bot.screens import HABIT_KEYS, Screen, button, clock, rows
 from coach.domain.zones import zone_info
 from coach.i18n import Translator
@@ -53,7 +59,7 @@ async def on_pause_tap(update: Update, context: CoachContext) -> None:
     if view is None:
         await answer_stale(update, context, None)
         return
-    await query.answer()
+    await answer_tap(update)
     await edit_text(update, Screen(overview_text(context.translator(view.language), view)))
 
 
