@@ -79,10 +79,15 @@ def next_time(plan: Plan, reminder: Reminder, user: User, now: datetime) -> date
             return None
         first_free_day = user.plan_started_on + timedelta(weeks=plan.weeks)
         day_begins = datetime.combine(first_free_day, time(0), zone_info(zone)).astimezone(UTC)
-        return next_fire(reminder.local_time, zone, max(now, day_begins - timedelta(seconds=1)))
+        return next_fire(
+            reminder.local_time,
+            zone,
+            max(now, day_begins - timedelta(seconds=1)),
+            day_ends_at=user.day_ends_at or time(0),
+        )
     if resting(plan, user, reminder.kind, user.today(now)):
         return None
-    return next_fire(reminder.local_time, zone, now, reminder.days)
+    return next_fire(reminder.local_time, zone, now, reminder.days, user.day_ends_at or time(0))
 
 
 async def reschedule(session: AsyncSession, plan: Plan, user: User, now: datetime) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, bindparam, false, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -115,7 +115,13 @@ class ReminderStore:
                         "b_due": due_at,
                         "b_next": None
                         if once
-                        else next_fire(reminder.local_time, zone, after, reminder.days),
+                        else next_fire(
+                            reminder.local_time,
+                            zone,
+                            after,
+                            reminder.days,
+                            user.day_ends_at or time(0),
+                        ),
                     }
                 )
                 deliveries.append(
