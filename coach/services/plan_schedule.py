@@ -85,17 +85,23 @@ def next_time(plan: Plan, reminder: Reminder, user: User, after: datetime) -> da
         return None
     if reminder.last_due_at is not None:
         after = max(after, reminder.last_due_at)
+    day_end = user.day_ends_at or time(0)
     if reminder.kind == Kind.FINALE:  # told however late, paused or not; once
         if user.plan_completed_on is not None:
             return None
         first_free_day = user.plan_started_on + timedelta(weeks=plan.weeks)
         day_begins = datetime.combine(first_free_day, time(0), zone_info(zone)).astimezone(UTC)
-        return next_fire(reminder.local_time, zone, max(after, day_begins - timedelta(seconds=1)))
+        return next_fire(
+            reminder.local_time,
+            zone,
+            max(after, day_begins - timedelta(seconds=1)),
+            day_ends_at=day_end,
+        )
     if user.paused_at(after):
         if user.paused_until is None:
             return None
         after = user.paused_until
-    at = next_fire(reminder.local_time, zone, after, reminder.days)
+    at = next_fire(reminder.local_time, zone, after, reminder.days, day_end)
     if resting(plan, user, reminder.kind, user.today(at)):
         return None
     return at

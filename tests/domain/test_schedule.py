@@ -1,4 +1,4 @@
-"""next_occurrence and local_date, with DST gaps and repeats checked against zoneinfo."""
+"""next_occurrence, next_fire and local_date, with DST gaps and repeats checked against zoneinfo."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, note
 from hypothesis import strategies as st
 
-from coach.domain.schedule import local_date, next_occurrence
+from coach.domain.schedule import EVERY_DAY, local_date, next_fire, next_occurrence
 
+SECOND = timedelta(seconds=1)
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)
+SATURDAY = 1 << 5
+SUNDAY = 1 << 6
 
 # DST both ways, both hemispheres, half- and quarter-hour offsets, Lord Howe's 30-minute DST,
 # Troll's 2-hour DST, Santiago's and Casablanca's transitions around midnight, and Apia,
@@ -171,10 +174,85 @@ def test_naive_after_is_refused() -> None:
 
 def test_whole_skipped_day() -> None:
     # Samoa skipped 30 December 2011: 23:59:59 on the 29th was followed by 00:00 on the 31st.
+    # With the day ending at midnight there was no 30th to remind on, and the 31st gets one.
     fired = next_occurrence(time(7, 30), "Pacific/Apia", utc(2011, 12, 29, 18))
+    assert wall(fired, "Pacific/Apia") == datetime.combine(date(2011, 12, 31), time(7, 30))
+    # With the day ending at 03:00, the 30th lived from 00:00 to 03:00 on the 31st.
+    fired = next_occurrence(time(7, 30), "Pacific/Apia", utc(2011, 12, 29, 18), time(3))
     assert wall(fired, "Pacific/Apia") == datetime.combine(date(2011, 12, 31), time(0))
-    following = next_occurrence(time(7, 30), "Pacific/Apia", fired)
+    assert local_date(fired, "Pacific/Apia", time(3)) == date(2011, 12, 30)
+    following = next_occurrence(time(7, 30), "Pacific/Apia", fired, time(3))
     assert wall(following, "Pacific/Apia") == datetime.combine(date(2011, 12, 31), time(7, 30))
+
+
+# -- a day that ends after midnight -----------------------------------------------------------
+
+# zone, reminder time, day end, the date its time is skipped, the last second before the jump
+NIGHT_OWL_GAPS = [
+    ("Europe/Berlin", time(2, 30), time(3), date(2026, 3, 29), utc(2026, 3, 29, 0, 59, 59)),
+    ("America/New_York", time(2, 30), time(3), date(2026, 3, 8), utc(2026, 3, 8, 6, 59, 59)),
+    ("America/Santiago", time(0, 30), time(1), date(2026, 9, 6), utc(2026, 9, 6, 3, 59, 59)),
+]
+
+
+@pytest.mark.parametrize(("zone", "local_time", "day_ends_at", "day", "expected"), NIGHT_OWL_GAPS)
+def test_skipped_time_stays_on_the_night_it_belongs_to(
+    zone: str, local_time: time, day_ends_at: time, day: date, expected: datetime
+) -> None:
+    # The jump already starts `day` for this user, while the skipped time belongs to the night
+    # before: it fires at the last second of that night instead.
+    after = datetime.combine(day - 2 * DAY, time(12), ZoneInfo(zone))
+    occurrences = [next_fire(local_time, zone, after, day_ends_at=day_ends_at)]
+    for _ in range(3):
+        occurrences.append(next_fire(local_time, zone, occurrences[-1], day_ends_at=day_ends_at))
+
+    user_days = [local_date(instant, zone, day_ends_at) for instant in occurrences]
+    assert user_days == [day - 2 * DAY + k * DAY for k in range(4)]
+    assert occurrences[1] == expected
+    assert wall(expected, zone) < datetime.combine(day, local_time) < wall(expected + SECOND, zone)
+    walls = [wall(occurrences[k], zone) for k in (0, 2, 3)]
+    assert walls == [datetime.combine(day + k * DAY, local_time) for k in (-1, 1, 2)]
+
+
+@pytest.mark.parametrize(("zone", "local_time", "day_ends_at", "day", "expected"), NIGHT_OWL_GAPS)
+def test_weekdays_of_a_skipped_time_are_those_of_its_date(
+    zone: str, local_time: time, day_ends_at: time, day: date, expected: datetime
+) -> None:
+    assert day.weekday() == 6  # these changes all happen on a Sunday
+    after = datetime.combine(day - 3 * DAY, time(12), ZoneInfo(zone))
+    # Sunday's reminder fires on Saturday evening by the clock, but it is Sunday's.
+    assert next_fire(local_time, zone, after, SUNDAY, day_ends_at) == expected
+    saturday = next_fire(local_time, zone, after, SATURDAY, day_ends_at)
+    assert wall(saturday, zone) == datetime.combine(day - DAY, local_time)
+
+
+@pytest.mark.parametrize(
+    ("zone", "local_time", "day_ends_at", "expected"),
+    [
+        ("Europe/Berlin", time(2, 30), time(0), utc(2026, 3, 29, 1)),
+        ("Europe/Berlin", time(2, 30), time(2), utc(2026, 3, 29, 1)),
+        ("America/New_York", time(2, 30), time(1), utc(2026, 3, 8, 7)),
+        ("America/Santiago", time(0, 30), time(0), utc(2026, 9, 6, 4)),
+    ],
+)
+def test_skipped_time_fires_at_the_jump_while_that_is_its_day(
+    zone: str, local_time: time, day_ends_at: time, expected: datetime
+) -> None:
+    after = expected - timedelta(hours=12)
+    fired = next_fire(local_time, zone, after, day_ends_at=day_ends_at)
+    assert fired == expected
+    # The wall time is past the day end, so the jump is still the user-day it was meant for.
+    assert local_date(fired, zone, day_ends_at) == wall(fired, zone).date()
+
+
+@pytest.mark.parametrize("day_ends_at", [time(0), time(1), time(2), time(3), time(4)])
+def test_repeated_time_fires_once_with_any_day_end(day_ends_at: time) -> None:
+    # 01:30 comes twice in New York on 1 November 2026, at 05:30 and 06:30 UTC.
+    after = utc(2026, 10, 31, 12)
+    fired = next_fire(time(1, 30), "America/New_York", after, day_ends_at=day_ends_at)
+    assert fired == utc(2026, 11, 1, 5, 30)
+    following = next_fire(time(1, 30), "America/New_York", fired, day_ends_at=day_ends_at)
+    assert following == utc(2026, 11, 2, 6, 30)
 
 
 # -- against zoneinfo, by brute force ---------------------------------------------------------
@@ -201,6 +279,7 @@ def transitions(zone: str) -> tuple[datetime, ...]:
     return tuple(found)
 
 
+@functools.cache  # the same dates come up for every day end an example checks
 def occurrence_on(day: date, local_time: time, zone: str) -> datetime:
     """When local_time happens on `day`: its first occurrence, else the end of its gap."""
     tz = ZoneInfo(zone)
@@ -259,26 +338,60 @@ def cases(draw: st.DrawFn) -> tuple[str, time, datetime]:
     return zone, draw(minute_times), after
 
 
-@given(cases())
-def test_matches_zoneinfo(case: tuple[str, time, datetime]) -> None:
+def slot_on(day: date, local_time: time, zone: str, day_ends_at: time) -> datetime | None:
+    """When the reminder for local_time on `day` fires, for a user whose day ends at day_ends_at.
+
+    Its occurrence_on if that is in the user-day the time belongs to on a normal day, else the
+    second before; None when neither is, as the clocks skipped that whole user-day.
+    """
+    user_day = day - DAY if local_time < day_ends_at else day
+    at = occurrence_on(day, local_time, zone)
+    return next(
+        (c for c in (at, at - SECOND) if local_date(c, zone, day_ends_at) == user_day), None
+    )
+
+
+def lives(user_day: date, zone: str, day_ends_at: time) -> bool:
+    """Whether any instant belongs to `user_day`, probing minute by minute around it."""
+    begins = datetime.combine(user_day, day_ends_at, UTC)
+    probes = (begins + k * MINUTE for k in range(-15 * 60, (24 + 15) * 60))
+    return any(local_date(probe, zone, day_ends_at) == user_day for probe in probes)
+
+
+# Midnight to 04:00: the settings' whole hours and the half hours between are each checked
+# every time, with one more drawn to the minute.
+HALF_HOURS = [time(h, m) for h in range(4) for m in (0, 30)] + [time(4)]
+odd_day_ends = st.builds(time, st.integers(0, 3), st.integers(0, 59))
+
+
+@given(cases(), odd_day_ends)
+def test_matches_zoneinfo(case: tuple[str, time, datetime], odd_day_end: time) -> None:
+    for day_ends_at in [*HALF_HOURS, odd_day_end]:
+        note(f"day ends at {day_ends_at}")
+        check_matches_zoneinfo(case, day_ends_at)
+
+
+def check_matches_zoneinfo(case: tuple[str, time, datetime], day_ends_at: time) -> None:
     zone, local_time, after = case
     after_utc = after.astimezone(UTC)
-    result = next_occurrence(local_time, zone, after)
+    result = next_occurrence(local_time, zone, after, day_ends_at)
 
     assert result.tzinfo is UTC
     assert after_utc < result <= after_utc + LONGEST_WAIT
 
-    # The first candidate past `after`, over the local dates around it: nothing in between.
+    # The first slot past `after`, over the local dates around it: nothing in between.
     start = after_utc.astimezone(ZoneInfo(zone)).date()
-    candidates = [occurrence_on(start + k * DAY, local_time, zone) for k in range(-2, 4)]
-    assert result == min(c for c in candidates if c > after_utc)
+    dates = [start + k * DAY for k in range(-2, 4)]
+    slots = {slot_on(day, local_time, zone, day_ends_at): day for day in dates}
+    assert result == min(slot for slot in slots if slot is not None and slot > after_utc)
 
-    reading = wall(result, zone)
-    if reading.time() != local_time:
-        # Only when local_time was skipped that day; then it is the first instant after the gap.
-        day = reading.date() if local_time < reading.time() else reading.date() - DAY
-        assert not exists(day, local_time, zone)
-        assert wall(result - timedelta(seconds=1), zone) < datetime.combine(day, local_time)
+    target = datetime.combine(slots[result], local_time)
+    if wall(result, zone) != target:
+        # Only when local_time was skipped that date; then it fires as the clocks jump past it,
+        # or the second before when the jump already starts the next user-day.
+        assert not exists(slots[result], local_time, zone)
+        jumps = (result, result + SECOND)
+        assert any(wall(jump - SECOND, zone) < target < wall(jump, zone) for jump in jumps)
 
 
 @given(cases())
@@ -289,6 +402,61 @@ def test_consecutive_occurrences_are_one_local_day_apart(case: tuple[str, time, 
     assert first < second <= first + LONGEST_WAIT
     if wall(first, zone).time() == local_time and wall(second, zone).time() == local_time:
         assert wall(second, zone).date() - wall(first, zone).date() == DAY
+
+
+@st.composite
+def runs(draw: st.DrawFn) -> tuple[str, time, time, int, datetime]:
+    """A zone, a local time, an odd day end, weekdays and a start three days before a change.
+
+    Half the local times lie within 70 minutes of the change's wall reading, so in or near its
+    gap or repeat; half of the weekday masks are every day.
+    """
+    zone = draw(st.sampled_from([zone for zone in ZONES if transitions(zone)]))
+    change = draw(st.sampled_from(transitions(zone)))
+    before = wall(change - SECOND, zone) + SECOND
+    near = st.integers(-70, 70).map(lambda minutes: (before + minutes * MINUTE).time())
+    local_time = draw(st.one_of(near, minute_times))
+    days = draw(st.one_of(st.just(EVERY_DAY), st.integers(1, EVERY_DAY)))
+    start = change - 3 * DAY + draw(st.integers(0, 24 * 3600)) * SECOND
+    return zone, local_time, draw(odd_day_ends), days, start
+
+
+@given(runs())
+def test_one_occurrence_per_user_day(run: tuple[str, time, time, int, datetime]) -> None:
+    zone, local_time, odd_day_end, days, start = run
+    for day_ends_at in [*HALF_HOURS, odd_day_end]:
+        note(f"day ends at {day_ends_at}")
+        check_one_occurrence_per_user_day(zone, local_time, day_ends_at, days, start)
+
+
+def check_one_occurrence_per_user_day(
+    zone: str, local_time: time, day_ends_at: time, days: int, start: datetime
+) -> None:
+    occurrences = [next_fire(local_time, zone, start, days, day_ends_at)]
+    while occurrences[-1] < start + 6 * DAY:
+        occurrences.append(next_fire(local_time, zone, occurrences[-1], days, day_ends_at))
+    user_days = [local_date(instant, zone, day_ends_at) for instant in occurrences]
+
+    # The small hours before the day end are the evening before's: they fall on the next date.
+    shift = DAY if local_time < day_ends_at else timedelta(0)
+    for instant, user_day in zip(occurrences, user_days, strict=True):
+        meant = user_day + shift
+        assert days & (1 << meant.weekday())
+        target = datetime.combine(meant, local_time)
+        if exists(meant, local_time, zone):
+            assert instant == occurrence_on(meant, local_time, zone)  # the first, if repeated
+        else:
+            jumps = (instant, instant + SECOND)
+            assert any(wall(jump - SECOND, zone) < target < wall(jump, zone) for jump in jumps)
+
+    for earlier, later in itertools.pairwise(user_days):
+        assert earlier < later
+        for k in range(1, (later - earlier).days):
+            skipped = earlier + k * DAY
+            # Passed over only when not one of the weekdays, or when it never happened.
+            assert not days & (1 << (skipped + shift).weekday()) or not lives(
+                skipped, zone, day_ends_at
+            )
 
 
 # -- local_date -------------------------------------------------------------------------------
