@@ -1,12 +1,34 @@
-"""Alembic environment, async form. The database URL comes from coach.db.migrate."""
+"""Alembic environment, async form. The database URL comes from coach.db.migrate.
+
+SQLite runs every migration with foreign keys OFF, in one transaction, checked before the
+commit. Why: SQLite cannot alter most of a table, so Alembic's batch mode re-creates it
+(create a copy, copy the rows, DROP the old table, rename the copy). With foreign keys on,
+that DROP deletes every row that points at the table through ON DELETE CASCADE: altering
+`users` emptied reminders, check-ins, scores and deliveries, and altering `reminders`
+emptied deliveries. With them off, the children keep their rows and point at the copy, which
+has the same name and ids. `PRAGMA foreign_keys` does nothing inside a transaction, so it is
+set when the connection is made (coach.db.engine.create_engine(foreign_keys=False)).
+Instead of being enforced row by row, foreign keys are then checked once: `PRAGMA
+foreign_key_check` runs before the commit, and any row pointing at nothing fails the
+migration and rolls all of it back (this is SQLite's documented procedure for altering a
+table: https://www.sqlite.org/lang_altertable.html#otheralter). The sqlite3 driver would
+commit DDL as it goes, so the transaction is begun by hand, and Alembic told to keep the
+whole run in it. Nothing cascades while a migration runs: one that deletes rows deletes
+their children itself (as 0004's and 0005's downgrades do with deliveries).
+
+PostgreSQL alters tables in place, enforces foreign keys throughout, and its DDL is
+transactional; instances starting together take turns through an advisory lock.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 
 from alembic import context
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coach.config import load_settings
 from coach.db import models  # noqa: F401  (registers the tables on Base.metadata)
@@ -25,10 +47,14 @@ def _database_url() -> str:
 
 
 def _configure(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
+        # Alembic assumes SQLite's DDL is not transactional and commits after each revision;
+        # one transaction for the whole run lets the foreign key check undo all of it.
+        transactional_ddl=True,
         compare_type=True,
     )
     with context.begin_transaction():
@@ -37,6 +63,19 @@ def _configure(connection: Connection) -> None:
             # the whole upgrade happens under it.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
+        if sqlite:
+            _check_foreign_keys(connection)
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """Fail (and so roll back) if any row points at a row that is not there."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        where = Counter(f"{table} -> {parent}" for table, _rowid, parent, _key in broken)
+        summary = ", ".join(f"{count} in {link}" for link, count in sorted(where.items()))
+        raise RuntimeError(
+            f"migration rolled back: {len(broken)} rows would break a foreign key ({summary})"
+        )
 
 
 def run_migrations_offline() -> None:
@@ -50,8 +89,29 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _migration_engine(url: str) -> AsyncEngine:
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url)
+    engine = create_engine(url, foreign_keys=False)
+    # The sqlite3 driver begins transactions itself, and only before INSERT/UPDATE/DELETE:
+    # DDL would run (and stick) outside any. Turn that off and begin on SQLAlchemy's cue;
+    # IMMEDIATE takes the write lock up front, so two processes migrating at once queue
+    # (busy timeout) instead of one failing when its read lock cannot become a write lock.
+    event.listen(engine.sync_engine, "connect", _no_driver_transactions)
+    event.listen(engine.sync_engine, "begin", _begin_immediate)
+    return engine
+
+
+def _no_driver_transactions(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 async def run_migrations_online() -> None:
-    engine = create_engine(_database_url())
+    engine = _migration_engine(_database_url())
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_configure)
