@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(25, gt=0, le=1000)
     broadcast_per_chat_seconds: float = Field(1, ge=0)
     broadcast_throttle: bool = True  # off only for benchmarks against a fake server
+    # A Bot API request's limit to connect, and to wait for each part of its answer.
+    bot_api_timeout_seconds: float = Field(5, gt=0, le=60)
     # Flood control: at most this many updates from one user in any window of seconds.
     flood_max_updates: int = Field(20, ge=1)
     flood_window_seconds: float = Field(5, gt=0)

@@ -4,8 +4,37 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
+
+# Kept at WARNING: HTTP libraries log every request's URL, the token in it; aiosqlite and
+# SQLAlchemy's engine log every statement with its parameters (notes and scores).
+QUIET_LOGGERS = ("httpx", "httpcore", "aiosqlite", "sqlalchemy")
+REDACTED = "[REDACTED]"
+# The token rides in every Bot API URL (/bot<TOKEN>/method, /file/bot<TOKEN>/...): any run of
+# non-blanks through "/bot" is taken for one. And anything shaped like a BotFather token.
+_BOT_URL = re.compile(r"\S*/bot[^\s/]+\S*", re.IGNORECASE)
+_TOKEN_SHAPED = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+
+
+def secrets_pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern matching each secret in any case (PTB capitalizes a BadRequest's message,
+    lower-casing a token quoted in it); None when there are none."""
+    escaped = sorted((re.escape(s) for s in secrets if s), key=len, reverse=True)
+    return re.compile("|".join(escaped), re.IGNORECASE) if escaped else None
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """The text without the secrets, any URL through /bot<token>, or anything shaped like a
+    token: for text that is stored or shown, where a log filter cannot reach."""
+    if not text:
+        return text
+    pattern = secrets_pattern(secrets)
+    if pattern is not None:
+        text = pattern.sub(REDACTED, text)
+    return _TOKEN_SHAPED.sub(REDACTED, _BOT_URL.sub(REDACTED, text))
 
 
 class RedactSecrets(logging.Filter):
@@ -13,20 +42,17 @@ class RedactSecrets(logging.Filter):
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
-        self._secrets = [s for s in secrets if s]
+        self._pattern = secrets_pattern(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
+        if self._pattern is None:
             return True
         message = record.getMessage()
-        text = message
-        for secret in self._secrets:
-            text = text.replace(secret, "[REDACTED]")
+        text = self._pattern.sub(REDACTED, message)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            for secret in self._secrets:
-                record.exc_text = record.exc_text.replace(secret, "[REDACTED]")
+            record.exc_text = self._pattern.sub(REDACTED, record.exc_text)
         if text != message:
             record.msg, record.args = text, None
         return True
@@ -61,5 +87,5 @@ def configure_logging(level: str, secrets: list[str], json_lines: bool = False) 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "aiosqlite", "sqlalchemy"):
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -12,8 +12,8 @@ Instead of being enforced row by row, foreign keys are then checked once: `PRAGM
 foreign_key_check` runs before the commit, and any row pointing at nothing fails the
 migration and rolls all of it back (this is SQLite's documented procedure for altering a
 table: https://www.sqlite.org/lang_altertable.html#otheralter). The sqlite3 driver would
-commit DDL as it goes, so the transaction is begun by hand, and Alembic told to keep the
-whole run in it. Nothing cascades while a migration runs: one that deletes rows deletes
+commit DDL as it goes, so the engine begins transactions itself, and Alembic is told to keep
+the whole run in one. Nothing cascades while a migration runs: one that deletes rows deletes
 their children itself (as 0004's and 0005's downgrades do with deliveries).
 
 PostgreSQL alters tables in place, enforces foreign keys throughout, and its DDL is
@@ -26,7 +26,7 @@ import asyncio
 from collections import Counter
 
 from alembic import context
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -90,24 +90,13 @@ def run_migrations_offline() -> None:
 
 
 def _migration_engine(url: str) -> AsyncEngine:
+    """The engine migrations run on: on SQLite with foreign keys off (see above). Its
+    transactions are explicit and BEGIN IMMEDIATE (coach/db/engine.py), so DDL never runs
+    outside the one transaction, and two processes migrating at once queue (busy timeout)
+    instead of one failing when its read lock cannot become a write lock."""
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url)
-    engine = create_engine(url, foreign_keys=False)
-    # The sqlite3 driver begins transactions itself, and only before INSERT/UPDATE/DELETE:
-    # DDL would run (and stick) outside any. Turn that off and begin on SQLAlchemy's cue;
-    # IMMEDIATE takes the write lock up front, so two processes migrating at once queue
-    # (busy timeout) instead of one failing when its read lock cannot become a write lock.
-    event.listen(engine.sync_engine, "connect", _no_driver_transactions)
-    event.listen(engine.sync_engine, "begin", _begin_immediate)
-    return engine
-
-
-def _no_driver_transactions(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    dbapi_connection.isolation_level = None
-
-
-def _begin_immediate(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    return create_engine(url, foreign_keys=False)
 
 
 async def run_migrations_online() -> None:

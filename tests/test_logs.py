@@ -39,3 +39,18 @@ def test_secrets_are_scrubbed_everywhere(json_lines: bool) -> None:
         entries = [json.loads(line) for line in output.splitlines()]
         assert [e["level"] for e in entries] == ["INFO", "WARNING", "ERROR"]
         assert "[REDACTED]" in entries[2]["exception"]
+
+
+def test_a_secret_is_scrubbed_in_any_case() -> None:
+    """PTB capitalizes a BadRequest's message ("Bad Request: " stripped), lower-casing the
+    rest: a description that quotes the URL then holds the token in lower case."""
+    stream = io.StringIO()
+    configure_logging("DEBUG", [TEST_TOKEN], json_lines=False)
+    logging.getLogger().handlers[0].setStream(stream)  # type: ignore[attr-defined]
+    try:
+        message = f"Bad Request: cannot POST /bot{TEST_TOKEN}/sendMessage"
+        logging.getLogger("coach.test").error("%s", message.capitalize())
+    finally:
+        configure_logging("WARNING", [])
+    output = stream.getvalue()
+    assert TEST_TOKEN.lower() not in output.lower() and "[REDACTED]" in output

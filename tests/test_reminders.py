@@ -17,8 +17,9 @@ from coach.bot.app import build_application
 from coach.bot.handlers.reminders import reminder_buttons, reminder_buttons_json
 from coach.db.models import CheckIn, Delivery, Reminder, User
 from coach.i18n import Catalog
-from tests.conftest import RunningBot, bot_settings, start_bot, stop_bot
-from tests.fakebot import FakeUser
+from coach.reminders.dispatcher import NETWORK_RETRIES
+from tests.conftest import FakeClock, RunningBot, bot_settings, running_bot, start_bot, stop_bot
+from tests.fakebot import FakeBotAPI, FakeUser
 from tests.fakebot.server import CHAT_NOT_FOUND, FORBIDDEN, SERVER_ERROR, Fault
 from tests.flows import enrolled
 from tests.seeding import seed_due_reminders
@@ -168,6 +169,37 @@ async def test_429_and_500_are_retried_and_nothing_is_lost(bot: RunningBot, sess
     assert sum("⏰" in text for text in bot.api.sent_texts[5008]) == 1
 
 
+async def test_a_429_pauses_every_sender_for_retry_after(
+    fake_api: FakeBotAPI, database_url: str, clock: FakeClock
+) -> None:
+    """A 429 is about the whole bot: after one, no reminder to anybody reaches the Bot API
+    until retry_after has passed; then each is retried and sent once."""
+    users = await seed_due_reminders(database_url, 3, B12_DUE, first_id=5040)
+    for user_id in users:  # each one's first try is refused, so every 429 opens a window
+        fake_api.fail(user_id, Fault(429, "Too Many Requests: retry after 1", retry_after=1))
+    # A slow pace (2/s): no second sender is already past the limiter when a 429 comes back,
+    # so what keeps a window quiet is the pause, not the pace.
+    async with running_bot(fake_api, database_url, clock, broadcast_rate=2) as bot:
+        clock.now = B12_DUE
+        assert await bot.dispatcher.run_round() == Counter({"sent": 3})
+    sends = [
+        (arrived, int(params["chat_id"]))
+        for (method, params), arrived in zip(fake_api.calls, fake_api.call_times, strict=True)
+        if method == "sendMessage"
+    ]
+    refused_at = {}  # each chat's first try got the 429, answered as it arrived
+    for arrived, chat in sends:
+        refused_at.setdefault(chat, arrived)
+    assert sorted(refused_at) == users
+    for chat, at in refused_at.items():
+        during = [(round(t - at, 3), c) for t, c in sends if at < t < at + 1]
+        assert not during, f"sent within retry_after of the 429 to {chat}: {during}"
+    assert Counter(chat for _, chat in sends) == dict.fromkeys(users, 2), "refused, then sent"
+    assert {user_id: len(fake_api.sent_texts[user_id]) for user_id in users} == dict.fromkeys(
+        users, 1
+    )
+
+
 async def test_a_timeout_is_recorded_as_uncertain_not_resent(bot: RunningBot, sessionmaker) -> None:
     await enrolled(bot, 5009)
     bot.api.fail(5009, Fault(delay=6))
@@ -293,10 +325,15 @@ async def test_persistent_server_errors_end_as_failed(bot: RunningBot, sessionma
     user = await enrolled(bot, 5019)
     bot.api.fail(5019, Fault(500, "Internal Server Error", times=None))
     bot.clock.now = B12_DUE
+    intake = len(bot.api.calls)
     assert await bot.dispatcher.run_round() == Counter({"failed": 1})
     [delivery] = await deliveries(sessionmaker, 5019)
+    # attempts counts hand-overs to the Bot API (one); the retries happen within it.
     assert (delivery.status, delivery.attempts) == ("failed", 1)
     assert "Internal Server Error" in delivery.detail
+    round_ = bot.api.calls[intake:]
+    tries = [p for m, p in round_ if m == "sendMessage" and p.get("chat_id") == "5019"]
+    assert len(tries) == 1 + NETWORK_RETRIES == 4, "the first try and 3 retries, then given up"
     await user.quiet()
 
 

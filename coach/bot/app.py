@@ -83,12 +83,13 @@ def build_application(
     plan = load_plan(PLAN_FILE)
     catalog = Catalog()
     services = Services.build(sessionmaker, plan, SUPPORTED_LANGUAGES, settings.default_language)
+    timeout = settings.bot_api_timeout_seconds  # to connect, and for each part of an answer
     # Broadcasts get their own Bot and connection pool: a user's reply never waits for one.
     broadcast_bot = ExtBot(
         settings.token(),
         base_url=settings.bot_api_base_url,
         base_file_url=settings.bot_api_file_url,
-        request=AiohttpRequest(BROADCAST_CONNECTIONS),
+        request=AiohttpRequest(BROADCAST_CONNECTIONS, timeout, timeout),
         defaults=Defaults(parse_mode=ParseMode.HTML),
     )
     limiter = BroadcastLimiter(
@@ -159,7 +160,7 @@ def build_application(
         .get_updates_connection_pool_size(2)
         # Replies use aiohttp too: about half httpx's CPU per request, which is most of a
         # tap's cost (bench/checkin.py).
-        .request(AiohttpRequest(REPLY_CONNECTIONS))
+        .request(AiohttpRequest(REPLY_CONNECTIONS, timeout, timeout))
         .context_types(ContextTypes(context=CoachContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(post_init)

@@ -29,6 +29,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.warnings import PTBUserWarning
 
 from coach.domain.reminders import Status
+from coach.logs import scrub
 from coach.reminders.limiter import BroadcastLimiter
 from coach.services.reminders import DueReminder, Outcome, ReminderStore
 
@@ -267,9 +268,14 @@ class Dispatcher:
         never left), for another instance to send."""
         return self._outcome(reminder, Status.CLAIMED, detail="released while retrying")
 
-    @staticmethod
-    def _outcome(reminder: DueReminder, status: Status, **details: object) -> Outcome:
-        return Outcome(reminder.delivery_id, reminder.user_id, status, **details)  # type: ignore[arg-type]
+    def _outcome(
+        self, reminder: DueReminder, status: Status, message_id: int | None = None, detail: str = ""
+    ) -> Outcome:
+        # Defence in depth: the transport words its errors without the URL, but a detail may
+        # quote a server's own words (a description, a repr). It is stored, backed up and
+        # exported: no token, and no URL through /bot<token>, gets that far.
+        detail = scrub(detail, [self._bot.token])
+        return Outcome(reminder.delivery_id, reminder.user_id, status, message_id, detail)
 
 
 def _seconds(error: RetryAfter) -> float:

@@ -8,10 +8,18 @@ with its own connection pool; getUpdates keeps PTB's default long-poll transport
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+from http import HTTPStatus
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
-from telegram.error import NetworkError, TimedOut
+from telegram._utils.types import JSONDict
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger(__name__)
 
 
 class AiohttpRequest(BaseRequest):
@@ -64,18 +72,62 @@ class AiohttpRequest(BaseRequest):
                 data = form
             else:
                 data = request_data.json_parameters
+        # The URL holds the token, and aiohttp's error texts name the URL: every error raised
+        # here is worded from the error's class and facts that hold no secret, never from
+        # str(error), and `from None` keeps aiohttp's text out of tracebacks too. (These
+        # messages end up in deliveries.detail and in logs.)
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
-                return response.status, await response.read()
-        except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError) as error:
+                status, payload = response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError:
             # The connection never opened, so the request never left: safe to retry.
-            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+            raise NetworkError(
+                f"aiohttp.ConnectionTimeoutError: no connection within {timeout.sock_connect} s"
+            ) from None
+        except aiohttp.ClientConnectorError as error:  # refused, unreachable, DNS, TLS
+            raise NetworkError(
+                f"aiohttp.{error.__class__.__name__}: cannot connect to "
+                f"{error.host}:{error.port} ({_cause(error)})"
+            ) from None
         except aiohttp.ClientError as error:
             # The request went out and the answer was lost: Telegram may have delivered it.
             # TimedOut tells the dispatcher exactly that (recorded as uncertain, not resent).
-            raise TimedOut(f"no answer: aiohttp.{error.__class__.__name__}") from error
-        except TimeoutError as error:  # a read timeout: the request went out
-            raise TimedOut from error
+            raise TimedOut(f"no answer: aiohttp.{error.__class__.__name__}") from None
+        except TimeoutError:  # a read timeout: the request went out
+            raise TimedOut("no answer in time") from None
+        if not HTTPStatus.OK <= status <= 299 and not _is_json_object(payload):
+            # Not Telegram's answer (a proxy's error page, say), and it may quote the URL,
+            # token and all: PTB would put it into the error's message. Its size is enough.
+            payload = f"<{len(payload)} bytes, not JSON>".encode()
+        return status, payload
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        """PTB's parsing, without logging the body as PTB does: one that is not JSON may
+        quote the URL, token and all."""
+        try:
+            return json.loads(payload.decode("utf-8", "replace"))
+        except ValueError:
+            log.warning("the Bot API answered %d bytes that are not JSON", len(payload))
+            raise TelegramError("Invalid server response") from None
+
+
+def _cause(error: aiohttp.ClientConnectorError) -> str:
+    """Why a connection failed, in the system's words (aiohttp's may name the URL)."""
+    try:
+        cause = error.os_error
+    except AttributeError:  # the certificate errors keep no OSError
+        return "TLS"
+    if cause.errno and cause.errno > 0:  # DNS failures have negative ones, not errno's
+        return os.strerror(cause.errno)
+    return cause.__class__.__name__
+
+
+def _is_json_object(payload: bytes) -> bool:
+    try:
+        return isinstance(json.loads(payload), dict)
+    except ValueError:
+        return False
 
 
 def _seconds(value: object, default: float) -> float | None:

@@ -22,6 +22,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakebot.door import FrontDoor
 from tests.fakebot.html import HTMLEntityError, parse_html
 
 MAX_TEXT = 4096
@@ -76,7 +77,9 @@ class BotEvent:
 @dataclass
 class Fault:
     """How the server misbehaves for one chat: an error status (with Telegram's wording), a
-    delay, or dropping the connection; `times` None means every time."""
+    delay, dropping the connection, or a body that is not Telegram's JSON (`body`, sent
+    with `status` or 200); "{path}" in `body` or `description` becomes the request's path,
+    as some proxies' error pages quote it. `times` None means every time."""
 
     status: int = 0
     description: str = ""
@@ -84,6 +87,8 @@ class Fault:
     delay: float = 0.0
     drop: bool = False
     times: int | None = 1
+    body: str | None = None
+    content_type: str = "text/html"
 
 
 FORBIDDEN = Fault(403, "Forbidden: bot was blocked by the user", times=None)
@@ -113,6 +118,7 @@ class FakeBotAPI:
         self._answer_waiters: dict[str, asyncio.Future[BotEvent]] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.call_times: list[float] = []  # time.monotonic() as each call arrived
         self.layout_violations: list[str] = []
         self.handled_update_ids: set[int] = set()
         self._closing = False
@@ -148,6 +154,8 @@ class FakeBotAPI:
         self.webhook_targets: list[tuple[str, str | None]] = []
         self._next_target = 0
         self._client: aiohttp.ClientSession | None = None
+        self.door: FrontDoor | None = None
+        self.polls_waiting = 0  # getUpdates calls waiting for an update right now
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -163,6 +171,13 @@ class FakeBotAPI:
         self.root_url = f"http://127.0.0.1:{port}"
         return self.root_url
 
+    async def behind_door(self) -> FrontDoor:
+        """Route `root_url` through a FrontDoor, for faults before any HTTP; the door."""
+        port = int(self.root_url.rsplit(":", 1)[1])
+        self.door = FrontDoor(port)
+        self.root_url = await self.door.start()
+        return self.door
+
     async def release_pollers(self) -> None:
         """Answer every pending and future long poll at once, so a bot can stop quickly."""
         async with self._new_update:
@@ -174,6 +189,8 @@ class FakeBotAPI:
         self._closing = False
 
     async def stop(self) -> None:
+        if self.door is not None:
+            await self.door.stop()
         if self._client is not None:
             await self._client.close()
         if self._runner is not None:
@@ -237,12 +254,18 @@ class FakeBotAPI:
             assert request.transport is not None
             request.transport.close()
             return web.Response(status=500)
+        description = fault.description.replace("{path}", request.path)
+        if fault.body is not None:
+            text = fault.body.replace("{path}", request.path)
+            return web.Response(
+                status=fault.status or 200, text=text, content_type=fault.content_type
+            )
         if not fault.status:
             return None
         body: dict[str, Any] = {
             "ok": False,
             "error_code": fault.status,
-            "description": fault.description,
+            "description": description,
         }
         if fault.retry_after is not None:
             body["parameters"] = {"retry_after": fault.retry_after}
@@ -268,6 +291,7 @@ class FakeBotAPI:
             return _error(404, "Not Found: method not found")
         params = await _read_params(request)
         self.calls.append((method, params))
+        self.call_times.append(time.monotonic())
         if method == "getUpdates" and self.first_get_updates_at is None:
             self.first_get_updates_at = time.time()
         if method == "sendMessage" and "chat_id" in params:
@@ -313,10 +337,13 @@ class FakeBotAPI:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return []
+                self.polls_waiting += 1
                 try:
                     await asyncio.wait_for(self._new_update.wait(), remaining)
                 except TimeoutError:
                     return []
+                finally:
+                    self.polls_waiting -= 1
             return self._updates[:limit]
 
     async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
