@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     dispatch_interval_seconds: float = Field(30, gt=0, le=30)
     # How long a claimed reminder belongs to its process before another may take it over.
     delivery_lease_seconds: float = Field(60, ge=5)
+    # Deliveries older than this are deleted by the bot itself (hourly). Taps reach three
+    # days back and a week's digest one week: two weeks is the least that keeps them working.
+    delivery_retention_days: float = Field(35, ge=14)
     paid_broadcast: bool = False  # must precede broadcast_rate, whose check reads it
     broadcast_rate: float = Field(25, gt=0, le=1000)
     broadcast_per_chat_seconds: float = Field(1, ge=0)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text, update
 
 from coach.bot.app import build_application
 from coach.bot.context import RUNTIME_KEY, CoachApplication
-from coach.db.models import Delivery, Reminder, User
+from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from coach.reminders.dispatcher import Dispatcher
 from tests.conftest import FakeClock, RunningBot, bot_settings
 from tests.flows import enrolled
@@ -299,3 +299,89 @@ async def test_resting_rows_write_nothing_day_after_day(bot: RunningBot, session
         )
     # The finished user's rows were due once when seeded: each rests after that one look.
     assert written <= 3, f"{written} deliveries rows for users who rest"
+
+
+async def test_old_deliveries_are_pruned_by_the_bot_itself(bot: RunningBot, sessionmaker) -> None:
+    """DELIVERY_RETENTION_DAYS (35 by default): the rounds delete older finished rows, keep
+    recent ones, and never touch a claim still in progress."""
+    user = await enrolled(bot, 6007)
+    bot.clock.now = B12_DUE
+    await bot.dispatcher.run_round()
+    await user.reply()
+    store = bot.dispatcher.store
+    # Another user's claim left in progress by a crash, as old as the first delivery.
+    [stranded] = await seed_due_reminders(bot.settings.database_url, 1, B12_DUE, first_id=7_600)
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            update(Reminder).where(Reminder.user_id == stranded).values(next_fire_at=B12_DUE)
+        )
+    claimed, _ = await store.claim(B12_DUE, 10)
+    assert [c.user_id for c in claimed] == [stranded]
+    later = B12_DUE + timedelta(days=36)
+    assert await store.prune(later - timedelta(days=35)) == 1, "only the finished one"
+    bot.clock.now = later
+    await bot.dispatcher.run_round()  # the stranded claim is judged (missed); new rows come
+    async with sessionmaker() as session:
+        kept = (
+            await session.execute(select(Delivery.due_at, Delivery.user_id, Delivery.updated_at))
+        ).all()
+    assert kept and all(updated >= later - timedelta(days=35) for *_, updated in kept)
+    assert (B12_DUE, 6007) not in [(due_at, u) for due_at, u, _ in kept]
+    assert stranded in {u for _, u, _ in kept}, "the claim was judged, not pruned"
+    async with sessionmaker() as session:
+        last = await session.scalar(
+            select(Reminder.last_due_at).where(Reminder.user_id == 6007, Reminder.kind == "b12")
+        )
+    assert last is not None and last > B12_DUE, "the row keeps its last occurrence itself"
+
+
+async def test_keys_past_32_bits(bot: RunningBot, sessionmaker, engine) -> None:
+    """Every growing table's key is 64-bit: past 2^31 the intake, a claim, a tap (its
+    button carries the delivery's id) and a rating still work."""
+    start = 2**31 + 10
+    async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            for table in ("reminders", "deliveries", "checkins", "symptom_scores"):
+                await conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {start})")
+                )
+        else:  # rowids follow the largest one: plant a row past 2^31 in each table
+            await conn.execute(text("INSERT INTO users (id, language) VALUES (1, 'en')"))
+            await conn.execute(
+                text(f"INSERT INTO reminders (id, user_id, kind) VALUES ({start}, 1, 'b12')")
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO deliveries (id, reminder_id, user_id, kind, due_at, local_day,"
+                    f" status, updated_at) VALUES ({start}, {start}, 1, 'b12',"
+                    " '2026-01-01 00:00:00', '2026-01-01', 'sent', '2026-01-01 00:00:00')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO checkins (id, user_id, habit, day, status, updated_at) VALUES"
+                    f" ({start}, 1, 'b12', '2026-01-01', 'done', '2026-01-01 00:00:00')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO symptom_scores (id, user_id, week, symptom, score, recorded_at)"
+                    f" VALUES ({start}, 1, 0, 'energy', 3, '2026-01-01 00:00:00')"
+                )
+            )
+    user = await enrolled(bot, 6008)
+    bot.clock.now = B12_DUE
+    assert await bot.dispatcher.run_round() == Counter({"sent": 1})
+    await user.reply()
+    await user.tap("Done")
+    assert "done for" in (await user.edit()).text
+    async with sessionmaker() as session:
+        for table in (Reminder, Delivery, CheckIn, SymptomScore):
+            smallest = await session.scalar(select(func.min(table.id)).where(table.user_id == 6008))
+            assert smallest is not None and smallest > 2**31, table.__tablename__
+        assert (
+            await session.scalar(
+                select(CheckIn.status).where(CheckIn.user_id == 6008, CheckIn.habit == "b12")
+            )
+            == "done"
+        )

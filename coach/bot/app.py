@@ -114,6 +114,7 @@ def build_application(
         max_in_flight=BROADCAST_CONNECTIONS,
         paid_broadcast=settings.paid_broadcast,
         alone=settings.is_sqlite,  # SQLite means one bot process
+        retention=timedelta(days=settings.delivery_retention_days),
     )
     metrics = Metrics()
     dispatcher.on_counts = metrics.count_outcomes

@@ -78,11 +78,11 @@ def parse_switch(arg: str) -> tuple[str, bool]:
     return name, state == "1"
 
 
-MAX_ROW_ID = 2**31 - 1  # deliveries.id is a 32-bit integer on PostgreSQL
+MAX_ROW_ID = 2**63 - 1  # deliveries.id is a 64-bit integer (revision 0008)
 
 
 def _delivery(arg: str) -> bool:
-    return arg.isascii() and arg.isdigit() and 1 <= len(arg) <= 10 and int(arg) <= MAX_ROW_ID
+    return arg.isascii() and arg.isdigit() and 1 <= len(arg) <= 19 and int(arg) <= MAX_ROW_ID
 
 
 def _deletion_key(arg: str) -> bool:

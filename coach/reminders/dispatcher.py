@@ -31,11 +31,15 @@ from telegram.warnings import PTBUserWarning
 from coach.domain.reminders import Status
 from coach.logs import scrub
 from coach.reminders.limiter import BroadcastLimiter
-from coach.services.reminders import DueReminder, Outcome, ReminderStore
+from coach.services.reminders import PRUNE_BATCH, DueReminder, Outcome, ReminderStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# Old deliveries are pruned after a round, at most this often, and at most this many
+# batches at a time (the rest go after the next round): housekeeping never holds a round up.
+PRUNE_EVERY = timedelta(hours=1)
+PRUNE_BATCHES = 20
 MAX_RATE_LIMIT_RETRIES = 20
 NETWORK_RETRIES = 3
 BACKOFF_SECONDS = 0.5
@@ -94,6 +98,7 @@ class Dispatcher:
         max_in_flight: int = 256,
         paid_broadcast: bool = False,
         alone: bool = False,
+        retention: timedelta | None = None,
     ) -> None:
         self.store = store
         self._bot = bot
@@ -105,6 +110,8 @@ class Dispatcher:
         self._paid = paid_broadcast
         self._round = asyncio.Lock()
         self._alone = alone
+        self._retention = retention
+        self._pruned_at: datetime | None = None
         self._stopping = False
         self._waiting: set[asyncio.Task[str]] = set()  # deliveries not yet handed over
         self._stop_event = asyncio.Event()
@@ -142,7 +149,30 @@ class Dispatcher:
             counts = +counts
             if counts:
                 log.info("dispatch round: %s", dict(sorted(counts.items())))
+            await self._prune()
             return counts
+
+    async def _prune(self) -> None:
+        """The retention rule, run by the bot itself: deliveries that ended longer ago than
+        DELIVERY_RETENTION_DAYS are deleted, in batches, at most hourly."""
+        now = self._clock()
+        if self._retention is None or self._stopping:
+            return
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        pruned = 0
+        try:
+            for _ in range(PRUNE_BATCHES):
+                deleted = await self.store.prune(now - self._retention)
+                pruned += deleted
+                if deleted < PRUNE_BATCH:
+                    self._pruned_at = now  # caught up: next time in an hour
+                    break
+                await asyncio.sleep(0)  # let replies and claims in between batches
+        except Exception:  # housekeeping: try again after the next round
+            log.exception("pruning old deliveries failed")
+        if pruned:
+            log.info("pruned %d deliveries older than %s", pruned, self._retention)
 
     def stop(self) -> None:
         """Graceful stop: requests already handed to the Bot API finish and are recorded;
