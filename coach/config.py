@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     broadcast_throttle: bool = True  # off only for benchmarks against a fake server
     # A Bot API request's limit to connect, and to wait for each part of its answer.
     bot_api_timeout_seconds: float = Field(5, gt=0, le=60)
+    # Updates handled at once, across users (one user's are always handled in order); 1
+    # handles them one at a time.
+    max_concurrent_updates: int = Field(64, ge=1, le=1000)
     # Flood control: at most this many updates from one user in any window of seconds.
     flood_max_updates: int = Field(20, ge=1)
     flood_window_seconds: float = Field(5, gt=0)
