@@ -38,12 +38,16 @@ def create_engine(database_url: str, foreign_keys: bool = True) -> AsyncEngine:
     DROP, rename), and with foreign keys on, the DROP cascades into every child table.
     """
     url = make_url(database_url)
+    # hide_parameters: a database error's text would quote its statement's parameters
+    # (notes, scores: health data), and its traceback is logged. It names the statement only.
     if url.get_backend_name() == "sqlite":
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
         event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, foreign_keys))
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def read_only(engine: AsyncEngine) -> AsyncEngine:
