@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import dataclass
 from http import HTTPStatus
+from types import SimpleNamespace
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -20,6 +22,35 @@ from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
+
+# A request's deadline is its connect and read timeouts (and its write allowance) plus this:
+# the per-read timeout alone lets an answer that trickles in a byte at a time (a broken
+# proxy, a self-hosted Bot API server) hold a reply or a dispatch round forever.
+DEADLINE_MARGIN_SECONDS = 2.0
+# An upload's body may take a while to write on a slow uplink: PTB's own transport allows
+# media 20 s to be written, and so does the deadline.
+MEDIA_WRITE_SECONDS = 20.0
+
+
+@dataclass
+class _Attempt:
+    """What one request got to: once connected, it may have reached Telegram."""
+
+    connected: bool = False
+
+
+async def _on_connected(
+    _session: aiohttp.ClientSession, context: SimpleNamespace, _params: object
+) -> None:
+    context.trace_request_ctx.connected = True
+
+
+def _tracing() -> aiohttp.TraceConfig:
+    """Marks each request's _Attempt as connected, on a new connection or a reused one."""
+    config = aiohttp.TraceConfig()
+    config.on_connection_create_end.append(_on_connected)
+    config.on_connection_reuseconn.append(_on_connected)
+    return config
 
 
 class AiohttpRequest(BaseRequest):
@@ -38,6 +69,7 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
                 headers={"User-Agent": self.USER_AGENT},
+                trace_configs=[_tracing()],
             )
 
     async def shutdown(self) -> None:
@@ -57,10 +89,14 @@ class AiohttpRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         if self._session is None:
             raise RuntimeError("AiohttpRequest is not initialized")
+        multipart = request_data is not None and bool(request_data.multipart_data)
+        read = _seconds(read_timeout, self._read_timeout)  # getUpdates': its long poll and more
+        connect = _seconds(connect_timeout, self._connect_timeout)
+        write = _seconds(write_timeout, MEDIA_WRITE_SECONDS if multipart else 0.0)
         timeout = aiohttp.ClientTimeout(
-            sock_read=_seconds(read_timeout, self._read_timeout),
-            sock_connect=_seconds(connect_timeout, self._connect_timeout),
+            total=_deadline(connect, write, read), sock_read=read, sock_connect=connect
         )
+        attempt = _Attempt()
         data = None
         if request_data is not None:
             if request_data.multipart_data:
@@ -77,7 +113,9 @@ class AiohttpRequest(BaseRequest):
         # str(error), and `from None` keeps aiohttp's text out of tracebacks too. (These
         # messages end up in deliveries.detail and in logs.)
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=data, timeout=timeout, trace_request_ctx=attempt
+            ) as response:
                 status, payload = response.status, await response.read()
         except aiohttp.ConnectionTimeoutError:
             # The connection never opened, so the request never left: safe to retry.
@@ -93,8 +131,13 @@ class AiohttpRequest(BaseRequest):
             # The request went out and the answer was lost: Telegram may have delivered it.
             # TimedOut tells the dispatcher exactly that (recorded as uncertain, not resent).
             raise TimedOut(f"no answer: aiohttp.{error.__class__.__name__}") from None
-        except TimeoutError:  # a read timeout: the request went out
-            raise TimedOut("no answer in time") from None
+        except TimeoutError:  # the deadline: before or after the request went out
+            if not attempt.connected:  # it waited for a free connection, say: it never left
+                raise NetworkError(
+                    f"no connection within the deadline ({timeout.total} s)"
+                ) from None
+            # Connected: it may have reached Telegram (uncertain, as after a read timeout).
+            raise TimedOut(f"no full answer within the deadline ({timeout.total} s)") from None
         if not HTTPStatus.OK <= status <= 299 and not _is_json_object(payload):
             # Not Telegram's answer (a proxy's error page, say), and it may quote the URL,
             # token and all: PTB would put it into the error's message. Its size is enough.
@@ -128,6 +171,13 @@ def _is_json_object(payload: bytes) -> bool:
         return isinstance(json.loads(payload), dict)
     except ValueError:
         return False
+
+
+def _deadline(connect: float | None, write: float | None, read: float | None) -> float | None:
+    """The whole request's limit: each phase's, and a margin; None if a caller lifted one."""
+    if connect is None or write is None or read is None:
+        return None  # PTB's meaning of an explicit None: no limit
+    return connect + write + read + DEADLINE_MARGIN_SECONDS
 
 
 def _seconds(value: object, default: float) -> float | None:

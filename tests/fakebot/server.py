@@ -79,7 +79,9 @@ class Fault:
     """How the server misbehaves for one chat: an error status (with Telegram's wording), a
     delay, dropping the connection, or a body that is not Telegram's JSON (`body`, sent
     with `status` or 200); "{path}" in `body` or `description` becomes the request's path,
-    as some proxies' error pages quote it. `times` None means every time."""
+    as some proxies' error pages quote it. `trickle` does the request and sends its answer's
+    headers at once, then the body one byte every `trickle` seconds (so a per-read timeout
+    never fires). `times` None means every time; `method` is the call it applies to."""
 
     status: int = 0
     description: str = ""
@@ -89,6 +91,8 @@ class Fault:
     times: int | None = 1
     body: str | None = None
     content_type: str = "text/html"
+    trickle: float = 0.0
+    method: str = "sendMessage"
 
 
 FORBIDDEN = Fault(403, "Forbidden: bot was blocked by the user", times=None)
@@ -123,6 +127,7 @@ class FakeBotAPI:
         self.handled_update_ids: set[int] = set()
         self._closing = False
         self.faults: dict[int, list[Fault]] = defaultdict(list)
+        self.trickles_cut = 0  # trickling answers the client stopped reading
         self.sent_texts: dict[int, list[str]] = defaultdict(list)
         # For benchmarks: when each sendMessage arrived, the first long poll, and a
         # Telegram-like flood limit (429 above `rate_limit` messages in any second).
@@ -236,12 +241,18 @@ class FakeBotAPI:
     # -- HTTP ------------------------------------------------------------------------------
 
     def fail(self, chat_id: int, fault: Fault) -> None:
-        """Make sendMessage to this chat misbehave as `fault` says."""
+        """Make the fault's method (sendMessage unless it says) to this chat misbehave."""
         self.faults[chat_id].append(fault)
 
-    async def _apply_fault(self, request: web.Request, chat_id: int) -> web.StreamResponse | None:
+    async def _apply_fault(
+        self,
+        request: web.Request,
+        method: str,
+        chat_id: int,
+        answer: Callable[[], Awaitable[web.Response]],
+    ) -> web.StreamResponse | None:
         queue = self.faults.get(chat_id)
-        if not queue:
+        if not queue or queue[0].method != method:
             return None
         fault = queue[0]
         if fault.times is not None:
@@ -254,6 +265,8 @@ class FakeBotAPI:
             assert request.transport is not None
             request.transport.close()
             return web.Response(status=500)
+        if fault.trickle:
+            return await self._trickle(request, await answer(), fault.trickle)
         description = fault.description.replace("{path}", request.path)
         if fault.body is not None:
             text = fault.body.replace("{path}", request.path)
@@ -270,6 +283,28 @@ class FakeBotAPI:
         if fault.retry_after is not None:
             body["parameters"] = {"retry_after": fault.retry_after}
         return web.json_response(body, status=fault.status)
+
+    async def _trickle(
+        self, request: web.Request, answer: web.Response, interval: float
+    ) -> web.StreamResponse:
+        """`answer`'s headers at once, then its body a byte at a time; the rest at once when
+        pollers are released (a test is ending), and nothing more once the client has gone."""
+        body = answer.body
+        assert isinstance(body, bytes)
+        response = web.StreamResponse(status=answer.status, headers=answer.headers)
+        response.content_length = len(body)
+        await response.prepare(request)
+        try:
+            for sent in range(len(body)):
+                if self._closing:
+                    await response.write(body[sent:])
+                    break
+                await response.write(body[sent : sent + 1])
+                await asyncio.sleep(interval)
+            await response.write_eof()
+        except ConnectionResetError:  # the client gave up: what a deadline does
+            self.trickles_cut += 1
+        return response
 
     def _flooded(self) -> bool:
         if self.rate_limit is None:
@@ -294,24 +329,28 @@ class FakeBotAPI:
         self.call_times.append(time.monotonic())
         if method == "getUpdates" and self.first_get_updates_at is None:
             self.first_get_updates_at = time.time()
-        if method == "sendMessage" and "chat_id" in params:
-            if self._flooded():
-                self.http_429 += 1
-                body = {
-                    "ok": False,
-                    "error_code": 429,
-                    "description": "Too Many Requests: retry after 1",
-                    "parameters": {"retry_after": 1},
-                }
-                return web.json_response(body, status=429)
-            failure = await self._apply_fault(request, int(params["chat_id"]))
+        if method == "sendMessage" and "chat_id" in params and self._flooded():
+            self.http_429 += 1
+            body = {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 1",
+                "parameters": {"retry_after": 1},
+            }
+            return web.json_response(body, status=429)
+
+        async def answer() -> web.Response:
+            try:
+                result = await handler(params)
+            except BadRequest as exc:
+                return _error(exc.code, exc.description)
+            return web.json_response({"ok": True, "result": result})
+
+        if "chat_id" in params:
+            failure = await self._apply_fault(request, method, int(params["chat_id"]), answer)
             if failure is not None:
                 return failure
-        try:
-            result = await handler(params)
-        except BadRequest as exc:
-            return _error(exc.code, exc.description)
-        return web.json_response({"ok": True, "result": result})
+        return await answer()
 
     # -- methods ---------------------------------------------------------------------------
 
