@@ -47,13 +47,14 @@ def _run(settings: Settings, webhook: bool) -> int:
 
     from telegram.error import InvalidToken
 
-    from coach.bot.app import ALLOWED_UPDATES, WEBHOOK_CONNECTIONS, build_application
+    from coach.bot.app import build_application, polling
+    from coach.bot.app import webhook as webhook_source
     from coach.bot.runner import serve
     from coach.db.migrate import upgrade_to_head
     from coach.logs import configure_logging
 
     token = settings.token()
-    url, secret = settings.webhook() if webhook else ("", "")
+    _, secret = settings.webhook() if webhook else ("", "")
     secrets = [token, secret]
     configure_logging(settings.log_level, secrets, json_lines=settings.log_format == "json")
     if settings.is_sqlite or webhook:
@@ -61,28 +62,11 @@ def _run(settings: Settings, webhook: bool) -> int:
         # instances starting together migrate once).
         upgrade_to_head(settings.database_url)
     application = build_application(settings)
-
-    async def start_updates(app) -> None:  # type: ignore[no-untyped-def]
-        if webhook:
-            await app.updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=settings.webhook_path.lstrip("/"),
-                webhook_url=url,
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-                drop_pending_updates=False,
-                bootstrap_retries=3,
-                max_connections=WEBHOOK_CONNECTIONS,
-            )
-        else:
-            await app.updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
-            )
+    source = webhook_source(application, settings) if webhook else polling(application)
 
     logging.captureWarnings(True)  # warnings go through the (redacting) log handler too
     try:
-        asyncio.run(serve(application, start_updates))
+        asyncio.run(serve(application, source))
     except InvalidToken:
         print(
             "coach: Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather).",

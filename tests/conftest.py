@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from coach.bot.app import build_application
+from coach.bot import runner
+from coach.bot.app import build_application, polling
 from coach.bot.context import RUNTIME_KEY, CoachApplication
 from coach.config import Settings, load_settings
 from coach.db.base import Base
@@ -40,6 +41,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 TEST_TOKEN = "123456789:TEST-token-for-the-fake-bot-api-0000"
 POSTGRES_URL = os.environ.get("COACH_TEST_POSTGRES_URL", "")
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+SOURCE_KEY = "tests.source"  # where start_bot keeps the poller, for stop_bot
 
 
 # -- databases -------------------------------------------------------------------------------
@@ -167,20 +169,15 @@ def bot_settings(api: FakeBotAPI, database_url: str, **overrides: object) -> Set
 
 
 async def start_bot(application: CoachApplication) -> None:
-    """What run_polling does, inside the test's event loop."""
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.updater.start_polling(poll_interval=0, timeout=5)
-    await application.start()
+    """What `coach run` does, inside the test's event loop (a shorter long poll)."""
+    source = polling(application, timeout=5)
+    application.bot_data[SOURCE_KEY] = source
+    await runner.start(application, source)
 
 
 async def stop_bot(application: CoachApplication) -> None:
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
+    """The graceful stop `coach run` makes on SIGTERM."""
+    await runner.finish(application, application.bot_data.pop(SOURCE_KEY, None))
 
 
 @contextlib.asynccontextmanager

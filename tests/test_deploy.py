@@ -376,6 +376,14 @@ def test_caddy_balances_the_webhook_path_over_every_bot(services: dict) -> None:
     assert re.search(rf"^\s*health_port {METRICS_PORT}$", text, re.MULTILINE)
 
 
+def test_caddy_refuses_a_body_over_1_mb_on_the_webhook_path() -> None:
+    """The bot refuses one itself, but Caddy must not buffer 95 MB for it first."""
+    text = CADDYFILE.read_text(encoding="utf-8")
+    handle = text[text.index("handle {$WEBHOOK_PATH") :]
+    block = handle[: handle.index("reverse_proxy")]
+    assert re.search(r"request_body \{\s*max_size 1MB\s*\}", block)
+
+
 def test_caddy_never_proxies_the_metrics_port() -> None:
     assert all(not upstream.endswith(f":{METRICS_PORT}") for upstream in caddy_upstreams())
     text = CADDYFILE.read_text(encoding="utf-8")

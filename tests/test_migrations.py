@@ -12,6 +12,7 @@ filler meets a table or a required column it does not know: then it fails, on pu
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
 import uuid
@@ -54,6 +55,7 @@ TABLE_SINCE = {
     "checkins": "0003",
     "deliveries": "0003",
     "group_chats": "0006",
+    "updates": "0009",
 }
 # The revision that brought each reminder kind: 0004 gives enrolled users a weekly check-in
 # and a finale, 0005 a digest; their downgrades delete those reminders and their deliveries.
@@ -374,6 +376,20 @@ def group_chat_rows() -> list[dict[str, Any]]:
     ]
 
 
+def update_rows() -> list[dict[str, Any]]:
+    """The inbox: one update handled (its body gone), one stored and not handled yet."""
+    message = {"message_id": 7, "date": 1772400000, "text": "/today",
+               "chat": {"id": LISA, "type": "private"}, "from": {"id": LISA, "is_bot": False,
+               "first_name": "Lisa"}}  # fmt: skip
+    return [
+        {"update_id": 900001, "chat_key": LISA, "body": "", "received_at": NOW - timedelta(hours=2),
+         "handled_at": NOW - timedelta(hours=2), "owner": "old:1", "lease_until": NOW},
+        {"update_id": 900002, "chat_key": LISA, "body": json.dumps({"update_id": 900002,
+         "message": message}), "received_at": NOW, "handled_at": None, "owner": "old:1",
+         "lease_until": NOW},
+    ]  # fmt: skip
+
+
 # In the order foreign keys need; deliveries come last, once the reminders have their ids.
 FILLERS: dict[str, Callable[[str], list[dict[str, Any]]]] = {
     "users": lambda _revision: user_rows(),
@@ -381,6 +397,7 @@ FILLERS: dict[str, Callable[[str], list[dict[str, Any]]]] = {
     "reminders": reminder_rows,
     "symptom_scores": lambda _revision: score_rows(),
     "checkins": lambda _revision: checkin_rows(),
+    "updates": lambda _revision: update_rows(),
 }
 
 

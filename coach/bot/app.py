@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -33,12 +34,15 @@ from coach.bot.context import (
     system_clock,
 )
 from coach.bot.dispatch_jobs import start_dispatching
+from coach.bot.drawing import Drawings
 from coach.bot.flood import FloodGate
 from coach.bot.handlers import checkins, core, gate, intake, progress, schedule
 from coach.bot.handlers import plan as plan_menu
 from coach.bot.handlers import settings as settings_menu
 from coach.bot.handlers.reminders import renderer
 from coach.bot.health import HealthServer, Metrics
+from coach.bot.ingress import UPDATE_LEASE, Ingress, Poller, WebhookServer
+from coach.bot.lanes import Lanes
 from coach.config import SUPPORTED_LANGUAGES, Settings
 from coach.db.engine import create_engine, create_sessionmaker
 from coach.domain.language import pick_language
@@ -49,6 +53,7 @@ from coach.reminders.dispatcher import Dispatcher
 from coach.reminders.http import AiohttpRequest
 from coach.reminders.limiter import BroadcastLimiter
 from coach.services import Services
+from coach.services.inbox import UpdateInbox
 from coach.services.reminders import ReminderStore
 from coach.services.targets import TargetBook
 
@@ -63,9 +68,8 @@ REPLY_CONNECTIONS = 64
 MAX_CLAIM_BATCH = 2000
 # The update kinds the bot handles; Telegram sends no others (polling or webhook).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-# Telegram's simultaneous webhook posts to one instance: few, so that little is queued when
-# a SIGTERM comes (updates are handled one at a time).
-WEBHOOK_CONNECTIONS = 10
+# Telegram's simultaneous webhook posts to one instance (its default is 40).
+WEBHOOK_CONNECTIONS = 40
 
 
 def build_application(
@@ -120,14 +124,19 @@ def build_application(
     dispatcher.on_counts = metrics.count_outcomes
     dispatcher.on_rate_limited = metrics.rate_limited.inc
     health = HealthServer(metrics, engine, dispatcher, clock, settings.max_dispatch_lag_seconds)
-    runtime = Runtime(
-        flood=FloodGate(settings.flood_max_updates, settings.flood_window_seconds),
-        settings=settings,
-        services=services,
-        catalog=catalog,
-        clock=clock,
-        dispatcher=dispatcher,
-        metrics=metrics,
+    worker = store.worker
+    inbox = UpdateInbox(sessionmaker, worker, UPDATE_LEASE)
+    ingress: Ingress | None = None  # built with the application, below
+
+    async def handled(update: Update) -> None:
+        assert ingress is not None
+        await ingress.on_handled(update)
+
+    # One instance on SQLite: nobody else can hold an earlier update of the same user.
+    lanes = Lanes(
+        settings.max_concurrent_updates,
+        handled,
+        waits_elsewhere=None if settings.is_sqlite else inbox.waits_on_another,
     )
 
     async def post_init(application: CoachApplication) -> None:
@@ -154,23 +163,67 @@ def build_application(
         .token(settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
-        # getUpdates keeps PTB's httpx long-poll transport, with a second connection: at a
-        # stop PTB calls getUpdates once more to confirm the last updates fetched, and the
-        # cancelled long poll may still hold the only one (those updates would then come
-        # again after a restart). Set before .request(), which PTB's builder checks against.
-        .get_updates_connection_pool_size(2)
+        # getUpdates has its own pool: the long poll, and the call that confirms the last
+        # batch at a stop while the cancelled poll may still hold a connection.
+        .get_updates_request(AiohttpRequest(2, timeout, timeout))
         # Replies use aiohttp too: about half httpx's CPU per request, which is most of a
         # tap's cost (bench/checkin.py).
         .request(AiohttpRequest(REPLY_CONNECTIONS, timeout, timeout))
         .context_types(ContextTypes(context=CoachContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        # Updates come in through coach/bot/ingress.py (stored before they are
+        # acknowledged), not PTB's Updater; the lanes handle them concurrently.
+        .updater(None)
+        .concurrent_updates(lanes)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
-    application.bot_data[RUNTIME_KEY] = runtime
+    flood = FloodGate(settings.flood_max_updates, settings.flood_window_seconds)
+    ingress = Ingress(
+        application.bot,
+        application.update_queue,
+        inbox,
+        lanes,
+        flood,
+        clock,
+        tell_flood=functools.partial(gate.tell_flood, catalog=catalog, settings=settings),
+        on_drop=metrics.flood_dropped.inc,
+        alone=settings.is_sqlite,
+    )
+    application.bot_data[RUNTIME_KEY] = Runtime(
+        settings=settings,
+        services=services,
+        catalog=catalog,
+        clock=clock,
+        dispatcher=dispatcher,
+        metrics=metrics,
+        ingress=ingress,
+        lanes=lanes,
+        drawings=Drawings(),
+    )
     add_handlers(application)
     return application
+
+
+def polling(application: CoachApplication, timeout: float = 10.0) -> Poller:
+    """Long polling, for `coach run` (and the tests, with a shorter poll)."""
+    ingress = application.bot_data[RUNTIME_KEY].ingress
+    return Poller(application.bot, ingress, ALLOWED_UPDATES, timeout)
+
+
+def webhook(application: CoachApplication, settings: Settings) -> WebhookServer:
+    """The webhook server, for `coach webhook`: WEBHOOK_URL + WEBHOOK_PATH, WEBHOOK_SECRET."""
+    url, secret = settings.webhook()
+    return WebhookServer(
+        application.bot,
+        application.bot_data[RUNTIME_KEY].ingress,
+        url,
+        secret,
+        (settings.webhook_listen, settings.webhook_port),
+        ALLOWED_UPDATES,
+        WEBHOOK_CONNECTIONS,
+    )
 
 
 def claim_batch_size(settings: Settings) -> int:
@@ -185,7 +238,6 @@ def claim_batch_size(settings: Settings) -> int:
 def add_handlers(application: CoachApplication) -> None:
     """All handlers in one place, most specific first."""
     application.add_handler(TypeHandler(Update, gate.count_update), group=-2)
-    application.add_handler(TypeHandler(Update, gate.hold_floods), group=-1)
     application.add_handler(MessageHandler(ELSEWHERE, core.group_message))
     commands = {
         "start": intake.start,

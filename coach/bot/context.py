@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from coach.bot.flood import FloodGate
+from coach.bot.drawing import Drawings
 from coach.bot.health import Metrics
+from coach.bot.ingress import Ingress
+from coach.bot.lanes import Lanes
 from coach.config import Settings
 from coach.i18n import Catalog, Translator
 from coach.reminders.dispatcher import Dispatcher
@@ -33,7 +35,9 @@ class Runtime:
     clock: Clock
     dispatcher: Dispatcher
     metrics: Metrics
-    flood: FloodGate
+    ingress: Ingress
+    lanes: Lanes
+    drawings: Drawings
 
 
 class CoachContext(CallbackContext[ExtBot[None], dict, dict, dict]):

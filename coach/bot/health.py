@@ -39,6 +39,11 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.flood_dropped = Total(
+            "coach_updates_dropped",
+            "Updates flood control turned away before they were stored",
+            registry=self.registry,
+        )
         self.rate_limited = Total(
             "coach_telegram_429", "Bot API answers of 429 Too Many Requests", registry=self.registry
         )

@@ -1,11 +1,18 @@
-"""Running the bot until SIGTERM or SIGINT, then stopping gracefully.
+"""Running the bot until SIGTERM or SIGINT, then stopping without losing anything.
 
-PTB's run_polling and run_webhook stop the JobQueue only after waiting for its running jobs,
-and a dispatch round may have thousands of claimed reminders queued behind the broadcast
-limiter. Here the stop comes first to the dispatcher: requests already handed to the Bot API
-finish, queued ones end unsent; updates in flight are handled to the end; then unsent claims
-are released for another instance to send at once. All well within the 10 s a container
-runtime grants between SIGTERM and SIGKILL.
+Start: the Application (its update fetcher and the JobQueue), then the ingress, which first
+takes over what a previous run left unhandled in the inbox, then the source of updates
+(long polling or the webhook).
+
+Stop, all well within the 10 s a container runtime grants between SIGTERM and SIGKILL:
+1. the dispatcher: requests already handed to the Bot API finish and are recorded; queued
+   reminders end unsent, their claims released for another instance;
+2. the source: no update is acknowledged from now on (the webhook stops listening, the
+   poller confirms only what it stored);
+3. the lanes: updates waiting for their turn give it up, and those running get until
+   STOP_DEADLINE to finish;
+4. the ingress: whatever is still unhandled is handed back in the inbox, for another
+   instance at once or this bot's next start. An acknowledged update is never lost.
 """
 
 from __future__ import annotations
@@ -13,53 +20,83 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from typing import Protocol
 
-from coach.bot.context import RUNTIME_KEY, CoachApplication
+from coach.bot.context import RUNTIME_KEY, CoachApplication, Runtime
 
 log = logging.getLogger(__name__)
 
-StartUpdates = Callable[[CoachApplication], Awaitable[object]]
-# Seconds the stop may spend on updates in flight, leaving time for the release within the
+# Seconds the stop may spend on updates in flight, leaving time for the rest within the
 # 10 s between SIGTERM and SIGKILL.
 STOP_DEADLINE = 7
+STOP_GRACE = 1
 
 
-async def serve(application: CoachApplication, start_updates: StartUpdates) -> None:
-    """Initialize, take updates (polling or webhook) until a stop signal, then stop."""
+class UpdateSource(Protocol):
+    """Long polling or the webhook server (coach/bot/ingress.py)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+async def serve(application: CoachApplication, source: UpdateSource) -> None:
+    """Start, take updates until a stop signal, then stop."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await application.initialize()
     try:
-        if application.post_init is not None:
-            await application.post_init(application)
-        await start_updates(application)
-        await application.start()
+        await start(application, source)
         await stop.wait()
         log.info("stopping: finishing updates in flight, releasing unsent reminders")
-        application.bot_data[RUNTIME_KEY].dispatcher.stop()
+    finally:
+        await finish(application, source)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+    log.info("stopped")
+
+
+async def start(application: CoachApplication, source: UpdateSource) -> None:
+    """Initialize and start the Application, the ingress and the source of updates."""
+    await application.initialize()
+    _runtime(application).dispatcher.start()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    await _runtime(application).ingress.start()
+    await source.start()
+
+
+async def finish(application: CoachApplication, source: UpdateSource | None) -> None:
+    """The graceful stop (see the module docstring); safe after a failed start."""
+    runtime = _runtime(application)
+    runtime.dispatcher.stop()
+    try:
+        if source is not None:
+            await source.stop()
+        runtime.lanes.stop()
         try:
             async with asyncio.timeout(STOP_DEADLINE):
-                if application.updater is not None and application.updater.running:
-                    await application.updater.stop()
-                if application.running:
-                    await application.stop()
+                await runtime.lanes.drain()
         except TimeoutError:
-            # Updates still queued are lost (a webhook already answered 200 for them), but
-            # the claims below are released in time: better than a SIGKILL mid-way.
-            log.warning(
-                "updates still queued after %d s: %d dropped",
-                STOP_DEADLINE,
-                application.update_queue.qsize(),
-            )
+            log.warning("updates still running after %d s: left for the next start", STOP_DEADLINE)
+        await runtime.ingress.stop()
+        if application.running:
+            try:
+                # Nothing is left to wait for but handlers past the deadline: PTB's stop
+                # would wait for them, so it gets a moment, then the shutdown goes on.
+                async with asyncio.timeout(STOP_GRACE):
+                    await application.stop()
+            except TimeoutError:
+                log.warning("handlers still running at the stop: their updates come again")
     finally:
         try:
             await application.shutdown()
         finally:
             if application.post_shutdown is not None:
                 await application.post_shutdown(application)  # releases unsent claims
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(sig)
-    log.info("stopped")
+
+
+def _runtime(application: CoachApplication) -> Runtime:
+    return application.bot_data[RUNTIME_KEY]

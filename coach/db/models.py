@@ -10,9 +10,11 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
+    Text,
     Time,
     UniqueConstraint,
     false,
@@ -190,3 +192,22 @@ class GroupChat(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     told_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InboxUpdate(Base):
+    """A Telegram update as it arrived, stored before it is acknowledged (the webhook's 200,
+    or the next getUpdates' offset) and marked handled once the bot has handled it. See
+    coach/services/inbox.py for the guarantee; handled rows are pruned after two days."""
+
+    __tablename__ = "updates"
+    __table_args__ = (Index("ix_updates_chat_key_update_id", "chat_key", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # The user (or, for a channel post, the chat) it is about: their updates go in order.
+    chat_key: Mapped[int | None] = mapped_column(BigInteger)
+    body: Mapped[str] = mapped_column(Text)  # the update's JSON, as Telegram sent it
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The instance handling it, until lease_until: after that, any instance may take it over.
+    owner: Mapped[str] = mapped_column(String(64))
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

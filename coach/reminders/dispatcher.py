@@ -20,21 +20,20 @@ import asyncio
 import logging
 import warnings
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.warnings import PTBUserWarning
 
+from coach.db.group_commit import GroupCommit
 from coach.domain.reminders import Status
 from coach.logs import scrub
 from coach.reminders.limiter import BroadcastLimiter
 from coach.services.reminders import PRUNE_BATCH, DueReminder, Outcome, ReminderStore
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # Old deliveries are pruned after a round, at most this often, and at most this many
 # batches at a time (the rest go after the next round): housekeeping never holds a round up.
@@ -43,44 +42,6 @@ PRUNE_BATCHES = 20
 MAX_RATE_LIMIT_RETRIES = 20
 NETWORK_RETRIES = 3
 BACKOFF_SECONDS = 0.5
-# A group commit waits this long for company: fewer, larger transactions.
-GATHER_SECONDS = 0.01
-
-
-class GroupCommit(Generic[T]):
-    """Callers submit items and wait; items that arrive together share one transaction.
-
-    One commit per message would cap throughput at the database's commit rate; this keeps
-    per-message ordering (each caller resumes only after its item is durable).
-    """
-
-    def __init__(self, flush: Callable[[list[T]], Awaitable[Collection[T] | None]]) -> None:
-        self._flush = flush
-        self._pending: list[tuple[T, asyncio.Future[bool]]] = []
-        self._task: asyncio.Task[None] | None = None
-
-    async def submit(self, item: T) -> bool:
-        """Wait until the item is stored; False if the flush declined it."""
-        future = asyncio.get_running_loop().create_future()
-        self._pending.append((item, future))
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._drain())
-        return await future
-
-    async def _drain(self) -> None:
-        while self._pending:
-            await asyncio.sleep(GATHER_SECONDS)  # let items arriving meanwhile join the batch
-            batch, self._pending = self._pending, []
-            try:
-                accepted = await self._flush([item for item, _ in batch])
-            except Exception as error:  # each waiter learns its item was not stored
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
-            else:
-                for item, future in batch:
-                    if not future.done():
-                        future.set_result(accepted is None or item in accepted)
 
 
 Render = Callable[[DueReminder], tuple[str, object]]
@@ -173,6 +134,11 @@ class Dispatcher:
             log.exception("pruning old deliveries failed")
         if pruned:
             log.info("pruned %d deliveries older than %s", pruned, self._retention)
+
+    def start(self) -> None:
+        """Rounds may run (again, after a stop)."""
+        self._stopping = False
+        self._stop_event.clear()
 
     def stop(self) -> None:
         """Graceful stop: requests already handed to the Bot API finish and are recorded;

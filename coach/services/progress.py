@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
+from coach.db.models import CheckIn, Delivery, InboxUpdate, Reminder, SymptomScore, User
 from coach.db.repositories import ScoreRepository, UserRepository
 from coach.domain.habits import HABITS, SAFETY_ORDER, SYMPTOMS, Habit, Symptom
 from coach.domain.plan import Signals, WeekTargets, week_of_plan
@@ -227,6 +227,8 @@ class ProgressService:
             # its foreign_keys pragma on).
             for table in (Delivery, CheckIn, SymptomScore, Reminder):
                 await session.execute(delete(table).where(table.user_id == user_id))
+            # The updates they sent, this /delete among them (it is not handled again).
+            await session.execute(delete(InboxUpdate).where(InboxUpdate.chat_key == user_id))
             result = await session.execute(delete(User).where(User.id == user_id))
             return result.rowcount > 0
 

@@ -19,6 +19,7 @@ progress-symptoms = <b>How you feel</b> (start → latest)
 progress-symptoms-none = Rate your week with /checkin to compare how you feel with the start.
 progress-no-habits = No habits are switched on. Choose them in /settings.
 progress-footer = Strength grows with each done day; a missed day lowers it a little, a skipped day leaves it as it was.
+drawing-busy = ⏳ Still working on your last chart or report: it will arrive in a moment.
 progress-chart-caption = Your plan at a glance: each habit day by day, and how you feel week by week.
 progress-not-ready = Your progress shows once your plan has started. Send /start to finish the intake.
 

@@ -13,6 +13,7 @@ progress-symptoms = <b>몸 상태</b> (시작 → 최근)
 progress-symptoms-none = /checkin 으로 이번 주를 평가하면 시작할 때와 비교해 드려요.
 progress-no-habits = 켜진 습관이 없어요. /settings 에서 골라 주세요.
 progress-footer = 습관 강도는 완료한 날마다 올라가요. 놓친 날은 조금 내려가고, 건너뛴 날은 그대로예요.
+drawing-busy = ⏳ 지난번 차트나 리포트를 아직 만들고 있어요. 곧 보내 드릴게요.
 progress-chart-caption = 한눈에 보는 플랜: 습관은 날마다, 몸 상태는 주마다.
 progress-not-ready = 플랜이 시작되면 진행 상황을 보여 드려요. /start 로 초기 설정을 마쳐 주세요.
 

@@ -1,12 +1,19 @@
-"""Before any handler sees an update: the metrics' count, and flood control."""
+"""Before any handler sees an update: the metrics' count; and the note flood control sends
+when it turns a burst away (coach/bot/ingress.py checks it as updates arrive)."""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop
 
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import answer_tap, telegram_language
+from coach.bot.handlers.common import answer_tap
+from coach.config import Settings
+from coach.domain.language import pick_language
+from coach.i18n import Catalog
+
+log = logging.getLogger(__name__)
 
 
 async def count_update(_update: Update, context: CoachContext) -> None:
@@ -14,19 +21,16 @@ async def count_update(_update: Update, context: CoachContext) -> None:
     context.runtime.metrics.updates.inc()
 
 
-async def hold_floods(update: Update, context: CoachContext) -> None:
-    """A burst from one user stops here: the first update turned away gets a short note
-    (a tap, a toast), the rest nothing, until the burst is over."""
-    user = update.effective_user
-    if user is None:
-        return
-    admitted, tell = context.runtime.flood.admit(user.id)
-    if admitted:
-        return
-    if tell or update.callback_query is not None:
-        t = context.translator(telegram_language(update, context))
+async def tell_flood(update: Update, tell: bool, catalog: Catalog, settings: Settings) -> None:
+    """An update flood control turned away. The first of a burst gets a short "slow down"
+    (a toast for a tap, a message in a private chat), in the language Telegram suggests (no
+    database read); a later tap a silent answer, so its spinner stops."""
+    code = update.effective_user.language_code if update.effective_user else None
+    t = catalog.translator(pick_language(code, catalog.languages, settings.default_language))
+    try:
         if update.callback_query is not None:
             await answer_tap(update, t("slow-down") if tell else None)
-        elif update.effective_chat is not None and update.effective_chat.type == "private":
+        elif tell and update.effective_chat is not None and update.effective_chat.type == "private":
             await update.effective_chat.send_message(t("slow-down"))
-    raise ApplicationHandlerStop
+    except Exception as error:  # best effort: the burst is turned away either way
+        log.info("the slow-down note was not delivered (%s)", type(error).__name__)

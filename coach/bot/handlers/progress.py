@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
-
 from telegram import InputFile, Update
 
 from coach.bot.callbacks import decode
 from coach.bot.context import CoachContext
+from coach.bot.drawing import draw
 from coach.bot.handlers.common import (
     answer_and_edit,
     answer_tap,
@@ -23,17 +18,6 @@ from coach.bot.progress_screens import delete_screen, progress_screen
 from coach.bot.screens import Screen
 from coach.report.csv_export import render_csv
 from coach.services.progress import ProgressView
-
-# Charts and PDFs are drawn off the event loop, so the bot never blocks on matplotlib, and
-# one at a time: matplotlib's font cache is not made for concurrent drawing.
-_DRAWING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-chart")
-T = TypeVar("T")
-
-
-async def draw(render: Callable[..., T], *args: object) -> T:
-    """Run a renderer in the drawing thread."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_DRAWING, functools.partial(render, *args))
 
 
 # matplotlib, numpy and Pillow cost a process about 50 MB: loaded (in the drawing thread)
@@ -52,21 +36,29 @@ def _report_pdf(view: ProgressView, t) -> bytes:  # type: ignore[no-untyped-def]
 
 
 async def progress_command(update: Update, context: CoachContext) -> None:
-    """/progress: the summary at once, then the chart when it is drawn."""
+    """/progress: the summary at once, then the chart when it is drawn (off the update
+    path; a second /progress meanwhile gets a short note instead of a second chart)."""
     view = await context.services.progress.progress(update.effective_user.id, context.now())
     if view is None:
         await _not_ready(update, context)
         return
     t = context.translator(view.language)
     await send(update, [progress_screen(t, view)])
-    png = await draw(_chart_png, view, t)
-    await update.effective_chat.send_photo(
-        InputFile(png, filename="progress.png"), caption=t("progress-chart-caption")
-    )
+    chat = update.effective_chat
+
+    async def chart() -> None:
+        png = await draw(_chart_png, view, t)
+        await chat.send_photo(
+            InputFile(png, filename="progress.png"), caption=t("progress-chart-caption")
+        )
+
+    if not context.runtime.drawings.start(chat.id, chart(), _report(update, context)):
+        await send(update, [Screen(t("drawing-busy"))])
 
 
 async def export_command(update: Update, context: CoachContext) -> None:
-    """/export: a CSV of everything kept about the user, and a PDF report once the plan runs."""
+    """/export: a CSV of everything kept about the user, and a PDF report once the plan runs
+    (drawn off the update path, one at a time per user)."""
     data = await context.services.progress.export(update.effective_user.id, context.now())
     if data is None:
         t = context.translator(await user_language(update, context))
@@ -75,17 +67,31 @@ async def export_command(update: Update, context: CoachContext) -> None:
     language = data.progress.language if data.progress else await user_language(update, context)
     t = context.translator(language)
     chat = update.effective_chat
-    intro = "export-intro" if data.progress is not None else "export-intro-csv"
-    await send(update, [Screen(t(intro))])
-    await chat.send_document(
-        InputFile(render_csv(data), filename="gut-coach-data.csv"),
-        caption=t("export-csv-caption"),
-    )
-    if data.progress is not None:
-        pdf = await draw(_report_pdf, data.progress, t)
+
+    async def export() -> None:
+        intro = "export-intro" if data.progress is not None else "export-intro-csv"
+        await send(update, [Screen(t(intro))])
         await chat.send_document(
-            InputFile(pdf, filename="gut-coach-report.pdf"), caption=t("export-pdf-caption")
+            InputFile(render_csv(data), filename="gut-coach-data.csv"),
+            caption=t("export-csv-caption"),
         )
+        if data.progress is not None:
+            pdf = await draw(_report_pdf, data.progress, t)
+            await chat.send_document(
+                InputFile(pdf, filename="gut-coach-report.pdf"), caption=t("export-pdf-caption")
+            )
+
+    if not context.runtime.drawings.start(chat.id, export(), _report(update, context)):
+        await send(update, [Screen(t("drawing-busy"))])
+
+
+def _report(update: Update, context: CoachContext):  # type: ignore[no-untyped-def]
+    """A drawing that failed goes to the error handler, like any handler's error."""
+
+    async def report(error: Exception) -> None:
+        await context.application.process_error(update, error)
+
+    return report
 
 
 async def delete_command(update: Update, context: CoachContext) -> None:

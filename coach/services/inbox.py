@@ -1,0 +1,163 @@
+"""The update inbox: every update is stored before Telegram is told it arrived.
+
+The guarantee, made here and in coach/bot/ingress.py and coach/bot/lanes.py:
+- An update is committed to the `updates` table before it is acknowledged: before the
+  webhook answers 200, and before the next getUpdates confirms its offset. Telegram keeps
+  (and re-sends) what was not acknowledged, so nothing is lost between the two.
+- Each stored row belongs to the instance that stored it (`owner`) until `lease_until`,
+  which that instance renews while it lives. A graceful stop hands its unhandled rows back
+  at once; a killed instance's rows are free when their lease runs out. Whoever finds free
+  rows (another instance, or the same bot after a restart) handles them, in update_id order.
+- A row is marked handled after its handler has run. An update in flight when its process
+  died is handled again: every handler is idempotent (check-ins and ratings are upserts,
+  answers to an earlier question are stale), so a replay writes nothing twice. update_id is
+  the primary key: an update Telegram sends again is stored and handled once.
+- A handled row keeps no body (the user's words are kept only where a use case keeps them)
+  and is pruned after UPDATE_RETENTION, longer than Telegram keeps an update. /delete
+  erases a user's rows, handled or not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, true, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach.db.models import InboxUpdate
+from coach.db.repositories import upsert_for
+
+# Telegram keeps an unacknowledged update for 24 hours: a handled row is kept for longer, so
+# an update sent again is always recognised.
+UPDATE_RETENTION = timedelta(days=2)
+PRUNE_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An update as the inbox hands it back: its id, whose it is, and its JSON."""
+
+    update_id: int
+    chat_key: int | None
+    body: dict[str, Any]
+
+
+class UpdateInbox:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], worker: str, lease: timedelta
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self.worker = worker[:64]
+        self._lease = lease
+
+    async def store(self, updates: Sequence[Stored], now: datetime) -> set[int]:
+        """Commit these updates as this worker's; the ids that were new (the others were
+        stored before: Telegram sent them again)."""
+        if not updates:
+            return set()
+        async with self._sessionmaker.begin() as session:
+            insert = upsert_for(session)
+            rows = [
+                {
+                    "update_id": u.update_id,
+                    "chat_key": u.chat_key,
+                    # ASCII escapes: a lone surrogate or a NUL in someone's text can't
+                    # make the row unstorable (and so block every update behind it).
+                    "body": json.dumps(u.body, separators=(",", ":")),
+                    "received_at": now,
+                    "owner": self.worker,
+                    "lease_until": now + self._lease,
+                }
+                for u in updates
+            ]
+            stored = await session.scalars(
+                insert(InboxUpdate).on_conflict_do_nothing().returning(InboxUpdate.update_id),
+                rows,
+            )
+            return set(stored)
+
+    async def mark_handled(self, update_ids: Sequence[int], now: datetime) -> None:
+        """Handled: the body goes (what the user wrote is kept only where the use case
+        keeps it); the id stays until pruned, so Telegram's repeats are recognised."""
+        async with self._sessionmaker.begin() as session:
+            await session.execute(
+                update(InboxUpdate)
+                .where(InboxUpdate.update_id.in_(update_ids))
+                .values(handled_at=now, body="")
+            )
+
+    async def renew(self, now: datetime) -> None:
+        """This worker is alive: its unhandled rows stay its own."""
+        async with self._sessionmaker.begin() as session:
+            await session.execute(
+                update(InboxUpdate)
+                .where(InboxUpdate.owner == self.worker, InboxUpdate.handled_at.is_(None))
+                .values(lease_until=now + self._lease)
+            )
+
+    async def release(self, now: datetime) -> int:
+        """A graceful stop: this worker's unhandled rows are free for anyone at once."""
+        async with self._sessionmaker.begin() as session:
+            result = await session.execute(
+                update(InboxUpdate)
+                .where(InboxUpdate.owner == self.worker, InboxUpdate.handled_at.is_(None))
+                .values(lease_until=now)
+            )
+            return result.rowcount
+
+    async def take_over(self, now: datetime, limit: int, every_lease: bool = False) -> list[Stored]:
+        """Unhandled rows whose owner is gone (lease run out, or handed back), now this
+        worker's, oldest first. every_lease: a process that knows it is alone (SQLite at
+        startup) takes every unhandled row, whoever stored it."""
+        async with self._sessionmaker.begin() as session:
+            free = true() if every_lease else InboxUpdate.lease_until <= now
+            ids = (
+                select(InboxUpdate.update_id)
+                .where(InboxUpdate.handled_at.is_(None), free)
+                .order_by(InboxUpdate.update_id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            rows = (
+                await session.execute(
+                    update(InboxUpdate)
+                    .where(InboxUpdate.update_id.in_(ids.scalar_subquery()))
+                    .values(owner=self.worker, lease_until=now + self._lease)
+                    .returning(InboxUpdate.update_id, InboxUpdate.chat_key, InboxUpdate.body)
+                )
+            ).all()
+        found = [Stored(update_id, key, json.loads(body)) for update_id, key, body in rows]
+        return sorted(found, key=lambda s: s.update_id)
+
+    async def waits_on_another(self, chat_key: int, update_id: int) -> bool:
+        """Whether an earlier update of this chat is still unhandled on another worker: it
+        must be handled first (one user's updates in order, across instances)."""
+        async with self._sessionmaker() as session:
+            found = await session.scalar(
+                select(InboxUpdate.update_id)
+                .where(
+                    InboxUpdate.chat_key == chat_key,
+                    InboxUpdate.update_id < update_id,
+                    InboxUpdate.handled_at.is_(None),
+                    InboxUpdate.owner != self.worker,
+                )
+                .limit(1)
+            )
+        return found is not None
+
+    async def prune(self, now: datetime, batch: int = PRUNE_BATCH) -> int:
+        """Delete up to `batch` rows handled longer than UPDATE_RETENTION ago."""
+        async with self._sessionmaker.begin() as session:
+            old = (
+                select(InboxUpdate.update_id)
+                .where(InboxUpdate.handled_at < now - UPDATE_RETENTION)
+                .limit(batch)
+            )
+            result = await session.execute(
+                delete(InboxUpdate).where(InboxUpdate.update_id.in_(old.scalar_subquery()))
+            )
+            return result.rowcount
