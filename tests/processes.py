@@ -1,16 +1,28 @@
-"""Helpers for tests and benchmarks that run the bot as a real `coach run` process."""
+"""Helpers for tests and benchmarks that run the bot as a real `coach run` or `coach webhook`
+process."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import signal
 import socket
+import sys
+import time
+from pathlib import Path
 
+import aiohttp
 from sqlalchemy import text
 
 from coach.db.base import Base
 from coach.db.engine import create_engine
 from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotAPI
+
+SECRET = "webhook-secret_for-tests-0123456789"
+PUBLIC_URL = "https://bot.example.test"
+STARTUP = 60.0
 
 
 def bot_process_env(api: FakeBotAPI, database_url: str, **settings: str) -> dict[str, str]:
@@ -42,3 +54,113 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+async def count(url: str, statement) -> int:  # type: ignore[no-untyped-def]
+    """The integer a one-value query returns (0 for NULL), on a connection of its own."""
+    engine = create_engine(url)
+    async with engine.connect() as conn:
+        value = (await conn.execute(statement)).scalar()
+    await engine.dispose()
+    return int(value or 0)
+
+
+class Instance:
+    """One bot process (`coach webhook`, or `coach run` for polling) with its own webhook and
+    metrics ports; it logs JSON (DEBUG unless `settings` say otherwise) to a file in `cwd`."""
+
+    def __init__(
+        self, api: FakeBotAPI, url: str, cwd: Path, command: str = "webhook", **settings: str
+    ) -> None:
+        self.command = command
+        self.webhook_port, self.metrics_port = free_port(), free_port()
+        webhook = {
+            "WEBHOOK_URL": PUBLIC_URL,
+            "WEBHOOK_SECRET": SECRET,
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(self.webhook_port),
+        }
+        defaults = {
+            "METRICS_LISTEN": "127.0.0.1",
+            "METRICS_PORT": str(self.metrics_port),
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "DEBUG",
+            "DISPATCH_INTERVAL_SECONDS": "1",
+        }
+        if command == "webhook":
+            defaults.update(webhook)
+        self.env = bot_process_env(api, url, **{**defaults, **settings})
+        self.cwd = cwd
+        self.process: asyncio.subprocess.Process | None = None
+        # A file, not a pipe: a DEBUG log would fill an unread pipe and stall the bot.
+        self.log_path = cwd / f"bot-{self.webhook_port}.log"
+        self.stderr = b""
+
+    @property
+    def webhook(self) -> str:
+        return f"http://127.0.0.1:{self.webhook_port}/telegram"
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    async def start(self) -> None:
+        """Start the process; return once /healthz says 200 (and the webhook takes posts)."""
+        with self.log_path.open("wb") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "coach", self.command, env=self.env, cwd=self.cwd,
+                stdout=asyncio.subprocess.DEVNULL, stderr=log,
+            )  # fmt: skip
+        deadline = time.monotonic() + STARTUP
+        while time.monotonic() < deadline:
+            if self.process.returncode is not None:
+                await self.stop()
+                raise AssertionError("the bot exited: " + self.stderr.decode()[-2000:])
+            try:
+                if (await self.health())[0] == 200 and await self._webhook_listens():
+                    return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+        raise AssertionError("the bot did not become healthy")
+
+    async def _webhook_listens(self) -> bool:
+        # /healthz may answer before the webhook server listens (both start at startup).
+        if self.command != "webhook":
+            return True
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", self.webhook_port)
+        except OSError:
+            return False
+        writer.close()
+        await writer.wait_closed()
+        return True
+
+    async def health(self) -> tuple[int, dict[str, object]]:
+        async with (
+            aiohttp.ClientSession() as client,
+            client.get(f"http://127.0.0.1:{self.metrics_port}/healthz") as response,
+        ):
+            return response.status, await response.json()
+
+    async def metrics(self) -> str:
+        async with (
+            aiohttp.ClientSession() as client,
+            client.get(f"http://127.0.0.1:{self.metrics_port}/metrics") as response,
+        ):
+            assert response.status == 200
+            return await response.text()
+
+    async def stop(self, sig: int = signal.SIGTERM) -> float:
+        """Send the signal; seconds until the process exited."""
+        assert self.process is not None
+        began = time.monotonic()
+        if self.process.returncode is None:
+            self.process.send_signal(sig)
+        await asyncio.wait_for(self.process.wait(), 30)
+        self.stderr = self.log_path.read_bytes()
+        return time.monotonic() - began
+
+    def log_lines(self) -> list[dict[str, object]]:
+        return [json.loads(line) for line in self.stderr.decode().splitlines() if line.strip()]

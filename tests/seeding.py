@@ -3,7 +3,7 @@ and benchmarks that start from a populated schedule rather than thousands of int
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert
 
@@ -15,10 +15,16 @@ BATCH = 5000
 
 
 async def seed_due_reminders(
-    database_url: str, users: int, due_at: datetime, first_id: int = 1_000_000, per_user: int = 1
+    database_url: str,
+    users: int,
+    due_at: datetime,
+    first_id: int = 1_000_000,
+    per_user: int = 1,
+    started_on: date | None = None,
 ) -> list[int]:
     """`users` enrolled users (UTC zone), each with `per_user` reminders; the first is due at
-    `due_at`, the others later that day. Returns the user ids."""
+    `due_at`, the others later that day. The plan began on `started_on` (default: the day
+    of `due_at`). Returns the user ids."""
     engine = create_engine(database_url)
     ids = list(range(first_id, first_id + users))
     habits = list(Habit)[:per_user]
@@ -36,7 +42,7 @@ async def seed_due_reminders(
                             "intake_step": "done",
                             "timezone": "UTC",
                             "consented_at": local - timedelta(days=1),
-                            "plan_started_on": local.date(),
+                            "plan_started_on": started_on or local.date(),
                         }
                         for uid in chunk
                     ],

@@ -8,13 +8,11 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-import aiohttp
 import pytest
 from sqlalchemy import func, select
 
@@ -23,101 +21,13 @@ from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from tests.conftest import POSTGRES_URL, TEST_TOKEN
 from tests.fakebot import FakeBotAPI, FakeUser
 from tests.flows import walk_default_intake
-from tests.processes import bot_process_env, free_port, truncate_all
+from tests.processes import PUBLIC_URL, SECRET, Instance, count, truncate_all
 from tests.seeding import seed_due_reminders
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not POSTGRES_URL, reason="needs COACH_TEST_POSTGRES_URL"),
 ]
-SECRET = "webhook-secret_for-tests-0123456789"
-PUBLIC_URL = "https://bot.example.test"
-STARTUP = 60.0
-
-
-class Instance:
-    """One `coach webhook` process with its own webhook and metrics ports."""
-
-    def __init__(self, api: FakeBotAPI, url: str, cwd: Path, **settings: str) -> None:
-        self.webhook_port, self.metrics_port = free_port(), free_port()
-        self.env = bot_process_env(
-            api,
-            url,
-            WEBHOOK_URL=PUBLIC_URL,
-            WEBHOOK_SECRET=SECRET,
-            WEBHOOK_LISTEN="127.0.0.1",
-            WEBHOOK_PORT=str(self.webhook_port),
-            METRICS_LISTEN="127.0.0.1",
-            METRICS_PORT=str(self.metrics_port),
-            LOG_FORMAT="json",
-            LOG_LEVEL="DEBUG",
-            DISPATCH_INTERVAL_SECONDS="1",
-            **settings,
-        )
-        self.cwd = cwd
-        self.process: asyncio.subprocess.Process | None = None
-        # A file, not a pipe: a DEBUG log would fill an unread pipe and stall the bot.
-        self.log_path = cwd / f"bot-{self.webhook_port}.log"
-        self.stderr = b""
-
-    @property
-    def webhook(self) -> str:
-        return f"http://127.0.0.1:{self.webhook_port}/telegram"
-
-    async def start(self) -> None:
-        with self.log_path.open("wb") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "coach", "webhook", env=self.env, cwd=self.cwd,
-                stdout=asyncio.subprocess.DEVNULL, stderr=log,
-            )  # fmt: skip
-        deadline = time.monotonic() + STARTUP
-        while time.monotonic() < deadline:
-            if self.process.returncode is not None:
-                await self.stop()
-                raise AssertionError("the bot exited: " + self.stderr.decode()[-2000:])
-            try:
-                if (await self.health())[0] == 200:
-                    return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-        raise AssertionError("the bot did not become healthy")
-
-    async def health(self) -> tuple[int, dict[str, object]]:
-        async with (
-            aiohttp.ClientSession() as client,
-            client.get(f"http://127.0.0.1:{self.metrics_port}/healthz") as response,
-        ):
-            return response.status, await response.json()
-
-    async def metrics(self) -> str:
-        async with (
-            aiohttp.ClientSession() as client,
-            client.get(f"http://127.0.0.1:{self.metrics_port}/metrics") as response,
-        ):
-            assert response.status == 200
-            return await response.text()
-
-    async def stop(self, sig: int = signal.SIGTERM) -> float:
-        """Send the signal; seconds until the process exited."""
-        assert self.process is not None
-        began = time.monotonic()
-        if self.process.returncode is None:
-            self.process.send_signal(sig)
-        await asyncio.wait_for(self.process.wait(), 30)
-        self.stderr = self.log_path.read_bytes()
-        return time.monotonic() - began
-
-    def log_lines(self) -> list[dict[str, object]]:
-        return [json.loads(line) for line in self.stderr.decode().splitlines() if line.strip()]
-
-
-async def count(url: str, statement) -> int:  # type: ignore[no-untyped-def]
-    engine = create_engine(url)
-    async with engine.connect() as conn:
-        value = (await conn.execute(statement)).scalar()
-    await engine.dispose()
-    return int(value or 0)
 
 
 async def statuses(url: str) -> dict[str, int]:

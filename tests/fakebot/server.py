@@ -125,6 +125,7 @@ class FakeBotAPI:
         self.call_times: list[float] = []  # time.monotonic() as each call arrived
         self.layout_violations: list[str] = []
         self.handled_update_ids: set[int] = set()
+        self.fetched_update_ids: set[int] = set()  # handed out by getUpdates, confirmed or not
         self._closing = False
         self.faults: dict[int, list[Fault]] = defaultdict(list)
         self.trickles_cut = 0  # trickling answers the client stopped reading
@@ -161,6 +162,7 @@ class FakeBotAPI:
         self._client: aiohttp.ClientSession | None = None
         self.door: FrontDoor | None = None
         self.polls_waiting = 0  # getUpdates calls waiting for an update right now
+        self.latency = 0.0  # seconds every Bot API call takes, as from a real data centre
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -327,6 +329,8 @@ class FakeBotAPI:
         params = await _read_params(request)
         self.calls.append((method, params))
         self.call_times.append(time.monotonic())
+        if self.latency:
+            await asyncio.sleep(self.latency)
         if method == "getUpdates" and self.first_get_updates_at is None:
             self.first_get_updates_at = time.time()
         if method == "sendMessage" and "chat_id" in params and self._flooded():
@@ -383,7 +387,9 @@ class FakeBotAPI:
                     return []
                 finally:
                     self.polls_waiting -= 1
-            return self._updates[:limit]
+            batch = self._updates[:limit]
+            self.fetched_update_ids.update(u["update_id"] for u in batch)
+            return batch
 
     async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
