@@ -446,6 +446,23 @@ async def prepare(application: CoachApplication, people: list[Tapper], cards_per
             tapper.message_ids.append(card.message_id)
 
 
+async def prepare_from_process(people: list[Tapper], cards_per_user: int) -> None:
+    """As prepare(), for a bot in its own process: its first dispatch round sends the cards
+    (due already), then each user opens /today."""
+    for tapper in people:
+        for _ in range(cards_per_user):
+            try:
+                card = await tapper.user.reply(STARTUP)
+            except TimeoutError:
+                raise BenchError(f"user {tapper.user.id}: no reminder card") from None
+            assert card.message_id is not None
+            tapper.message_ids.append(card.message_id)
+    for tapper in people:
+        today = await tapper.user.ask("/today")
+        assert today.message_id is not None
+        tapper.message_ids.append(today.message_id)
+
+
 def drain_events(api: FakeBotAPI, chat_id: int) -> None:
     """Forget what the bot did in a chat so far (the edits of taps), before asking anew."""
     queue = api.events[chat_id]
@@ -482,15 +499,13 @@ class BotProcess:
                 "WEBHOOK_LISTEN": "127.0.0.1",
                 "WEBHOOK_PORT": str(webhook_port),
             }
-        self.env = bot_process_env(
-            api,
-            database_url,
-            METRICS_LISTEN="127.0.0.1",
-            METRICS_PORT=str(self.metrics_port),
-            LOG_FORMAT="json",
-            LOG_LEVEL="INFO",
-            **extra | settings,
-        )
+        ours = {
+            "METRICS_LISTEN": "127.0.0.1",
+            "METRICS_PORT": str(self.metrics_port),
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "INFO",
+        }
+        self.env = bot_process_env(api, database_url, **ours | extra | settings)
         self.workdir = workdir
         self.log_path = workdir / f"bot-{self.metrics_port}.log"
         self.process: asyncio.subprocess.Process | None = None
@@ -536,6 +551,12 @@ class BotProcess:
             await self.process.wait()
             raise BenchError(f"the bot took over {STOP_LIMIT:.0f} s to stop") from None
         return time.monotonic() - began
+
+    async def kill(self) -> None:
+        """SIGKILL it if it still runs (after a run that failed)."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
 
     def log_lines(self) -> list[dict[str, Any]]:
         """The log's JSON lines (any other line as a message of level "RAW")."""

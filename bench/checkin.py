@@ -38,16 +38,19 @@ from pathlib import Path
 import _harness
 from _harness import (
     BenchError,
+    BotProcess,
     Timing,
     Watch,
     per_second,
     percentile,
     prepare,
+    prepare_from_process,
     seed_enrolled,
     tappers,
 )
 
 from coach.bot.app import build_application
+from coach.bot.context import CoachApplication
 from coach.domain.habits import Habit
 from tests.conftest import TEST_TOKEN, FakeClock, bot_settings, start_bot, stop_bot
 from tests.fakebot import FakeBotAPI
@@ -69,22 +72,19 @@ async def measure(
     latency_ms: float = 0.0,
     sequential: bool = False,
     first_id: int = FIRST_ID,
+    workdir: Path | None = None,
 ) -> tuple[dict[str, object], list[Timing]]:
-    due = {habit: NOW - timedelta(minutes=m) for habit, m in DUE_MINUTES_AGO.items()}
-    ids = await seed_enrolled(database_url, users, NOW, due, first_id)
+    """One run; with a `workdir` the bot runs as `coach run` in its own process (there)."""
+    # The bot in this process has the bench's clock; one in its own process, the real one.
+    now = NOW if workdir is None else datetime.now(UTC).replace(second=0, microsecond=0)
+    due = {habit: now - timedelta(minutes=m) for habit, m in DUE_MINUTES_AGO.items()}
+    ids = await seed_enrolled(database_url, users, now, due, first_id)
     api = FakeBotAPI(TEST_TOKEN)
     await api.start()
-    settings = bot_settings(
-        api,
-        database_url,
-        log_level="WARNING",
-        broadcast_throttle=False,
-        **_harness.concurrency(sequential),
-    )
-    application = build_application(settings, FakeClock(NOW), dispatch_automatically=False)
-    await start_bot(application)
     watch = Watch()
     watch.install(api)
+    application: CoachApplication | None = None
+    process: BotProcess | None = None
     timings: list[Timing] = []
     share, extra = divmod(taps, users)
     gate = asyncio.Semaphore(in_flight)
@@ -101,7 +101,29 @@ async def measure(
 
     try:
         people = tappers(api, watch, ids, seed_value, FIRST_ID)
-        await prepare(application, people, len(DUE_MINUTES_AGO))
+        if workdir is None:
+            settings = bot_settings(
+                api,
+                database_url,
+                log_level="WARNING",
+                broadcast_throttle=False,
+                **_harness.concurrency(sequential),
+            )
+            application = build_application(settings, FakeClock(now), dispatch_automatically=False)
+            await start_bot(application)
+            await prepare(application, people, len(DUE_MINUTES_AGO))
+        else:
+            process = BotProcess(
+                api,
+                database_url,
+                workdir,
+                LOG_LEVEL="WARNING",
+                BROADCAST_THROTTLE="false",
+                PAID_BROADCAST="true",
+                **({"MAX_CONCURRENT_UPDATES": "1"} if sequential else {}),
+            )
+            await process.start()
+            await prepare_from_process(people, len(DUE_MINUTES_AGO))
         profiler = cProfile.Profile() if profile else None
         if profiler is not None:
             profiler.enable()
@@ -115,13 +137,17 @@ async def measure(
             profiler.dump_stats(profile)
     finally:
         await api.release_pollers()
-        await stop_bot(application)
+        if application is not None:
+            await stop_bot(application)
+        if process is not None:
+            await process.stop()
         await api.stop()
     if watch.surprises or api.layout_violations:
         raise BenchError(f"unexpected: {dict(watch.surprises)} {api.layout_violations[:3]}")
     totals = [t.total_ms for t in timings]
     result: dict[str, object] = {
         "bench": "checkin",
+        **({} if workdir is None else {"bot": "process"}),
         "taps": len(timings),
         "users": users,
         "in_flight": in_flight,
@@ -177,6 +203,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="for the choice of buttons")
     parser.add_argument("--verbose", action="store_true", help="timings per button, on stderr")
     parser.add_argument("--profile", metavar="FILE", help="cProfile stats of the taps, to FILE")
+    parser.add_argument(
+        "--bot-process",
+        action="store_true",
+        help="the bot as `coach run` in its own process (one instance), not sharing the "
+        "bench's process and core with the fake server and the tapping users",
+    )
     _harness.add_update_options(parser)
     args = parser.parse_args()
     sequential_taps = args.sequential_taps or args.taps
@@ -196,6 +228,7 @@ def main() -> None:
                 args.api_latency_ms,
                 sequential,
                 first_id,
+                Path(scratch) if args.bot_process else None,
             )
         )
 
