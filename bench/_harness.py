@@ -248,6 +248,7 @@ def side_by_side(
 
 
 def per_second(count: int, seconds: float) -> float:
+    """A rate, rounded to 0.1 (0 for no time)."""
     return round(count / seconds, 1) if seconds > 0 else 0.0
 
 
@@ -277,6 +278,7 @@ class Watch:
     surprises: Counter[str] = field(default_factory=Counter)
 
     def install(self, api: FakeBotAPI) -> None:
+        """Wrap the server's methods that a tap's handling calls."""
         methods = api._methods
         for method in ("answerCallbackQuery", "editMessageText", "editMessageReplyMarkup"):
             methods[method] = self._wrap(method, methods[method])
@@ -305,6 +307,7 @@ class Watch:
         return call
 
     def expect(self, query_id: str, chat_id: int) -> Pending:
+        """Watch for the bot's calls for this tap."""
         pending = Pending(chat_id, 0.0, asyncio.get_running_loop().create_future())
         self.by_query[query_id] = pending
         self.by_chat[chat_id] = pending
@@ -351,6 +354,8 @@ _query_ids = itertools.count(1)
 
 @dataclass(frozen=True)
 class Timing:
+    """One tap's milliseconds: to delivery, to the answer, to the bot's last call."""
+
     kind: str  # "t:done", "r:ans", ...
     total_ms: float
     delivered_ms: float  # to getUpdates handing it over
@@ -385,6 +390,7 @@ class Tapper:
         return self.rng.choices(options, weights)[0]
 
     async def tap(self) -> Timing:
+        """Tap a button and wait until the bot has answered it and edited its message."""
         message_id, data = self.choose()
         self.current = message_id
         tap = decode(data)
@@ -512,6 +518,7 @@ class BotProcess:
 
     @property
     def webhook(self) -> str:
+        """Where Telegram (the fake server) posts updates to this process."""
         return f"http://127.0.0.1:{self.webhook_port}/telegram"
 
     async def start(self) -> float:
@@ -571,4 +578,5 @@ class BotProcess:
         return lines
 
     def log_tail(self, size: int = 2000) -> str:
+        """The end of the log, for an error message."""
         return self.log_path.read_text(errors="replace")[-size:] if self.log_path.exists() else ""

@@ -75,6 +75,7 @@ class Taps:
 
     @property
     def query_ids(self) -> set[str]:
+        """The taps' callback query ids."""
         return {u["callback_query"]["id"] for u in self.updates}
 
 
@@ -149,10 +150,12 @@ async def post_until_acknowledged(api: FakeBotAPI, url: str, taps: Taps) -> None
 
 
 def answered(api: FakeBotAPI, query_ids: set[str]) -> int:
+    """How many of these taps the bot has answered (once or more)."""
     return sum(1 for query_id in api.answers if query_id in query_ids)
 
 
 def last_answer_at(api: FakeBotAPI) -> float | None:
+    """When the last answerCallbackQuery arrived (time.monotonic())."""
     times = [at for (m, _), at in zip(api.calls, api.call_times, strict=True) if m == _ANSWER]
     return max(times) if times else None
 
@@ -179,6 +182,7 @@ def doubled(api: FakeBotAPI, taps: Taps) -> int:
 
 
 async def checkin_rows(database_url: str) -> int:
+    """Check-in rows in the database: the taps handled."""
     engine = create_engine(database_url)
     try:
         async with engine.connect() as conn:
@@ -202,6 +206,7 @@ def log_summary(process: BotProcess) -> tuple[int, list[str]]:
 async def scenario(
     args: argparse.Namespace, mode: str, sig: str, database_url: str, workdir: Path
 ) -> dict[str, object]:
+    """One mode and signal: taps, the signal with taps queued, a new process; the figures."""
     await _harness.empty_database(database_url)
     now = datetime.now(UTC)
     users = math.ceil(args.taps / (DAYS * len(HABITS)))
@@ -244,10 +249,6 @@ async def scenario(
         if mode == "polling":
             at_signal["fetched"] = len(taps.fetched)
         stop_s = await first.stop(SIGNALS[sig])
-        if mode == "polling":
-            # The fake server's long poll for the dead process may still be waiting.
-            await api.release_pollers()
-            api.resume_pollers()
         second = BotProcess(api, database_url, workdir, webhook_port=port)
         restart_s = await second.start()
         settled_at = time.monotonic()
@@ -296,6 +297,7 @@ async def scenario(
 async def bench(
     args: argparse.Namespace, scratch: Path, databases: dict[str, str]
 ) -> dict[str, object]:
+    """Every scenario asked for, one after the other, each on its database."""
     result: dict[str, object] = {
         "bench": "durability",
         "taps": args.taps,

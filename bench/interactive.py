@@ -41,6 +41,7 @@ async def measure(
     sequential: bool = False,
     first_id: int = FIRST_ID,
 ) -> dict[str, object]:
+    """One run: /start for each user, then the timed /help rounds."""
     api = FakeBotAPI(TEST_TOKEN)
     await api.start()
     settings = bot_settings(

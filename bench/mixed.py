@@ -70,6 +70,7 @@ class Exports:
             self.arrived.set()
 
     def figures(self) -> dict[str, object]:
+        """The /export user's counts and timings."""
         # One user's updates are answered in order, one first message each: the k-th
         # message answers the k-th /export. A PDF follows only an intro, in the same order.
         reply_s = [at - sent for sent, (at, _) in zip(self.sent, self.replies, strict=False)]
@@ -106,6 +107,7 @@ class Exports:
 
 
 async def measure(args: argparse.Namespace, database_url: str) -> dict[str, object]:
+    """One run: seed, prepare, load for --seconds, wait for the exports; the figures."""
     due = {habit: NOW - timedelta(minutes=m) for habit, m in DUE_MINUTES_AGO.items()}
     ids = await _harness.seed_enrolled(database_url, args.users, NOW, due, FIRST_ID)
     started = NOW.date() - timedelta(days=PLAN_DAYS - 1)
