@@ -14,21 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import random
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-import _harness  # noqa: F401  (puts the repo on sys.path)
-from _harness import percentile
-from sqlalchemy import insert
+from _harness import percentile, seed_history
 
 from coach.bot.app import build_application
-from coach.db.engine import create_engine
 from coach.db.migrate import upgrade_to_head
-from coach.db.models import CheckIn, Reminder, SymptomScore, User
-from coach.domain.habits import HABITS, SYMPTOMS
 from tests.conftest import TEST_TOKEN, FakeClock, bot_settings, start_bot, stop_bot
 from tests.fakebot import FakeBotAPI, FakeUser
 
@@ -42,66 +36,8 @@ class BenchError(Exception):
     """The bot did not answer as /progress should: the run proves nothing."""
 
 
-async def seed(database_url: str) -> None:
-    rng = random.Random(84)
-    engine = create_engine(database_url)
-    checkins, scores = [], []
-    for offset in range(84):
-        day = STARTED + timedelta(days=offset)
-        for habit in HABITS:
-            roll = rng.random()
-            if roll < 0.75:
-                status = "done"
-            elif roll < 0.85:
-                status = "skipped"
-            else:
-                continue  # missed
-            at = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=20)
-            checkins.append(
-                {
-                    "user_id": USER,
-                    "habit": habit.value,
-                    "day": day,
-                    "status": status,
-                    "updated_at": at,
-                }
-            )
-    for week in range(13):
-        for symptom in SYMPTOMS:
-            scores.append(
-                {
-                    "user_id": USER,
-                    "week": week,
-                    "symptom": symptom.value,
-                    "score": min(5, 2 + week // 4 + rng.randint(0, 1)),
-                    "recorded_at": NOW - timedelta(weeks=12 - week),
-                }
-            )
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(
-                insert(User),
-                [
-                    {
-                        "id": USER,
-                        "language": "en",
-                        "intake_step": "done",
-                        "timezone": "Europe/Berlin",
-                        "plan_started_on": STARTED,
-                    }
-                ],
-            )
-            await conn.execute(
-                insert(Reminder), [{"user_id": USER, "kind": h.value} for h in HABITS]
-            )
-            await conn.execute(insert(CheckIn), checkins)
-            await conn.execute(insert(SymptomScore), scores)
-    finally:
-        await engine.dispose()
-
-
 async def measure(database_url: str, runs: int) -> dict[str, object]:
-    await seed(database_url)
+    await seed_history(database_url, USER, STARTED, NOW)
     api = FakeBotAPI(TEST_TOKEN)
     await api.start()
     settings = bot_settings(api, database_url, log_level="WARNING")

@@ -103,8 +103,12 @@ SERVER_ERROR = Fault(500, "Internal Server Error")
 class FakeBotAPI:
     """The server. One per test; `root_url` goes into TELEGRAM_API_URL."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, latency: float = 0.0) -> None:
         self.token = token
+        # Seconds every call waits before it is handled and answered, like a round trip to
+        # Telegram (benchmarks; may be changed while running). getUpdates waits this long
+        # before its long poll begins, not longer. 0: at once.
+        self.latency = latency
         self._runner: web.AppRunner | None = None
         self.root_url = ""
         self._update_ids = itertools.count(1)
