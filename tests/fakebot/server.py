@@ -166,7 +166,6 @@ class FakeBotAPI:
         self._client: aiohttp.ClientSession | None = None
         self.door: FrontDoor | None = None
         self.polls_waiting = 0  # getUpdates calls waiting for an update right now
-        self.latency = 0.0  # seconds every Bot API call takes, as from a real data centre
 
     # -- lifecycle -------------------------------------------------------------------------
 
