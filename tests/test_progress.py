@@ -22,6 +22,7 @@ from coach.services.reminders import Outcome
 from coach.services.targets import TargetBook
 from tests.conftest import RunningBot
 from tests.fakebot.html import parse_html
+from tests.fakebot.server import Fault
 from tests.flows import enrolled, quiet_until
 
 # The default intake (Berlin, baseline energy 2, clarity 3, digestion 2, mood 3, nails 4)
@@ -350,6 +351,9 @@ async def test_delete_asks_first_then_leaves_no_row_behind(bot: RunningBot, sess
     bot.clock.now = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
     counts = await bot.dispatcher.run_round()  # deliveries for both: B12 is logged already
     assert counts == Counter({"skipped:logged": 2}), counts
+    for someone in (9010, 9011):  # a slow reply: the update is kept in the inbox meanwhile
+        bot.api.fail(someone, Fault(delay=0.3))
+        assert "What I can do" in (await bot.user(someone).ask("/help")).text
     before = await user_rows(sessionmaker, 9010)
     assert all(before.values()), f"every table has rows about the user: {before}"
     ask = await user.ask("/delete")

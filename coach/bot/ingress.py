@@ -1,32 +1,36 @@
-"""Where updates come in: long polling or the webhook, then the inbox, then the lanes.
+"""Where updates come in: long polling or the webhook, then the lanes, and the inbox.
 
 Every update is checked by flood control first (a burst is dropped here, before it costs a
-database write or a Bot API call), then committed to the inbox (coach/services/inbox.py),
-and only then acknowledged: the webhook answers 200, and the poller asks for the next batch
-(which confirms this one's offset). Then it is queued for its user's lane
-(coach/bot/lanes.py). Updates left unhandled by a stop or a crash are taken over from the
-inbox: at startup, and every few seconds from instances whose lease ran out.
+database write or a Bot API call) and queued for its user's lane (coach/bot/lanes.py).
+It is acknowledged (the webhook's 200; for the poller, the next getUpdates, which confirms
+the batch's offset) only once it is handled, or else committed to the inbox
+(coach/services/inbox.py): an update handled within STORE_AFTER costs no inbox write at
+all, one that takes longer (a backlog, a slow reply, a drawing) is stored and acknowledged
+then, and marked handled when it is. Either way an acknowledged update is never lost:
+after a stop or a crash the inbox's unhandled rows are taken over, at startup and every
+few seconds from instances whose lease ran out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Bot, Update
-from telegram.error import NetworkError, TelegramError
+from telegram.error import NetworkError
 from telegram.warnings import PTBUserWarning
 
 from coach.bot.flood import FloodGate
 from coach.bot.lanes import Lanes, lane_key
-from coach.db.group_commit import GroupCommit
 from coach.services.inbox import PRUNE_BATCH, Stored, UpdateInbox
 
 log = logging.getLogger(__name__)
@@ -36,6 +40,9 @@ log = logging.getLogger(__name__)
 SWEEP_SECONDS = 2.0
 UPDATE_LEASE = timedelta(seconds=30)
 TAKE_OVER_BATCH = 1000
+MARK_WAIT = 0.01  # a handled mark waits this long for company (seconds)
+# An update not handled this long after it came is stored, so it can be acknowledged.
+STORE_AFTER = 0.05
 PRUNE_EVERY = timedelta(hours=1)
 # The webhook refuses a body larger than this before reading it (an update is a few KB).
 MAX_BODY = 1024 * 1024
@@ -46,6 +53,76 @@ SET_WEBHOOK_TRIES = 4
 # (the update turned away, whether to say "slow down"): answers it off the update path.
 TellFlood = Callable[[Update, bool], Awaitable[None]]
 MAX_NOTES = 32  # flood notes and silent answers being sent at once, at most
+
+
+class InboxWriter:
+    """The inbox's writes, in as few transactions as possible: updates to store (someone
+    waits to acknowledge them: written at once) and handled marks (they wait up to
+    MARK_WAIT for company). What is pending when a flush begins shares its transaction."""
+
+    def __init__(self, inbox: UpdateInbox, clock: Callable[[], datetime]) -> None:
+        self._inbox = inbox
+        self._clock = clock
+        self._rows: list[tuple[list[Stored], asyncio.Future[None]]] = []
+        self._marks: list[tuple[int, asyncio.Future[None]]] = []
+        self._urgent = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def store(self, rows: list[Stored]) -> None:
+        """Commit these updates (an update stored before, Telegram's repeat, stays as is)."""
+        future = asyncio.get_running_loop().create_future()
+        self._rows.append((rows, future))
+        self._urgent.set()
+        self._drain()
+        await future
+
+    async def mark(self, update_id: int) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._marks.append((update_id, future))
+        self._drain()
+        await future
+
+    def _drain(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._flush_all())
+
+    async def _flush_all(self) -> None:
+        while self._rows or self._marks:
+            if not self._rows:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._urgent.wait(), MARK_WAIT)
+            await asyncio.sleep(0)  # what arrives meanwhile joins
+            self._urgent.clear()
+            rows, self._rows = self._rows, []
+            marks, self._marks = self._marks, []
+            waiting = [future for _, future in (*rows, *marks)]
+            try:
+                await self._inbox.write(
+                    [row for batch, _ in rows for row in batch],
+                    [update_id for update_id, _ in marks],
+                    self._clock(),
+                )
+            except Exception as error:  # each waiter learns its write failed
+                for future in waiting:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for future in waiting:
+                if not future.done():
+                    future.set_result(None)
+
+    async def wait(self) -> None:
+        """Until everything written so far is committed (or failed)."""
+        while self._task is not None and not self._task.done():
+            await asyncio.gather(self._task, return_exceptions=True)
+
+
+@dataclass
+class _OnItsWay:
+    """An update queued for its lane: whether it is handled yet, and its store (if any)."""
+
+    handled: asyncio.Future[None]
+    stored: asyncio.Future[None] | None = None
 
 
 class Ingress:
@@ -72,41 +149,47 @@ class Ingress:
         self._tell_flood = tell_flood
         self._on_drop = on_drop
         self._alone = alone  # SQLite: one process, so every unhandled row is ours at startup
-        self._handled = GroupCommit[int](lambda ids: self.inbox.mark_handled(ids, self._clock()))
-        self._storing = GroupCommit[Stored](self._store, gather=0)
+        self._writes = InboxWriter(inbox, clock)
+        self._inflight: dict[int, _OnItsWay] = {}  # queued for the lanes, not yet handled
         self._notes: set[asyncio.Task[None]] = set()
-        self._inflight: set[int] = set()  # queued for the lanes, not yet marked handled
         self._sweeper: asyncio.Task[None] | None = None
         self._pruned_at: datetime | None = None
 
     async def on_handled(self, update: Update) -> None:
-        """The lanes are done with an update: mark it handled (group commit)."""
-        try:
-            await self._handled.submit(update.update_id)
-        finally:
-            self._inflight.discard(update.update_id)
+        """The lanes are done with an update: if it was stored, mark it handled."""
+        on_its_way = self._inflight.pop(update.update_id, None)
+        if on_its_way is None:
+            return
+        if not on_its_way.handled.done():
+            on_its_way.handled.set_result(None)
+        if on_its_way.stored is not None:
+            await on_its_way.stored
+            await self._writes.mark(update.update_id)
 
     async def accept(self, bodies: Sequence[dict[str, Any]]) -> None:
-        """Check, store and queue updates as Telegram sent them. Returns once they are
-        committed: the caller may acknowledge them then (and must not before)."""
+        """Check and queue updates as Telegram sent them. Returns once each is handled or
+        committed to the inbox: the caller may acknowledge them then (and must not before).
+
+        (An update Telegram sends again, because its acknowledgement was lost, may be
+        handled again: every handler is idempotent.)"""
         admitted: list[tuple[Update, dict[str, Any]]] = []
         for body in bodies:
             update = self._read(body)
             if update is not None and self._admit(update):
                 admitted.append((update, body))
-        if not admitted:
+        queued = self._enqueue([u for u, _ in admitted])
+        if not queued:
             return
-        rows = [Stored(u.update_id, lane_key(u), body) for u, body in admitted]
-        if len(rows) == 1:
-            new = await self._storing.submit(rows[0])
-            fresh = {rows[0].update_id} if new else set()
-        else:
-            fresh = await self.inbox.store(rows, self._clock())
-        self._enqueue([u for u, _ in admitted if u.update_id in fresh])
-
-    async def _store(self, rows: list[Stored]) -> list[Stored]:
-        fresh = await self.inbox.store(rows, self._clock())
-        return [row for row in rows if row.update_id in fresh]
+        await asyncio.wait([w.handled for w in queued.values()], timeout=STORE_AFTER)
+        late = [(u, body) for u, body in admitted if not queued[u.update_id].handled.done()]
+        if not late:
+            return  # all handled: their effects are committed, nothing to store
+        store = asyncio.ensure_future(
+            self._writes.store([Stored(u.update_id, lane_key(u), body) for u, body in late])
+        )
+        for update, _ in late:
+            queued[update.update_id].stored = store
+        await store
 
     def _read(self, body: dict[str, Any]) -> Update | None:
         try:
@@ -132,13 +215,18 @@ class Ingress:
             task.add_done_callback(self._notes.discard)
         return False
 
-    def _enqueue(self, updates: Sequence[Update]) -> None:
+    def _enqueue(self, updates: Sequence[Update], stored: bool = False) -> dict[int, _OnItsWay]:
+        """Queue updates for their lanes (not twice); stored: they are in the inbox already."""
+        queued = {}
+        loop = asyncio.get_running_loop()
         for update in sorted(updates, key=lambda u: u.update_id):
             if update.update_id in self._inflight:
-                continue  # already on its way (a lease renewal that came late): not twice
-            self._inflight.add(update.update_id)
+                continue  # already on its way (sent again, or taken over late): not twice
+            on_its_way = _OnItsWay(loop.create_future(), _done() if stored else None)
+            self._inflight[update.update_id] = queued[update.update_id] = on_its_way
             self._lanes.expect(update)
             self._queue.put_nowait(update)
+        return queued
 
     # -- what others left ------------------------------------------------------------------
 
@@ -154,7 +242,7 @@ class Ingress:
         while True:
             rows = await self.inbox.take_over(self._clock(), TAKE_OVER_BATCH, every_lease)
             updates = [u for u in (self._read(row.body) for row in rows) if u is not None]
-            self._enqueue(updates)
+            self._enqueue(updates, stored=True)
             taken += len(updates)
             if len(rows) < TAKE_OVER_BATCH:
                 break
@@ -195,7 +283,7 @@ class Ingress:
             await asyncio.gather(self._sweeper, return_exceptions=True)
         for task in list(self._notes):
             task.cancel()
-        await self._handled.wait()  # the marks of updates that did finish
+        await self._writes.wait()  # the marks of updates that did finish
         released = await self.inbox.release(self._clock())
         if released:
             log.info("left %d updates unhandled for the next instance", released)
@@ -213,30 +301,37 @@ class Poller:
         self._timeout = timeout
         self._task: asyncio.Task[None] | None = None
         self._offset: int | None = None
+        self._stopping = False
+        self._fetching = False  # a getUpdates request is out (a stop may cut it short)
         # The raw call is the point: the updates' JSON is what the inbox stores.
         warnings.filterwarnings("ignore", "Please use 'Bot.getUpdates'", PTBUserWarning)
 
     async def start(self) -> None:
         await self._bot.delete_webhook(drop_pending_updates=False)
+        self._stopping = False
         self._task = asyncio.create_task(self._poll())
 
     async def _poll(self) -> None:
         pause = RETRY_SECONDS[0]
-        while True:
+        while not self._stopping:
             try:
-                bodies = await self._bot.do_api_request(
-                    "getUpdates",
-                    api_kwargs={
-                        "offset": self._offset,
-                        "timeout": self._timeout,
-                        "allowed_updates": self._allowed,
-                    },
-                    read_timeout=self._timeout + 5,
-                )
-                await self._ingress.accept(bodies)  # stored: the next call confirms them
+                self._fetching = True
+                try:
+                    bodies = await self._bot.do_api_request(
+                        "getUpdates",
+                        api_kwargs={
+                            "offset": self._offset,
+                            "timeout": self._timeout,
+                            "allowed_updates": self._allowed,
+                        },
+                        read_timeout=self._timeout + 5,
+                    )
+                finally:
+                    self._fetching = False
+                await self._ingress.accept(bodies)  # handled or stored: confirm them next
             except asyncio.CancelledError:
                 raise
-            except (TelegramError, Exception) as error:  # Telegram, or the database, is away
+            except Exception as error:  # Telegram, or the database, is away
                 log.warning("getUpdates failed (%s); retrying in %.1f s", _kind(error), pause)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, RETRY_SECONDS[1])
@@ -246,9 +341,12 @@ class Poller:
                 self._offset = max(body["update_id"] for body in bodies) + 1
 
     async def stop(self) -> None:
-        """Stop fetching; confirm what was stored, so a restart does not fetch it again."""
+        """Stop fetching: a long poll is cut short, but a batch being taken in is finished
+        (handled or stored), then confirmed, so a restart does not fetch it again."""
+        self._stopping = True
         if self._task is not None:
-            self._task.cancel()
+            if self._fetching:
+                self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         if self._offset is not None:
             try:
@@ -257,7 +355,7 @@ class Poller:
                     api_kwargs={"offset": self._offset, "timeout": 0, "limit": 1},
                     read_timeout=5,
                 )
-            except Exception as error:  # they are stored: at worst they come again, once
+            except Exception as error:  # handled or stored: at worst they come again, once
                 log.info("could not confirm the last updates (%s)", _kind(error))
 
 
@@ -334,6 +432,13 @@ class WebhookServer:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+def _done() -> asyncio.Future[None]:
+    """A store that has already happened (rows taken over from the inbox)."""
+    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    future.set_result(None)
+    return future
 
 
 def _kind(error: BaseException) -> str:

@@ -263,18 +263,20 @@ class CheckInService:
                 return None
             _close_note_question(user)
             return user, ref.habit, ref.day, None, habits
-        # The user's row first, then the delivery: the one lock order (services/reminders.py).
-        user = await UserRepository(session).locked(user_id)
-        if user is None:
+        # Only the user's row is locked here (the one lock order, services/reminders.py:
+        # a user's row first); the delivery is locked when it is written, after it.
+        row = (
+            await session.execute(
+                select(Delivery, User)
+                .join(User, Delivery.user_id == User.id)
+                .where(Delivery.id == ref, Delivery.user_id == user_id)
+                .with_for_update(of=User)
+                .execution_options(populate_existing=True)
+            )
+        ).first()
+        if row is None or row[0].kind not in _HABIT_KINDS:
             return None
-        delivery = await session.scalar(
-            select(Delivery)
-            .where(Delivery.id == ref, Delivery.user_id == user_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        if delivery is None or delivery.kind not in _HABIT_KINDS:
-            return None
+        delivery, user = row
         if (user.today(now) - delivery.local_day).days > BACKFILL_DAYS:
             return None
         _close_note_question(user)

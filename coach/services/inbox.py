@@ -57,9 +57,17 @@ class UpdateInbox:
     async def store(self, updates: Sequence[Stored], now: datetime) -> set[int]:
         """Commit these updates as this worker's; the ids that were new (the others were
         stored before: Telegram sent them again)."""
-        if not updates:
-            return set()
+        return await self.write(updates, (), now)
+
+    async def write(
+        self, updates: Sequence[Stored], handled: Sequence[int], now: datetime
+    ) -> set[int]:
+        """Store updates and mark others handled, in one transaction; the ids stored anew."""
         async with self._sessionmaker.begin() as session:
+            if handled:
+                await _mark_handled(session, handled, now)
+            if not updates:
+                return set()
             insert = upsert_for(session)
             rows = [
                 {
@@ -84,11 +92,7 @@ class UpdateInbox:
         """Handled: the body goes (what the user wrote is kept only where the use case
         keeps it); the id stays until pruned, so Telegram's repeats are recognised."""
         async with self._sessionmaker.begin() as session:
-            await session.execute(
-                update(InboxUpdate)
-                .where(InboxUpdate.update_id.in_(update_ids))
-                .values(handled_at=now, body="")
-            )
+            await _mark_handled(session, update_ids, now)
 
     async def renew(self, now: datetime) -> None:
         """This worker is alive: its unhandled rows stay its own."""
@@ -161,3 +165,11 @@ class UpdateInbox:
                 delete(InboxUpdate).where(InboxUpdate.update_id.in_(old.scalar_subquery()))
             )
             return result.rowcount
+
+
+async def _mark_handled(session: AsyncSession, update_ids: Sequence[int], now: datetime) -> None:
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id.in_(update_ids))
+        .values(handled_at=now, body="")
+    )
