@@ -155,3 +155,30 @@ async def test_the_stop_and_restart_keep_the_lanes_working(bot: RunningBot) -> N
             break
         await asyncio.sleep(0.05)
     assert lanes.waiting == 0
+
+
+async def test_handled_updates_lose_their_body_and_are_pruned(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """An update kept in the inbox (its reply was slow) keeps no text once handled, and is
+    deleted by the bot itself once it is older than Telegram could send it again."""
+    user = bot.user(3009)
+    bot.api.fail(user.id, Fault(delay=0.3))
+    assert "What I can do" in (await user.ask("/help")).text
+    for _ in range(50):
+        async with sessionmaker() as session:
+            row = await session.scalar(select(InboxUpdate).where(InboxUpdate.chat_key == user.id))
+        if row is not None and row.handled_at is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert row is not None and row.handled_at is not None and row.body == ""
+    bot.clock.advance(days=3)
+    for _ in range(100):  # the bot sweeps its inbox every couple of seconds
+        async with sessionmaker() as session:
+            left = await session.scalar(
+                select(func.count()).select_from(InboxUpdate).where(InboxUpdate.chat_key == user.id)
+            )
+        if not left:
+            break
+        await asyncio.sleep(0.1)
+    assert left == 0

@@ -9,6 +9,11 @@ all, one that takes longer (a backlog, a slow reply, a drawing) is stored and ac
 then, and marked handled when it is. Either way an acknowledged update is never lost:
 after a stop or a crash the inbox's unhandled rows are taken over, at startup and every
 few seconds from instances whose lease ran out.
+
+What this relies on: Telegram sends a chat's next update only once the last one was
+acknowledged, and re-sends what was not. So a chat's updates reach us in order, and an
+update handled but not yet acknowledged when a process dies comes again (handlers are
+idempotent: it writes nothing twice).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ import contextlib
 import hmac
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections import deque
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,20 +42,23 @@ from coach.services.inbox import PRUNE_BATCH, Stored, UpdateInbox
 log = logging.getLogger(__name__)
 
 # Rows left by a stopped or dead instance are looked for this often; a live instance renews
-# its rows' leases every third of UPDATE_LEASE.
+# the leases of its rows in flight every third of UPDATE_LEASE.
 SWEEP_SECONDS = 2.0
 UPDATE_LEASE = timedelta(seconds=30)
 TAKE_OVER_BATCH = 1000
+PRUNE_EVERY = timedelta(hours=1)
 MARK_WAIT = 0.01  # a handled mark waits this long for company (seconds)
+MARK_RETRY = (0.5, 5.0)  # a mark that could not be written is tried again, backing off
 # An update not handled this long after it came is stored, so it can be acknowledged.
 STORE_AFTER = 0.05
-PRUNE_EVERY = timedelta(hours=1)
+# The poller takes no new batch while this many updates are on their way (memory).
+MAX_BACKLOG = 5000
+REMEMBERED = 10_000  # recently handled update ids, so a batch fetched again is not redone
 # The webhook refuses a body larger than this before reading it (an update is a few KB).
 MAX_BODY = 1024 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 RETRY_SECONDS = (0.5, 30.0)  # the poller's backoff after a failed getUpdates
 SET_WEBHOOK_TRIES = 4
-
 # (the update turned away, whether to say "slow down"): answers it off the update path.
 TellFlood = Callable[[Update, bool], Awaitable[None]]
 MAX_NOTES = 32  # flood notes and silent answers being sent at once, at most
@@ -57,14 +66,17 @@ MAX_NOTES = 32  # flood notes and silent answers being sent at once, at most
 
 class InboxWriter:
     """The inbox's writes, in as few transactions as possible: updates to store (someone
-    waits to acknowledge them: written at once) and handled marks (they wait up to
-    MARK_WAIT for company). What is pending when a flush begins shares its transaction."""
+    waits to acknowledge them: written at once), handled marks and lease renewals (they
+    wait up to MARK_WAIT for company). What is pending when a flush begins shares its
+    transaction. A store that fails fails its waiter; a mark is tried again until written
+    (until then the row stays unhandled, and would be handled again after a crash)."""
 
     def __init__(self, inbox: UpdateInbox, clock: Callable[[], datetime]) -> None:
         self._inbox = inbox
         self._clock = clock
         self._rows: list[tuple[list[Stored], asyncio.Future[None]]] = []
         self._marks: list[tuple[int, asyncio.Future[None]]] = []
+        self._renewals: set[int] = set()
         self._urgent = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -77,17 +89,24 @@ class InboxWriter:
         await future
 
     async def mark(self, update_id: int) -> None:
+        """Mark a stored update handled; returns once that is committed."""
         future = asyncio.get_running_loop().create_future()
         self._marks.append((update_id, future))
         self._drain()
         await future
+
+    def renew(self, update_ids: Collection[int]) -> None:
+        """Keep these rows this instance's (with the next flush; best effort)."""
+        self._renewals.update(update_ids)
+        self._drain()
 
     def _drain(self) -> None:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._flush_all())
 
     async def _flush_all(self) -> None:
-        while self._rows or self._marks:
+        pause = MARK_RETRY[0]
+        while self._rows or self._marks or self._renewals:
             if not self._rows:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._urgent.wait(), MARK_WAIT)
@@ -95,24 +114,30 @@ class InboxWriter:
             self._urgent.clear()
             rows, self._rows = self._rows, []
             marks, self._marks = self._marks, []
-            waiting = [future for _, future in (*rows, *marks)]
+            renewals, self._renewals = self._renewals, set()
             try:
                 await self._inbox.write(
                     [row for batch, _ in rows for row in batch],
                     [update_id for update_id, _ in marks],
+                    renewals,
                     self._clock(),
                 )
-            except Exception as error:  # each waiter learns its write failed
-                for future in waiting:
+            except Exception as error:
+                log.warning("the update inbox could not be written (%s)", type(error).__name__)
+                for _, future in rows:  # its caller does not acknowledge them
                     if not future.done():
                         future.set_exception(error)
+                self._marks[:0] = marks  # the marks wait, and go with the next flush
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, MARK_RETRY[1])
                 continue
-            for future in waiting:
+            pause = MARK_RETRY[0]
+            for _, future in (*rows, *marks):
                 if not future.done():
                     future.set_result(None)
 
     async def wait(self) -> None:
-        """Until everything written so far is committed (or failed)."""
+        """Until everything written so far is committed (or its store failed)."""
         while self._task is not None and not self._task.done():
             await asyncio.gather(self._task, return_exceptions=True)
 
@@ -123,6 +148,17 @@ class _OnItsWay:
 
     handled: asyncio.Future[None]
     stored: asyncio.Future[None] | None = None
+
+    @property
+    def needs_store(self) -> bool:
+        """Not handled, and not (being) stored: a store that failed counts as none."""
+        if self.handled.done():
+            return False
+        if self.stored is None:
+            return True
+        return self.stored.done() and (
+            self.stored.cancelled() or self.stored.exception() is not None
+        )
 
 
 class Ingress:
@@ -151,45 +187,72 @@ class Ingress:
         self._alone = alone  # SQLite: one process, so every unhandled row is ours at startup
         self._writes = InboxWriter(inbox, clock)
         self._inflight: dict[int, _OnItsWay] = {}  # queued for the lanes, not yet handled
+        self._handled: deque[int] = deque(maxlen=REMEMBERED)
+        self._handled_ids: set[int] = set()
         self._notes: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Future[None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
         self._pruned_at: datetime | None = None
 
+    @property
+    def backlog(self) -> int:
+        """Updates queued or running, not yet handled."""
+        return len(self._inflight)
+
     async def on_handled(self, update: Update) -> None:
         """The lanes are done with an update: if it was stored, mark it handled."""
+        self._remember(update.update_id)
         on_its_way = self._inflight.pop(update.update_id, None)
         if on_its_way is None:
             return
         if not on_its_way.handled.done():
             on_its_way.handled.set_result(None)
-        if on_its_way.stored is not None:
+        if on_its_way.stored is None:
+            return
+        try:
             await on_its_way.stored
-            await self._writes.mark(update.update_id)
+        except Exception:  # never stored (and so never acknowledged): nothing to mark
+            return
+        await self._writes.mark(update.update_id)
+
+    def _remember(self, update_id: int) -> None:
+        if len(self._handled) == self._handled.maxlen:
+            self._handled_ids.discard(self._handled[0])
+        self._handled.append(update_id)
+        self._handled_ids.add(update_id)
 
     async def accept(self, bodies: Sequence[dict[str, Any]]) -> None:
         """Check and queue updates as Telegram sent them. Returns once each is handled or
         committed to the inbox: the caller may acknowledge them then (and must not before).
-
-        (An update Telegram sends again, because its acknowledgement was lost, may be
-        handled again: every handler is idempotent.)"""
-        admitted: list[tuple[Update, dict[str, Any]]] = []
+        An update already on its way (a batch fetched again after a failed store, a row
+        taken over that Telegram sends too) is not queued twice."""
+        waiting: list[tuple[Update, dict[str, Any], _OnItsWay]] = []
+        fresh: list[Update] = []
         for body in bodies:
             update = self._read(body)
-            if update is not None and self._admit(update):
-                admitted.append((update, body))
-        queued = self._enqueue([u for u, _ in admitted])
-        if not queued:
+            if update is None or update.update_id in self._handled_ids:
+                continue  # unreadable, or handled already
+            on_its_way = self._inflight.get(update.update_id)
+            if on_its_way is None:
+                if not self._admit(update):
+                    continue
+                fresh.append(update)
+                on_its_way = self._queued(update)
+            waiting.append((update, body, on_its_way))
+        self._enqueue(fresh)
+        if not waiting:
             return
-        await asyncio.wait([w.handled for w in queued.values()], timeout=STORE_AFTER)
-        late = [(u, body) for u, body in admitted if not queued[u.update_id].handled.done()]
-        if not late:
-            return  # all handled: their effects are committed, nothing to store
-        store = asyncio.ensure_future(
-            self._writes.store([Stored(u.update_id, lane_key(u), body) for u, body in late])
-        )
-        for update, _ in late:
-            queued[update.update_id].stored = store
-        await store
+        await asyncio.wait([w.handled for _, _, w in waiting], timeout=STORE_AFTER)
+        late = [(u, body, w) for u, body, w in waiting if w.needs_store]
+        if late:
+            store = self._background(
+                self._writes.store([Stored(u.update_id, lane_key(u), b) for u, b, _ in late])
+            )
+            for _, _, on_its_way in late:
+                on_its_way.stored = store
+        stores = {id(w.stored): w.stored for _, _, w in waiting if w.stored is not None}
+        if stores:
+            await asyncio.gather(*stores.values())  # a failed store: not acknowledged
 
     def _read(self, body: dict[str, Any]) -> Update | None:
         try:
@@ -210,23 +273,28 @@ class Ingress:
             return True
         self._on_drop()
         if (tell or update.callback_query is not None) and len(self._notes) < MAX_NOTES:
-            task = asyncio.create_task(self._tell_flood(update, tell))
-            self._notes.add(task)
-            task.add_done_callback(self._notes.discard)
+            self._notes.add(note := asyncio.create_task(self._tell_flood(update, tell)))
+            note.add_done_callback(self._notes.discard)
         return False
 
-    def _enqueue(self, updates: Sequence[Update], stored: bool = False) -> dict[int, _OnItsWay]:
-        """Queue updates for their lanes (not twice); stored: they are in the inbox already."""
-        queued = {}
+    def _background(self, work: Awaitable[None]) -> asyncio.Task[None]:
+        """A write that goes on by itself (kept referenced until done)."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _queued(self, update: Update, stored: bool = False) -> _OnItsWay:
+        """An update from now on on its way (stored: it is in the inbox already)."""
         loop = asyncio.get_running_loop()
+        on_its_way = _OnItsWay(loop.create_future(), _done() if stored else None)
+        self._inflight[update.update_id] = on_its_way
+        return on_its_way
+
+    def _enqueue(self, updates: Sequence[Update]) -> None:
         for update in sorted(updates, key=lambda u: u.update_id):
-            if update.update_id in self._inflight:
-                continue  # already on its way (sent again, or taken over late): not twice
-            on_its_way = _OnItsWay(loop.create_future(), _done() if stored else None)
-            self._inflight[update.update_id] = queued[update.update_id] = on_its_way
             self._lanes.expect(update)
             self._queue.put_nowait(update)
-        return queued
 
     # -- what others left ------------------------------------------------------------------
 
@@ -241,8 +309,15 @@ class Ingress:
         taken = 0
         while True:
             rows = await self.inbox.take_over(self._clock(), TAKE_OVER_BATCH, every_lease)
-            updates = [u for u in (self._read(row.body) for row in rows) if u is not None]
-            self._enqueue(updates, stored=True)
+            updates = []
+            for row in rows:
+                update = self._read(row.body) if row.body is not None else None
+                if update is None:  # a row nobody can handle: marked, or it comes forever
+                    self._background(self._writes.mark(row.update_id))
+                elif update.update_id not in self._inflight:
+                    self._queued(update, stored=True)
+                    updates.append(update)
+            self._enqueue(updates)
             taken += len(updates)
             if len(rows) < TAKE_OVER_BATCH:
                 break
@@ -257,12 +332,16 @@ class Ingress:
             try:
                 now = self._clock()
                 if now - renewed_at >= UPDATE_LEASE / 3:
-                    await self.inbox.renew(now)
+                    # Only the rows on their way here: a row whose mark keeps failing is
+                    # left to expire, and then taken over (by anyone, us included).
+                    self._writes.renew(
+                        [i for i, w in self._inflight.items() if w.stored is not None]
+                    )
                     renewed_at = now
                 await self._take_over()
                 await self._prune(now)
-            except Exception:  # the database may be restarting: try again next time
-                log.warning("the update inbox could not be swept", exc_info=True)
+            except Exception as error:  # the database may be restarting: try again next time
+                log.warning("the update inbox could not be swept (%s)", type(error).__name__)
 
     async def _prune(self, now: datetime) -> None:
         if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
@@ -276,21 +355,24 @@ class Ingress:
         if pruned:
             log.info("pruned %d handled updates", pruned)
 
-    async def stop(self) -> None:
-        """No more sweeping; what this instance leaves unhandled is free for another at once."""
+    async def stop(self, still_running: Collection[int]) -> None:
+        """No more sweeping; what this instance leaves unhandled is free for another at
+        once, but for the updates still running here (their leases run out if we die)."""
         if self._sweeper is not None:
             self._sweeper.cancel()
             await asyncio.gather(self._sweeper, return_exceptions=True)
         for task in list(self._notes):
             task.cancel()
-        await self._writes.wait()  # the marks of updates that did finish
-        released = await self.inbox.release(self._clock())
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(1.0):
+                await self._writes.wait()  # the marks of updates that did finish
+        released = await self.inbox.release(self._clock(), keep=still_running)
         if released:
             log.info("left %d updates unhandled for the next instance", released)
 
 
 class Poller:
-    """Long polling: each batch is stored before the next getUpdates confirms its offset."""
+    """Long polling: a batch is handled or stored before the next getUpdates confirms it."""
 
     def __init__(
         self, bot: Bot, ingress: Ingress, allowed_updates: list[str], timeout: float = 10.0
@@ -301,51 +383,66 @@ class Poller:
         self._timeout = timeout
         self._task: asyncio.Task[None] | None = None
         self._offset: int | None = None
-        self._stopping = False
-        self._fetching = False  # a getUpdates request is out (a stop may cut it short)
+        self._stop = asyncio.Event()
+        self._accepting = False  # a batch is being taken in: a stop lets it finish
         # The raw call is the point: the updates' JSON is what the inbox stores.
         warnings.filterwarnings("ignore", "Please use 'Bot.getUpdates'", PTBUserWarning)
 
     async def start(self) -> None:
+        """Take in what is waiting at Telegram now (so it is ordered with what the inbox
+        holds), then poll."""
         await self._bot.delete_webhook(drop_pending_updates=False)
-        self._stopping = False
+        self._stop.clear()
+        with contextlib.suppress(Exception):  # the loop below retries, and logs
+            await self._once(0)
         self._task = asyncio.create_task(self._poll())
+
+    async def _once(self, poll_seconds: float) -> None:
+        bodies = await self._bot.do_api_request(
+            "getUpdates",
+            api_kwargs={
+                "offset": self._offset,
+                "timeout": poll_seconds,
+                "allowed_updates": self._allowed,
+            },
+            read_timeout=poll_seconds + 5,
+        )
+        self._accepting = True
+        try:
+            await self._ingress.accept(bodies)  # handled or stored: confirmed by the next call
+        finally:
+            self._accepting = False
+        if bodies:
+            self._offset = max(body["update_id"] for body in bodies) + 1
 
     async def _poll(self) -> None:
         pause = RETRY_SECONDS[0]
-        while not self._stopping:
+        while not self._stop.is_set():
+            if self._ingress.backlog > MAX_BACKLOG:  # enough in memory: Telegram keeps the rest
+                await self._pause(0.1)
+                continue
             try:
-                self._fetching = True
-                try:
-                    bodies = await self._bot.do_api_request(
-                        "getUpdates",
-                        api_kwargs={
-                            "offset": self._offset,
-                            "timeout": self._timeout,
-                            "allowed_updates": self._allowed,
-                        },
-                        read_timeout=self._timeout + 5,
-                    )
-                finally:
-                    self._fetching = False
-                await self._ingress.accept(bodies)  # handled or stored: confirm them next
+                await self._once(self._timeout)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # Telegram, or the database, is away
-                log.warning("getUpdates failed (%s); retrying in %.1f s", _kind(error), pause)
-                await asyncio.sleep(pause)
+                log.warning("taking in updates failed (%s); again in %.1f s", _kind(error), pause)
+                await self._pause(pause)
                 pause = min(pause * 2, RETRY_SECONDS[1])
                 continue
             pause = RETRY_SECONDS[0]
-            if bodies:
-                self._offset = max(body["update_id"] for body in bodies) + 1
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), seconds)
 
     async def stop(self) -> None:
-        """Stop fetching: a long poll is cut short, but a batch being taken in is finished
-        (handled or stored), then confirmed, so a restart does not fetch it again."""
-        self._stopping = True
+        """Stop fetching: a long poll or a retry's wait is cut short, but a batch being
+        taken in is finished (handled or stored), then confirmed, so a restart does not
+        fetch it again."""
+        self._stop.set()
         if self._task is not None:
-            if self._fetching:
+            if not self._accepting:
                 self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         if self._offset is not None:
@@ -353,7 +450,7 @@ class Poller:
                 await self._bot.do_api_request(
                     "getUpdates",
                     api_kwargs={"offset": self._offset, "timeout": 0, "limit": 1},
-                    read_timeout=5,
+                    read_timeout=2,
                 )
             except Exception as error:  # handled or stored: at worst they come again, once
                 log.info("could not confirm the last updates (%s)", _kind(error))
@@ -361,7 +458,8 @@ class Poller:
 
 class WebhookServer:
     """Telegram posts updates here. The secret is checked first, in constant time; a body
-    over MAX_BODY is refused before it is read; an update is stored before the 200."""
+    over MAX_BODY is refused before it is read; the 200 comes once the update is handled
+    or stored."""
 
     def __init__(
         self,
@@ -387,8 +485,8 @@ class WebhookServer:
         """Listen, then tell Telegram where (retried a few times: Telegram may be slow)."""
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(self._path, self._post)
-        # Posts in flight at a stop get a few seconds; Telegram retries any not answered.
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=3.0)
+        # Posts in flight at a stop get a moment; Telegram retries any not answered.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, *self._listen).start()
         log.info("webhook listening on %s:%d%s", *self._listen, self._path)
@@ -424,8 +522,8 @@ class WebhookServer:
             return web.Response(status=400)
         try:
             await self._ingress.accept([body])
-        except Exception:  # not stored: Telegram sends it again
-            log.exception("an update could not be stored")
+        except Exception as error:  # neither handled nor stored: Telegram sends it again
+            log.warning("an update could not be stored (%s)", _kind(error))
             return web.Response(status=500)
         return web.Response(status=200)
 

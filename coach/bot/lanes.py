@@ -74,11 +74,14 @@ class Lanes(BaseUpdateProcessor):
         self._running = asyncio.Semaphore(running)
         self._on_handled = on_handled
         self._waits_elsewhere = waits_elsewhere
-        self._lanes: dict[int, list[int]] = {}
+        self._lanes: dict[int, list[int]] = {}  # each lane's updates not yet done, by id
+        self._active: dict[int, int] = {}  # the update each lane is running now
         self._wake: dict[int, asyncio.Event] = {}
-        self._busy = 0  # handlers and their follow-ups not yet done
+        self._busy: set[int] = set()  # updates running, or their follow-ups
         self._idle = asyncio.Event()
         self._idle.set()
+        self._go = asyncio.Event()  # cleared while the start gathers what is waiting
+        self._go.set()
         self._stopping = False
 
     def expect(self, update: Update) -> None:
@@ -92,6 +95,19 @@ class Lanes(BaseUpdateProcessor):
         """Updates expected and not yet done (running or waiting for their turn)."""
         return sum(len(lane) for lane in self._lanes.values())
 
+    @property
+    def busy(self) -> frozenset[int]:
+        """The updates running now, or whose follow-ups are."""
+        return frozenset(self._busy)
+
+    def hold(self) -> None:
+        """No update starts until `release`: a start gathers what the inbox and Telegram
+        hold first, so that one user's updates start in update_id order."""
+        self._go.clear()
+
+    def release(self) -> None:
+        self._go.set()
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if not isinstance(update, Update):  # not a Telegram update: nothing to order
             await coroutine
@@ -100,42 +116,54 @@ class Lanes(BaseUpdateProcessor):
         self.expect(update)
         try:
             turn = await self._turn(key, update_id)
-        except asyncio.CancelledError:
+        except BaseException:
             _close(coroutine)
             self._leave(key, update_id)
             raise
         if not turn:
             _close(coroutine)  # stopping: left unhandled in the inbox for whoever is next
             return
-        self._busy += 1
+        self._busy.add(update_id)
         self._idle.clear()
+        started = False
         try:
             follow_ups: list[asyncio.Task[Any]] = []
             token = _FOLLOW_UPS.set(follow_ups)
             try:
                 async with self._running:
-                    await coroutine  # a handler's errors go to the error handler in there
+                    if not self._stopping:  # a stop while it waited for a slot: it waits on
+                        started = True
+                        await coroutine  # a handler's errors go to the error handler
             finally:
                 _FOLLOW_UPS.reset(token)
+                if not started:
+                    _close(coroutine)
                 self._leave(key, update_id)  # the user's next update may start
-            if follow_ups:
-                await asyncio.gather(*follow_ups, return_exceptions=True)
-            if all(not t.cancelled() for t in follow_ups):
-                await self._on_handled(update)
+            if started:
+                if follow_ups:
+                    await asyncio.gather(*follow_ups, return_exceptions=True)
+                if all(not t.cancelled() for t in follow_ups):
+                    await self._on_handled(update)
         except Exception:  # the update stays unhandled, and is handled again later
             log.exception("update %s failed outside its handlers", update_id)
         finally:
-            self._done()
+            self._done(update_id)
 
     async def _turn(self, key: int, update_id: int) -> bool:
-        """Wait until this update is the oldest of its lane, and no earlier one of its chat
-        is unhandled elsewhere; False if the processor stops first."""
+        """Wait until this update is the oldest of its lane and no other of the lane runs,
+        and no earlier one of its chat is unhandled elsewhere; False if stopping first."""
         pause = ELSEWHERE_POLL[0]
-        while not self._stopping:
+        while True:
+            await self._go.wait()
+            if self._stopping:
+                break
             lane = self._lanes[key]
-            if lane[0] == update_id:
-                if self._waits_elsewhere is None or not await self._waits_elsewhere(key, update_id):
-                    return True
+            if lane[0] == update_id and key not in self._active:
+                if await self._clear_elsewhere(key, update_id):
+                    if lane[0] == update_id and key not in self._active and not self._stopping:
+                        self._active[key] = update_id
+                        return True
+                    continue  # an earlier one came meanwhile: it goes first
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, ELSEWHERE_POLL[1])
                 continue
@@ -145,9 +173,22 @@ class Lanes(BaseUpdateProcessor):
         self._leave(key, update_id)
         return False
 
+    async def _clear_elsewhere(self, key: int, update_id: int) -> bool:
+        """No earlier update of this chat unhandled on another instance (or no way to
+        know right now: the database is away; then look again shortly)."""
+        if self._waits_elsewhere is None:
+            return True
+        try:
+            return not await self._waits_elsewhere(key, update_id)
+        except Exception as error:
+            log.warning("could not check for earlier updates (%s)", type(error).__name__)
+            return False
+
     def _leave(self, key: int, update_id: int) -> None:
         lane = self._lanes.get(key)
         self._wake.pop(update_id, None)
+        if self._active.get(key) == update_id:
+            del self._active[key]
         if lane is None or update_id not in lane:
             return
         lane.remove(update_id)
@@ -156,15 +197,16 @@ class Lanes(BaseUpdateProcessor):
         elif (wake := self._wake.get(lane[0])) is not None:
             wake.set()
 
-    def _done(self) -> None:
-        self._busy -= 1
-        if self._busy == 0:
+    def _done(self, update_id: int) -> None:
+        self._busy.discard(update_id)
+        if not self._busy:
             self._idle.set()
 
     def stop(self) -> None:
-        """No update starts from now on; those waiting for their turn give it up (they stay
-        unhandled, for the next instance or the next start)."""
+        """No update starts from now on; those waiting for their turn, or for a slot, give
+        it up (they stay unhandled, for the next instance or the next start)."""
         self._stopping = True
+        self._go.set()
         for wake in self._wake.values():
             wake.set()
 
@@ -173,8 +215,11 @@ class Lanes(BaseUpdateProcessor):
         await self._idle.wait()
 
     async def initialize(self) -> None:
-        """Updates may start (again, after a stop)."""
+        """Updates may start (again, after a stop): lanes begin empty."""
         self._stopping = False
+        self._lanes.clear()
+        self._active.clear()
+        self._wake.clear()
 
     async def shutdown(self) -> None:
         """Nothing to free."""

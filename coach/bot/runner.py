@@ -9,10 +9,11 @@ Stop, all well within the 10 s a container runtime grants between SIGTERM and SI
    reminders end unsent, their claims released for another instance;
 2. the source: no update is acknowledged from now on (the webhook stops listening, the
    poller confirms only what it stored);
-3. the lanes: updates waiting for their turn give it up, and those running get until
-   STOP_DEADLINE to finish;
+3. the lanes: updates waiting for their turn give it up, and those running get what is
+   left of STOP_BUDGET but a couple of seconds to finish;
 4. the ingress: whatever is still unhandled is handed back in the inbox, for another
-   instance at once or this bot's next start. An acknowledged update is never lost.
+   instance at once or this bot's next start (but for updates still running: their
+   leases run out by themselves). An acknowledged update is never lost.
 """
 
 from __future__ import annotations
@@ -20,16 +21,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable
 from typing import Protocol
 
 from coach.bot.context import RUNTIME_KEY, CoachApplication, Runtime
 
 log = logging.getLogger(__name__)
 
-# Seconds the stop may spend on updates in flight, leaving time for the rest within the
-# 10 s between SIGTERM and SIGKILL.
-STOP_DEADLINE = 7
-STOP_GRACE = 1
+# Seconds the whole stop may take: within the 10 s between SIGTERM and SIGKILL, with room
+# for the process to exit.
+STOP_BUDGET = 8.5
 
 
 class UpdateSource(Protocol):
@@ -60,42 +61,59 @@ async def serve(application: CoachApplication, source: UpdateSource) -> None:
 async def start(application: CoachApplication, source: UpdateSource) -> None:
     """Initialize and start the Application, the ingress and the source of updates."""
     await application.initialize()
-    _runtime(application).dispatcher.start()
+    runtime = _runtime(application)
+    runtime.dispatcher.start()
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()
-    await _runtime(application).ingress.start()
-    await source.start()
+    # What the inbox holds and what waits at Telegram are gathered first, then started:
+    # one user's updates start in update_id order, whichever way each came.
+    runtime.lanes.hold()
+    try:
+        await runtime.ingress.start()
+        await source.start()
+    finally:
+        runtime.lanes.release()
 
 
 async def finish(application: CoachApplication, source: UpdateSource | None) -> None:
-    """The graceful stop (see the module docstring); safe after a failed start."""
+    """The graceful stop (see the module docstring), within STOP_BUDGET seconds in all;
+    safe after a failed start."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STOP_BUDGET
     runtime = _runtime(application)
     runtime.dispatcher.stop()
     try:
         if source is not None:
-            await source.stop()
+            await _within(source.stop(), deadline - loop.time() - 5, "taking updates")
         runtime.lanes.stop()
+        if not await _within(runtime.lanes.drain(), deadline - loop.time() - 2, "updates"):
+            log.warning("updates still running at the stop: they are handled again later")
         try:
-            async with asyncio.timeout(STOP_DEADLINE):
-                await runtime.lanes.drain()
-        except TimeoutError:
-            log.warning("updates still running after %d s: left for the next start", STOP_DEADLINE)
-        await runtime.ingress.stop()
+            await _within(runtime.ingress.stop(runtime.lanes.busy), 1.5, "the inbox")
+        except Exception as error:  # the database is away: the leases run out by themselves
+            log.warning("could not hand back unhandled updates (%s)", type(error).__name__)
         if application.running:
-            try:
-                # Nothing is left to wait for but handlers past the deadline: PTB's stop
-                # would wait for them, so it gets a moment, then the shutdown goes on.
-                async with asyncio.timeout(STOP_GRACE):
-                    await application.stop()
-            except TimeoutError:
-                log.warning("handlers still running at the stop: their updates come again")
+            # Nothing is left to wait for but handlers past the deadline: PTB's stop
+            # would wait for them, so it gets what time is left, then the shutdown goes on.
+            await _within(application.stop(), max(deadline - loop.time(), 0.1), "handlers")
     finally:
         try:
             await application.shutdown()
         finally:
             if application.post_shutdown is not None:
                 await application.post_shutdown(application)  # releases unsent claims
+
+
+async def _within(work: Awaitable[object], seconds: float, what: str) -> bool:
+    """Await `work` for at most `seconds` (at least a moment); False if it was cut short."""
+    try:
+        async with asyncio.timeout(max(seconds, 0.5)):
+            await work
+    except TimeoutError:
+        log.warning("stopping: %s cut short", what)
+        return False
+    return True
 
 
 def _runtime(application: CoachApplication) -> Runtime:

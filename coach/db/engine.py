@@ -89,13 +89,22 @@ class Sessions(async_sessionmaker[AsyncSession]):
         # never meet SQLite's busy handler, which sleeps 1, 2, 5, 10 ms and more between
         # tries: most of a tap's time when two writes of the process overlapped.
         self._write_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._writer_task: asyncio.Task[Any] | None = None
+
+    def _forget_writer(self) -> None:
+        self._writer_task = None
 
     @contextlib.asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
         """A session in a write transaction, committed on success, rolled back on error."""
         async with contextlib.AsyncExitStack() as stack:
             if self._write_turn is not None:
+                if self._write_turn.locked() and self._writer_task is asyncio.current_task():
+                    # The lock is not reentrant: this would wait for itself, silently.
+                    raise RuntimeError("a write transaction inside another of the same task")
                 await stack.enter_async_context(self._write_turn)
+                self._writer_task = asyncio.current_task()
+                stack.callback(self._forget_writer)
             session = await stack.enter_async_context(self(bind=self._writer))
             await stack.enter_async_context(session.begin())
             yield session

@@ -1,5 +1,5 @@
 """Group commit: callers submit items and wait; items that arrive together share one
-transaction (the reminder dispatcher's records, the update inbox's writes)."""
+transaction (the reminder dispatcher's sends and records)."""
 
 from __future__ import annotations
 

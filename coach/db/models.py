@@ -195,9 +195,9 @@ class GroupChat(Base):
 
 
 class InboxUpdate(Base):
-    """A Telegram update as it arrived, stored before it is acknowledged (the webhook's 200,
-    or the next getUpdates' offset) and marked handled once the bot has handled it. See
-    coach/services/inbox.py for the guarantee; handled rows are pruned after two days."""
+    """A Telegram update not handled at once, stored before it was acknowledged (the
+    webhook's 200, or the next getUpdates' offset), and marked handled once it is. See
+    coach/services/inbox.py for the guarantee; handled rows are pruned after a day."""
 
     __tablename__ = "updates"
     __table_args__ = (Index("ix_updates_chat_key_update_id", "chat_key", "update_id"),)
@@ -210,4 +210,4 @@ class InboxUpdate(Base):
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The instance handling it, until lease_until: after that, any instance may take it over.
     owner: Mapped[str] = mapped_column(String(64))
-    lease_until: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,26 +1,26 @@
-"""The update inbox: every update is stored before Telegram is told it arrived.
+"""The update inbox: the updates a process could not handle at once, kept for whoever can.
 
 The guarantee, made here and in coach/bot/ingress.py and coach/bot/lanes.py:
-- An update is committed to the `updates` table before it is acknowledged: before the
-  webhook answers 200, and before the next getUpdates confirms its offset. Telegram keeps
-  (and re-sends) what was not acknowledged, so nothing is lost between the two.
+- An update is acknowledged (the webhook's 200, the next getUpdates' offset) only once it
+  is handled, or else committed here. Telegram keeps, and re-sends, what was not
+  acknowledged, so nothing is lost between the two.
 - Each stored row belongs to the instance that stored it (`owner`) until `lease_until`,
-  which that instance renews while it lives. A graceful stop hands its unhandled rows back
-  at once; a killed instance's rows are free when their lease runs out. Whoever finds free
-  rows (another instance, or the same bot after a restart) handles them, in update_id order.
+  which that instance renews while the update is on its way there. A graceful stop hands
+  its unhandled rows back at once; a killed instance's rows are free when their lease runs
+  out. Whoever finds free rows (another instance, or the same bot after a restart) handles
+  them, in update_id order.
 - A row is marked handled after its handler has run. An update in flight when its process
   died is handled again: every handler is idempotent (check-ins and ratings are upserts,
-  answers to an earlier question are stale), so a replay writes nothing twice. update_id is
-  the primary key: an update Telegram sends again is stored and handled once.
-- A handled row keeps no body (the user's words are kept only where a use case keeps them)
-  and is pruned after UPDATE_RETENTION, longer than Telegram keeps an update. /delete
-  erases a user's rows, handled or not.
+  answers to an earlier question are stale), so a replay writes nothing twice.
+- A handled row keeps no body (the user's words are kept only where a use case keeps
+  them) and is pruned after UPDATE_RETENTION. /delete erases a user's handled rows; those
+  still waiting are the user's own later updates, and are handled (then emptied) as usual.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,9 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.db.models import InboxUpdate
 from coach.db.repositories import upsert_for
 
-# Telegram keeps an unacknowledged update for 24 hours: a handled row is kept for longer, so
-# an update sent again is always recognised.
-UPDATE_RETENTION = timedelta(days=2)
+# A handled row (an id, a chat and when) is kept this long, for an operator asking what
+# became of an update; its body is gone already.
+UPDATE_RETENTION = timedelta(days=1)
 PRUNE_BATCH = 5000
 
 
@@ -43,7 +43,7 @@ class Stored:
 
     update_id: int
     chat_key: int | None
-    body: dict[str, Any]
+    body: dict[str, Any] | None  # None: a row whose JSON does not parse
 
 
 class UpdateInbox:
@@ -54,20 +54,34 @@ class UpdateInbox:
         self.worker = worker[:64]
         self._lease = lease
 
-    async def store(self, updates: Sequence[Stored], now: datetime) -> set[int]:
-        """Commit these updates as this worker's; the ids that were new (the others were
-        stored before: Telegram sent them again)."""
-        return await self.write(updates, (), now)
-
     async def write(
-        self, updates: Sequence[Stored], handled: Sequence[int], now: datetime
-    ) -> set[int]:
-        """Store updates and mark others handled, in one transaction; the ids stored anew."""
+        self,
+        updates: Sequence[Stored],
+        handled: Sequence[int],
+        renewals: Collection[int],
+        now: datetime,
+    ) -> None:
+        """In one transaction: mark updates handled, renew the leases of others, store new
+        ones as this worker's (one stored before, Telegram's repeat, stays as it is)."""
         async with self._sessionmaker.begin() as session:
             if handled:
-                await _mark_handled(session, handled, now)
+                await session.execute(
+                    update(InboxUpdate)
+                    .where(InboxUpdate.update_id.in_(handled))
+                    .values(handled_at=now, body="")
+                )
+            if renewals:
+                await session.execute(
+                    update(InboxUpdate)
+                    .where(
+                        InboxUpdate.update_id.in_(renewals),
+                        InboxUpdate.owner == self.worker,
+                        InboxUpdate.handled_at.is_(None),
+                    )
+                    .values(lease_until=now + self._lease)
+                )
             if not updates:
-                return set()
+                return
             insert = upsert_for(session)
             rows = [
                 {
@@ -82,33 +96,19 @@ class UpdateInbox:
                 }
                 for u in updates
             ]
-            stored = await session.scalars(
-                insert(InboxUpdate).on_conflict_do_nothing().returning(InboxUpdate.update_id),
-                rows,
-            )
-            return set(stored)
+            await session.execute(insert(InboxUpdate).on_conflict_do_nothing(), rows)
 
-    async def mark_handled(self, update_ids: Sequence[int], now: datetime) -> None:
-        """Handled: the body goes (what the user wrote is kept only where the use case
-        keeps it); the id stays until pruned, so Telegram's repeats are recognised."""
-        async with self._sessionmaker.begin() as session:
-            await _mark_handled(session, update_ids, now)
-
-    async def renew(self, now: datetime) -> None:
-        """This worker is alive: its unhandled rows stay its own."""
-        async with self._sessionmaker.begin() as session:
-            await session.execute(
-                update(InboxUpdate)
-                .where(InboxUpdate.owner == self.worker, InboxUpdate.handled_at.is_(None))
-                .values(lease_until=now + self._lease)
-            )
-
-    async def release(self, now: datetime) -> int:
-        """A graceful stop: this worker's unhandled rows are free for anyone at once."""
+    async def release(self, now: datetime, keep: Collection[int] = ()) -> int:
+        """A graceful stop: this worker's unhandled rows are free for anyone at once, but
+        for `keep` (still running here: their leases run out if this process dies)."""
         async with self._sessionmaker.begin() as session:
             result = await session.execute(
                 update(InboxUpdate)
-                .where(InboxUpdate.owner == self.worker, InboxUpdate.handled_at.is_(None))
+                .where(
+                    InboxUpdate.owner == self.worker,
+                    InboxUpdate.handled_at.is_(None),
+                    InboxUpdate.update_id.not_in(keep),
+                )
                 .values(lease_until=now)
             )
             return result.rowcount
@@ -134,7 +134,7 @@ class UpdateInbox:
                     .returning(InboxUpdate.update_id, InboxUpdate.chat_key, InboxUpdate.body)
                 )
             ).all()
-        found = [Stored(update_id, key, json.loads(body)) for update_id, key, body in rows]
+        found = [Stored(update_id, key, _parse(body)) for update_id, key, body in rows]
         return sorted(found, key=lambda s: s.update_id)
 
     async def waits_on_another(self, chat_key: int, update_id: int) -> bool:
@@ -167,9 +167,9 @@ class UpdateInbox:
             return result.rowcount
 
 
-async def _mark_handled(session: AsyncSession, update_ids: Sequence[int], now: datetime) -> None:
-    await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.update_id.in_(update_ids))
-        .values(handled_at=now, body="")
-    )
+def _parse(body: str) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None

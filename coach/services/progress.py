@@ -227,8 +227,13 @@ class ProgressService:
             # its foreign_keys pragma on).
             for table in (Delivery, CheckIn, SymptomScore, Reminder):
                 await session.execute(delete(table).where(table.user_id == user_id))
-            # The updates they sent, this /delete among them (it is not handled again).
-            await session.execute(delete(InboxUpdate).where(InboxUpdate.chat_key == user_id))
+            # The updates of theirs the inbox kept (ids only, once handled). Those still
+            # waiting are their own later updates: handled as usual, then emptied.
+            await session.execute(
+                delete(InboxUpdate).where(
+                    InboxUpdate.chat_key == user_id, InboxUpdate.handled_at.is_not(None)
+                )
+            )
             result = await session.execute(delete(User).where(User.id == user_id))
             return result.rowcount > 0
 

@@ -1,4 +1,4 @@
-"""the update inbox: every update stored before it is acknowledged
+"""the update inbox: updates not handled at once, stored before they are acknowledged
 
 Revision ID: 0009
 Revises: 0008
@@ -32,7 +32,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_updates_chat_key_update_id", "updates", ["chat_key", "update_id"])
     op.create_index(op.f("ix_updates_handled_at"), "updates", ["handled_at"])
-    op.create_index(op.f("ix_updates_lease_until"), "updates", ["lease_until"])
 
 
 def downgrade() -> None:
