@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from coach.bot.context import RUNTIME_KEY
 from coach.db.models import CheckIn, SymptomScore, User
 from coach.domain.checkins import NOTE_LIMIT, clean_note
 from tests.conftest import RunningBot
@@ -60,6 +61,16 @@ async def owner_rows(sessionmaker, user_id: int) -> tuple[list, list]:
             sorted((c.habit, c.day, c.status, c.detail, c.note) for c in checkins),
             sorted((s.week, s.symptom, s.score) for s in scores),
         )
+
+
+async def handled(bot: RunningBot) -> None:
+    """Until the bot has finished every update it has (its lanes are empty)."""
+    lanes = bot.application.bot_data[RUNTIME_KEY].lanes
+    for _ in range(1000):
+        if not lanes.waiting:
+            return
+        await asyncio.sleep(0.002)
+    raise AssertionError("the bot never finished its updates")
 
 
 # Hypothesis runs many examples on one bot: what is set up once per bot is kept here.
@@ -115,8 +126,8 @@ async def test_forged_check_in_buttons_are_answered_and_cross_no_user(
     before = await owner_rows(sessionmaker, 8002)
     query = await intruder.press(data)
     await intruder.answer(query)  # every tap is answered, refused or not
-    await asyncio.sleep(0.02)
-    while not intruder.api.events[intruder.id].empty():  # an edit or a note question
+    await handled(bot)  # and whatever else it sent (an edit, a note question) has gone out
+    while not intruder.api.events[intruder.id].empty():
         event = intruder.api.events[intruder.id].get_nowait()
         assert "went wrong" not in event.text, event
     assert await owner_rows(sessionmaker, 8002) == before

@@ -13,7 +13,7 @@ from coach.db.models import Reminder, User
 from coach.domain.timeparse import parse_time
 from coach.domain.zones import resolve_zone
 from tests.conftest import RunningBot
-from tests.flows import Walk, walk_to_habits, walk_to_timezone
+from tests.flows import Walk, clone_user, walk_to_habits, walk_to_timezone
 
 # What a Telegram client can send: 1 to 4096 characters of any unicode, emoji included.
 any_text = st.one_of(
@@ -32,11 +32,31 @@ async def load(sessionmaker, user_id: int) -> tuple[User, dict[str, Reminder]]:
         return user, {r.kind: r for r in rows}
 
 
+# Hypothesis runs many examples on one bot: each state is walked to once per bot, and each
+# example gets a fresh copy of it (walking is the slow part, and tests nothing new).
+_walked: dict[tuple[int, str], int] = {}
+
+
+async def fresh_user_at(bot: RunningBot, sessionmaker, step: str) -> Walk:  # type: ignore[no-untyped-def]
+    """A new user where a walk to `step` leaves one: "timezone" (after Agree) or "times"
+    (the habits chosen, Continue tapped)."""
+    if (id(bot), step) not in _walked:
+        walk = Walk(bot.user(next(ids)))
+        if step == "timezone":
+            await walk_to_timezone(walk)
+        else:
+            await walk_to_habits(walk, "Berlin")
+            await walk.tap("Continue")
+        _walked[id(bot), step] = walk.user.id
+    clone = next(ids)
+    await clone_user(sessionmaker, _walked[id(bot), step], clone)
+    return Walk(bot.user(clone))
+
+
 @fuzz
 @given(text=any_text)
 async def test_time_zone_step_takes_any_text(bot: RunningBot, sessionmaker, text: str) -> None:
-    walk = Walk(bot.user(next(ids)))
-    await walk_to_timezone(walk)
+    walk = await fresh_user_at(bot, sessionmaker, "timezone")
     reply = await walk.type(text)
     user, _ = await load(sessionmaker, walk.user.id)
     assert user.consented_at is not None and user.language == "en"
@@ -52,9 +72,7 @@ async def test_time_zone_step_takes_any_text(bot: RunningBot, sessionmaker, text
 @fuzz
 @given(text=any_text)
 async def test_time_step_takes_any_text(bot: RunningBot, sessionmaker, text: str) -> None:
-    walk = Walk(bot.user(next(ids)))
-    await walk_to_habits(walk, "Berlin")
-    await walk.tap("Continue")
+    walk = await fresh_user_at(bot, sessionmaker, "times")
     reply = await walk.type(text)
     user, rows = await load(sessionmaker, walk.user.id)
     assert user.timezone == "Europe/Berlin" and set(rows) == {"fermented", "fiber", "b12"}
