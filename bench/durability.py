@@ -19,11 +19,15 @@ fake Bot API server:
 Once --signal-at of the taps are acknowledged, the process gets SIGTERM (a deploy) or
 SIGKILL (a crash), with most of them still queued in it; a new process is then started on
 the same port and database and left to finish. Per scenario: acknowledged, handled
-(check-in rows in the database), lost (acknowledged - handled), doubled (taps whose
-callback query was answered, or whose message was edited, more than once: a tap handled
-twice), at_signal (acknowledged, answered, queued = acknowledged - answered, when the signal
-was sent), stop_s (signal to exit), restart_s (the new process healthy), drain_s (signal to
-the last tap answered), log_errors, and the first process's warnings. Prints one JSON line.
+(check-in rows in the database), lost (acknowledged - handled), doubled (taps the first
+process acknowledged whose callback query was answered, or whose message was edited, more
+than once: an acknowledged tap handled twice), replayed (taps handled by the first process
+but not acknowledged by it, which Telegram therefore sends again and the second handles
+again: at-least-once, as the Bot API promises, and idempotent, so no row is written twice;
+`handled` counts rows), at_signal (acknowledged, answered, queued = acknowledged -
+answered, when the signal was sent), stop_s (signal to exit), restart_s (the new process
+healthy), drain_s (signal to the last tap answered), log_errors, and the first process's
+warnings. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -164,8 +168,9 @@ _ANSWER = "answerCallbackQuery"
 _EDITS = ("editMessageText", "editMessageReplyMarkup")
 
 
-def doubled(api: FakeBotAPI, taps: Taps) -> int:
-    """Taps handled more than once: their query answered, or their message edited, twice."""
+def doubled(api: FakeBotAPI, taps: Taps, among: set[int] | None = None) -> int:
+    """Taps handled more than once: their query answered, or their message edited, twice
+    (only those whose update id is in `among`, if given)."""
     answers = Counter(str(p.get("callback_query_id")) for m, p in api.calls if m == _ANSWER)
     edits = Counter(
         (int(p.get("chat_id") or 0), int(p.get("message_id") or 0))
@@ -174,6 +179,8 @@ def doubled(api: FakeBotAPI, taps: Taps) -> int:
     )
     count = 0
     for update in taps.updates:
+        if among is not None and update["update_id"] not in among:
+            continue
         query = update["callback_query"]
         message = (query["message"]["chat"]["id"], query["message"]["message_id"])
         if answers[query["id"]] > 1 or edits[message] > 1:
@@ -223,10 +230,13 @@ async def scenario(
     second: BotProcess | None = None
     delivering: asyncio.Task[None] | None = None
 
-    def acknowledged() -> int:
+    def acknowledged_ids() -> set[int]:
         if mode == "webhook":
-            return len(taps.acked)
-        return len(api.handled_update_ids & update_ids)  # confirmed by a later getUpdates
+            return set(taps.acked)
+        return api.handled_update_ids & update_ids  # confirmed by a later getUpdates
+
+    def acknowledged() -> int:
+        return len(acknowledged_ids())
 
     try:
         await first.start()
@@ -249,6 +259,7 @@ async def scenario(
         if mode == "polling":
             at_signal["fetched"] = len(taps.fetched)
         stop_s = await first.stop(SIGNALS[sig])
+        acked_by_first = acknowledged_ids()  # a second handling of these is a double
         second = BotProcess(api, database_url, workdir, webhook_port=port)
         restart_s = await second.start()
         settled_at = time.monotonic()
@@ -284,7 +295,8 @@ async def scenario(
         "acknowledged": acked,
         "handled": handled,
         "lost": acked - handled,
-        "doubled": doubled(api, taps),
+        "doubled": doubled(api, taps, among=acked_by_first),
+        "replayed": doubled(api, taps) - doubled(api, taps, among=acked_by_first),
         "at_signal": at_signal,
         "stop_s": round(stop_s, 2),
         "restart_s": round(restart_s, 2),

@@ -13,7 +13,9 @@ few seconds from instances whose lease ran out.
 What this relies on: Telegram sends a chat's next update only once the last one was
 acknowledged, and re-sends what was not. So a chat's updates reach us in order, and an
 update handled but not yet acknowledged when a process dies comes again (handlers are
-idempotent: it writes nothing twice).
+idempotent: it writes nothing twice). And a user's update handled at once is acknowledged
+only after that user's earlier stored updates are marked handled: otherwise a crash could
+leave an earlier one in the inbox behind a later one already gone, to be replayed after it.
 """
 
 from __future__ import annotations
@@ -187,6 +189,10 @@ class Ingress:
         self._alone = alone  # SQLite: one process, so every unhandled row is ours at startup
         self._writes = InboxWriter(inbox, clock)
         self._inflight: dict[int, _OnItsWay] = {}  # queued for the lanes, not yet handled
+        # Per lane, the stored updates whose handled mark is not committed yet: a later
+        # update of the lane is not acknowledged before them (see _after_earlier).
+        self._unmarked: dict[int, dict[int, asyncio.Future[None]]] = {}
+        self._stopping = False
         self._handled: deque[int] = deque(maxlen=REMEMBERED)
         self._handled_ids: set[int] = set()
         self._notes: set[asyncio.Task[None]] = set()
@@ -212,8 +218,41 @@ class Ingress:
         try:
             await on_its_way.stored
         except Exception:  # never stored (and so never acknowledged): nothing to mark
+            self._marked(update)
             return
         await self._writes.mark(update.update_id)
+        self._marked(update)
+
+    def _unmarked_from_now(self, update: Update) -> None:
+        """A stored update: until it is marked handled, the later ones of its lane wait
+        for it to be acknowledged."""
+        future = asyncio.get_running_loop().create_future()
+        self._unmarked.setdefault(lane_key(update), {})[update.update_id] = future
+
+    def _marked(self, update: Update) -> None:
+        key = lane_key(update)
+        lane = self._unmarked.get(key, {})
+        future = lane.pop(update.update_id, None)
+        if future is not None and not future.done():
+            future.set_result(None)
+        if not lane:
+            self._unmarked.pop(key, None)
+
+    async def _after_earlier(self, handled: Sequence[Update]) -> None:
+        """Updates handled at once are acknowledged only after the earlier stored updates
+        of their lanes are marked handled. Otherwise a crash in between would leave an
+        earlier update unhandled in the inbox and a later one acknowledged: the earlier
+        one, taken over, would run after the later one (a Done replayed over its Undo)."""
+        earlier = [
+            future
+            for update in handled
+            for update_id, future in self._unmarked.get(lane_key(update), {}).items()
+            if update_id < update.update_id
+        ]
+        if earlier:
+            await asyncio.gather(*earlier)
+        if self._stopping and earlier:  # given up at the stop: not acknowledged, sent again
+            raise RuntimeError("stopping before earlier updates were marked handled")
 
     def _remember(self, update_id: int) -> None:
         if len(self._handled) == self._handled.maxlen:
@@ -248,11 +287,13 @@ class Ingress:
             store = self._background(
                 self._writes.store([Stored(u.update_id, lane_key(u), b) for u, b, _ in late])
             )
-            for _, _, on_its_way in late:
+            for update, _, on_its_way in late:
                 on_its_way.stored = store
+                self._unmarked_from_now(update)
         stores = {id(w.stored): w.stored for _, _, w in waiting if w.stored is not None}
         if stores:
             await asyncio.gather(*stores.values())  # a failed store: not acknowledged
+        await self._after_earlier([u for u, _, w in waiting if w.stored is None])
 
     def _read(self, body: dict[str, Any]) -> Update | None:
         try:
@@ -289,6 +330,8 @@ class Ingress:
         loop = asyncio.get_running_loop()
         on_its_way = _OnItsWay(loop.create_future(), _done() if stored else None)
         self._inflight[update.update_id] = on_its_way
+        if stored:
+            self._unmarked_from_now(update)
         return on_its_way
 
     def _enqueue(self, updates: Sequence[Update]) -> None:
@@ -302,6 +345,8 @@ class Ingress:
         """Take over what a previous run left unhandled, then keep looking every few
         seconds (for rows a stopped or dead instance left) and keep our own leases."""
         self._inflight.clear()  # a restart: whatever was on its way is in the inbox again
+        self._unmarked.clear()
+        self._stopping = False
         await self._take_over(every_lease=self._alone)
         self._sweeper = asyncio.create_task(self._sweep())
 
@@ -363,6 +408,11 @@ class Ingress:
             await asyncio.gather(self._sweeper, return_exceptions=True)
         for task in list(self._notes):
             task.cancel()
+        self._stopping = True  # what waits on an unmarked update is not acknowledged
+        for lane in self._unmarked.values():
+            for future in lane.values():
+                if not future.done():
+                    future.set_result(None)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(1.0):
                 await self._writes.wait()  # the marks of updates that did finish
