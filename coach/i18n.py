@@ -6,6 +6,7 @@ String arguments are HTML-escaped because every message is sent with parse_mode 
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from dataclasses import dataclass
@@ -37,6 +38,12 @@ class Translator:
     language: str
     _bundle: FluentBundle
     _fallback: FluentBundle
+    _catalog: tuple[Path, tuple[str, ...]] = (MESSAGES_DIR, SUPPORTED_LANGUAGES)
+
+    def __reduce__(self) -> tuple[object, tuple[tuple[Path, tuple[str, ...]], str]]:
+        """Pickled as its catalog (directory and languages) and its language, for the
+        drawing process, and rebuilt there from that catalog, loaded once per process."""
+        return _translator, (self._catalog, self.language)
 
     def __call__(self, key: str, **args: object) -> str:
         """The message as HTML, its string arguments escaped."""
@@ -89,11 +96,27 @@ class Catalog:
         self, directory: Path = MESSAGES_DIR, languages: tuple[str, ...] = SUPPORTED_LANGUAGES
     ):
         self.languages = languages
+        self._directory = directory
         self._bundles = {lang: _load_bundle(directory, lang) for lang in languages}
 
     def translator(self, language: str) -> Translator:
         lang = language if language in self._bundles else FALLBACK_LANGUAGE
-        return Translator(lang, self._bundles[lang], self._bundles[FALLBACK_LANGUAGE])
+        return Translator(
+            lang,
+            self._bundles[lang],
+            self._bundles[FALLBACK_LANGUAGE],
+            (self._directory, self.languages),
+        )
+
+
+@functools.cache
+def _loaded(catalog: tuple[Path, tuple[str, ...]]) -> Catalog:
+    return Catalog(*catalog)
+
+
+def _translator(catalog: tuple[Path, tuple[str, ...]], language: str) -> Translator:
+    """A pickled Translator, rebuilt (see Translator.__reduce__)."""
+    return _loaded(catalog).translator(language)
 
 
 def _load_bundle(directory: Path, language: str) -> FluentBundle:

@@ -1,31 +1,61 @@
-"""Charts and PDFs, drawn off the update path.
+"""Charts and PDFs, drawn off the update path, in a process of their own.
 
-matplotlib draws in one worker thread (its font cache is not made for concurrent drawing),
-so the event loop, and every other user's replies, never wait for it. A drawing runs as a
-follow-up of the update that asked for it (coach/bot/lanes.py): the user's next update need
-not wait either, and the update counts as handled once its drawing is sent. One drawing per
-user at a time: asking again meanwhile gets a short note instead of a second one in line.
+matplotlib and fpdf are CPU work that holds the GIL, much of it inside C code that never
+lets go: in a thread of the bot's process, a PDF held up the event loop, and so every other
+user's replies, for as long as it took. So they are drawn in one worker process (spawned,
+not forked: the bot's process has threads), started by the first drawing and started again
+if it dies. Its arguments and result cross as pickles: frozen views and a Translator (which
+pickles as its language and is rebuilt from the catalog there), bytes back.
+
+A drawing runs as a follow-up of the update that asked for it (coach/bot/lanes.py): the
+user's next update need not wait either, and the update counts as handled once its drawing
+is sent. One drawing per user at a time: asking again meanwhile gets a short note instead
+of a second one in line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import multiprocessing
+import threading
 from collections.abc import Awaitable, Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from coach.bot.lanes import follow_up
 
 T = TypeVar("T")
 
-_DRAWING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-chart")
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _drawing_pool(broken: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
+    """The worker process's pool: made by the first drawing, and made again (once per
+    failure) when the worker died."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool is broken:
+            if broken is not None:
+                broken.shutdown(wait=False, cancel_futures=True)
+            _pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return _pool
 
 
 async def draw(render: Callable[..., T], *args: object) -> T:
-    """Run a renderer in the drawing thread."""
+    """Run a renderer (a module-level function) in the drawing process. If that process
+    died (killed, out of memory), a new one is started and the drawing tried once more."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_DRAWING, functools.partial(render, *args))
+    call = functools.partial(render, *args)
+    pool = _drawing_pool()
+    try:
+        return await loop.run_in_executor(pool, call)
+    except BrokenProcessPool:
+        return await loop.run_in_executor(_drawing_pool(broken=pool), call)
 
 
 class Drawings:

@@ -2,7 +2,7 @@
 week, drawn for a phone (portrait, large type) in the user's language.
 
 Only matplotlib's object API is used (Figure + FigureCanvasAgg, no pyplot): the chart is drawn
-in a worker thread, and pyplot keeps global state. No rcParams are read for fonts either:
+in a worker process, and pyplot keeps global state. No rcParams are read for fonts either:
 every text gets NanumGothic explicitly, so Hangul never comes out as empty boxes.
 """
 

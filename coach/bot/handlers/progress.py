@@ -20,8 +20,8 @@ from coach.report.csv_export import render_csv
 from coach.services.progress import ProgressView
 
 
-# matplotlib, numpy and Pillow cost a process about 50 MB: loaded (in the drawing thread)
-# by the first chart, not by every bot process at startup.
+# matplotlib, numpy and Pillow cost a process about 50 MB: loaded in the drawing process
+# (coach/bot/drawing.py) by the first chart, never in the bot's.
 def _chart_png(view: ProgressView, t) -> bytes:  # type: ignore[no-untyped-def]
     from coach.report.chart import render_chart
 

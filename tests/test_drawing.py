@@ -1,0 +1,30 @@
+"""The drawing process (coach/bot/drawing.py): charts and PDFs are drawn outside the bot's
+process, so they never hold its event loop, and a worker that dies is replaced."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+
+from coach.bot.drawing import draw
+from coach.i18n import Catalog
+
+
+async def test_drawings_run_in_another_process_which_is_replaced_when_it_dies() -> None:
+    worker = await draw(os.getpid)
+    assert worker != os.getpid(), "drawn in the bot's own process"
+    assert await draw(os.getpid) == worker, "one worker, kept between drawings"
+    os.kill(worker, signal.SIGKILL)
+    replacement = await draw(os.getpid)  # the pool is broken: started again, tried once more
+    assert replacement not in (worker, os.getpid())
+    assert await draw(pow, 2, 10) == 1024
+
+
+def test_a_translator_crosses_to_the_drawing_process_as_its_language() -> None:
+    for language in ("en", "ko"):
+        t = Catalog().translator(language)
+        copy = pickle.loads(pickle.dumps(t))
+        assert copy.language == language
+        assert copy("progress-chart-caption") == t("progress-chart-caption")
+        assert len(pickle.dumps(t)) < 1000, "the bundles themselves are not pickled"
