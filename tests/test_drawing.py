@@ -6,6 +6,10 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from coach.bot.drawing import draw
 from coach.i18n import Catalog
@@ -28,3 +32,33 @@ def test_a_translator_crosses_to_the_drawing_process_as_its_language() -> None:
         assert copy.language == language
         assert copy("progress-chart-caption") == t("progress-chart-caption")
         assert len(pickle.dumps(t)) < 1000, "the bundles themselves are not pickled"
+
+
+def _running(pid: int) -> bool:
+    """Alive, and not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def test_the_worker_exits_when_the_bot_is_killed() -> None:
+    """SIGKILL leaves nobody to shut the pool down: the worker notices its parent is gone."""
+    script = (
+        "import asyncio, os, signal\n"
+        "from coach.bot.drawing import draw\n"
+        "async def main():\n"
+        "    print(await draw(os.getpid), flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    worker = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 20
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(worker), "the drawing worker outlived the killed bot"

@@ -18,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +29,8 @@ from typing import Any, TypeVar
 from coach.bot.lanes import follow_up
 
 T = TypeVar("T")
+
+PARENT_POLL_SECONDS = 1.0
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -41,9 +45,24 @@ def _drawing_pool(broken: ProcessPoolExecutor | None = None) -> ProcessPoolExecu
             if broken is not None:
                 broken.shutdown(wait=False, cancel_futures=True)
             _pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_follow_parent,
+                initargs=(os.getpid(),),
             )
         return _pool
+
+
+def _follow_parent(parent: int) -> None:
+    """In the worker: exit once the bot's process is gone (a SIGKILL leaves no one to shut
+    the pool down, and the worker would idle on forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="coach-follow-parent", daemon=True).start()
 
 
 async def draw(render: Callable[..., T], *args: object) -> T:
