@@ -11,6 +11,13 @@ NOTE_LIMIT = 200  # characters: a short note, readable in a glance
 BACKFILL_DAYS = 3  # a day can be logged up to three days late
 
 
+class CheckInStatus(StrEnum):
+    """What a check-in row says of its day (check_ins.status); no row: nothing logged."""
+
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
 class Food(StrEnum):
     """Which fermented food (any of them counts: sauerkraut instead of kimchi is still done)."""
 
