@@ -28,10 +28,11 @@ from sqlalchemy import func, select, update
 from coach.db.engine import create_engine, create_sessionmaker
 from coach.db.migrate import upgrade_to_head
 from coach.db.models import Delivery, Reminder
-from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotAPI, FakeUser
-from tests.processes import bot_process_env, truncate_all
-from tests.seeding import seed_due_reminders
+from tests.support.bot import TEST_TOKEN
+from tests.support.databases import truncate_all
+from tests.support.processes import bot_process_env
+from tests.support.seeding import seed_due_reminders
 
 LEAD_SECONDS = 4.0  # the due minute starts this long after the bot process is launched
 

@@ -21,10 +21,11 @@ from coach.domain.plan import load_plan
 from coach.paths import PLAN_FILE
 from coach.services import Services
 from coach.services.checkins import DayRef
-from tests.conftest import POSTGRES_URL
 from tests.fakebot import FakeBotAPI
-from tests.processes import bot_process_env, truncate_all
-from tests.seeding import seed_due_reminders
+from tests.support.bot import POSTGRES_URL
+from tests.support.databases import truncate_all
+from tests.support.processes import bot_process_env
+from tests.support.seeding import seed_due_reminders
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs COACH_TEST_POSTGRES_URL")
 REMINDERS = 1000

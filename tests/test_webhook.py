@@ -18,11 +18,13 @@ from sqlalchemy import func, select
 
 from coach.db.engine import create_engine
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
-from tests.conftest import POSTGRES_URL, TEST_TOKEN
 from tests.fakebot import FakeBotAPI, FakeUser
-from tests.flows import walk_default_intake
-from tests.processes import PUBLIC_URL, SECRET, Instance, count, truncate_all
-from tests.seeding import seed_due_reminders
+from tests.support.bot import POSTGRES_URL, TEST_TOKEN
+from tests.support.databases import truncate_all
+from tests.support.flows import walk_default_intake
+from tests.support.processes import PUBLIC_URL, SECRET, Instance
+from tests.support.rows import count
+from tests.support.seeding import seed_due_reminders
 
 pytestmark = [
     pytest.mark.slow,

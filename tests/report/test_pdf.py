@@ -17,7 +17,7 @@ from coach.report.chart import render_chart
 from coach.report.pdf import render_pdf
 from coach.report.text import strip_tags
 from coach.services.progress import ProgressView
-from tests.report import first_day_view, make_view, over_view, realistic_view
+from tests.support.views import first_day_view, make_view, over_view, realistic_view
 
 CATALOG = Catalog()
 EN, KO = CATALOG.translator("en"), CATALOG.translator("ko")
