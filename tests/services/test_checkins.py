@@ -3,27 +3,18 @@ SQLite and PostgreSQL, with no intake walked over HTTP."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-
-import pytest
+from datetime import date, time, timedelta
 
 from coach.domain.checkins import BACKFILL_DAYS, NOTE_LIMIT, Food
 from coach.domain.habits import HABITS, Habit
 from coach.services import Services
 from coach.services.checkins import DayRef
 from tests.support.rows import checkins, user_row
-from tests.support.seeding import seed_enrolled_user
+from tests.support.seeding import ENROLLED_AT, PLAN_START, seed_enrolled_user, seed_newcomer
 
-NOW = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)  # Monday 01:30 in Berlin: the plan's first day
-MONDAY = date(2026, 3, 2)
+NOW, MONDAY = ENROLLED_AT, PLAN_START  # Monday 01:30 in Berlin: the plan's first day
+ONLY_B12, NEWCOMER = 11_002, 11_003
 LATER = NOW + timedelta(days=2, hours=10)  # Wednesday afternoon in Berlin
-USER = 11_001
-
-
-@pytest.fixture
-async def user(sessionmaker) -> int:
-    await seed_enrolled_user(sessionmaker, USER, NOW)
-    return USER
 
 
 async def test_done_is_stored_and_shown_in_the_days_checklist(
@@ -84,7 +75,7 @@ async def test_days_out_of_reach_and_strangers_log_nothing(
     assert await log(user, DayRef(Habit.B12, MONDAY + timedelta(days=1)), "done", NOW) is None
     too_late = NOW + timedelta(days=BACKFILL_DAYS + 1)
     assert await log(user, DayRef(Habit.B12, MONDAY), "done", too_late) is None
-    assert await log(USER + 1, DayRef(Habit.B12, MONDAY), "done", NOW) is None
+    assert await log(user + 1, DayRef(Habit.B12, MONDAY), "done", NOW) is None
     assert await checkins(sessionmaker, user) == []
     # Within BACKFILL_DAYS a missed day can still be logged.
     late = NOW + timedelta(days=BACKFILL_DAYS)
@@ -94,10 +85,10 @@ async def test_days_out_of_reach_and_strangers_log_nothing(
 async def test_a_habit_the_user_does_not_coach_cannot_be_logged(
     services: Services, sessionmaker
 ) -> None:
-    await seed_enrolled_user(sessionmaker, USER, NOW, times={Habit.B12: time(7, 0)})
+    await seed_enrolled_user(sessionmaker, ONLY_B12, NOW, times={Habit.B12: time(7, 0)})
     fiber = DayRef(Habit.FIBER, MONDAY)
-    assert await services.checkins.log(USER, fiber, "done", NOW) is None
-    day = await services.checkins.day(USER, None, NOW)
+    assert await services.checkins.log(ONLY_B12, fiber, "done", NOW) is None
+    day = await services.checkins.day(ONLY_B12, None, NOW)
     assert day is not None and [item.habit for item in day.items] == [Habit.B12]
 
 
@@ -161,5 +152,8 @@ async def test_the_day_view_reaches_back_three_days_and_no_further(
     assert await services.checkins.day(user, date(2026, 3, 5), LATER) is None  # tomorrow
 
 
-async def test_no_day_view_before_the_intake_is_done(services: Services) -> None:
-    assert await services.checkins.day(USER, None, NOW) is None
+async def test_nothing_to_log_before_the_intake_is_done(services: Services, sessionmaker) -> None:
+    await seed_newcomer(sessionmaker, NEWCOMER, NOW)
+    assert await services.checkins.day(NEWCOMER, None, NOW) is None
+    assert await services.checkins.log(NEWCOMER, DayRef(Habit.B12, MONDAY), "done", NOW) is None
+    assert await checkins(sessionmaker, NEWCOMER) == []

@@ -5,27 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from coach.domain.habits import Habit
 from coach.services import Services
 from tests.support.rows import next_fire
-from tests.support.seeding import seed_enrolled_user
+from tests.support.seeding import ENROLLED_AT, seed_newcomer
 
-NOW = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)  # Monday 01:30 in Berlin, the plan's first day
+NOW = ENROLLED_AT  # Monday 01:30 in Berlin, the plan's first day
+NEWCOMER = 13_002
 # The default times in Berlin that day: B12 07:00, fiber 08:00, fermented foods 12:30.
 DUE = {
     Habit.B12: datetime(2026, 3, 2, 6, 0, tzinfo=UTC),
     Habit.FIBER: datetime(2026, 3, 2, 7, 0, tzinfo=UTC),
     Habit.FERMENTED: datetime(2026, 3, 2, 11, 30, tzinfo=UTC),
 }
-USER = 13_001
-
-
-@pytest.fixture
-async def user(sessionmaker) -> int:
-    await seed_enrolled_user(sessionmaker, USER, NOW)
-    return USER
 
 
 async def test_an_enrolled_user_has_every_reminder_scheduled(services: Services, user: int) -> None:
@@ -65,6 +57,9 @@ async def test_a_pause_without_end_stops_reminders_until_resumed(
     }
 
 
-async def test_no_pause_before_the_intake_is_done(services: Services) -> None:
-    assert await services.schedule.pause(USER, "week", NOW) is None
-    assert await services.schedule.overview(USER, NOW) is None
+async def test_no_pause_before_the_intake_is_done(services: Services, sessionmaker) -> None:
+    assert await services.schedule.overview(NEWCOMER, NOW) is None  # nobody yet
+    await seed_newcomer(sessionmaker, NEWCOMER, NOW)
+    assert await services.schedule.pause(NEWCOMER, "week", NOW) is None
+    view = await services.schedule.overview(NEWCOMER, NOW)
+    assert view is not None and not view.ready and not view.paused and view.lines == ()

@@ -3,25 +3,17 @@ and the tolerance rule after a rating of discomfort."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-import pytest
+from datetime import timedelta
 
 from coach.domain.checkins import DISCOMFORT_AT_MOST
 from coach.domain.habits import SYMPTOMS, Habit, Symptom
 from coach.services import Services
 from tests.support.rows import symptom_scores
-from tests.support.seeding import DEFAULT_BASELINE, seed_enrolled_user
+from tests.support.seeding import DEFAULT_BASELINE, ENROLLED_AT, seed_newcomer
 
-NOW = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)  # the plan's first day, in Berlin
+NOW = ENROLLED_AT  # the plan's first day, in Berlin
+NEWCOMER = 12_002
 SUNDAY = NOW + timedelta(days=6, hours=18)  # the last day of plan week 1
-USER = 12_001
-
-
-@pytest.fixture
-async def user(sessionmaker) -> int:
-    await seed_enrolled_user(sessionmaker, USER, NOW)
-    return USER
 
 
 async def test_the_week_opens_unrated_against_the_baseline(services: Services, user: int) -> None:
@@ -74,6 +66,10 @@ async def test_discomfort_holds_next_weeks_ramped_targets(services: Services, us
     assert uneasy.held_next is not None and uneasy.held_next.week == 2
 
 
-async def test_no_weekly_check_in_before_the_intake_is_done(services: Services) -> None:
-    assert await services.weekly.open(USER, SUNDAY) is None
-    assert await services.weekly.rate(USER, 1, Symptom.MOOD, 3, SUNDAY) is None
+async def test_no_weekly_check_in_before_the_intake_is_done(
+    services: Services, sessionmaker
+) -> None:
+    await seed_newcomer(sessionmaker, NEWCOMER, NOW)
+    assert await services.weekly.open(NEWCOMER, SUNDAY) is None
+    assert await services.weekly.rate(NEWCOMER, 1, Symptom.MOOD, 3, SUNDAY) is None
+    assert await symptom_scores(sessionmaker, NEWCOMER) == {}

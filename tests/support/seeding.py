@@ -92,6 +92,10 @@ async def clone_user(
                 await session.execute(insert(table), copies)
 
 
+# When the service tests' users finish the intake: Monday 2026-03-02, 01:30 in Berlin (the
+# clock fixture's time), so the plan starts that day.
+ENROLLED_AT = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)
+PLAN_START = date(2026, 3, 2)
 # The default intake's answers (tests/support/flows.py ENGLISH_DEFAULT): Berlin, every habit,
 # B12 on waking 07:00, fiber at breakfast 08:00, fermented foods at lunch 12:30.
 DEFAULT_TIMES: dict[Habit, time] = {
@@ -139,3 +143,19 @@ async def seed_enrolled_user(
         session.add_all(plan_reminders(user, {habit.value for habit in times}))
         await session.flush()
         await reschedule(session, the_plan(), user, now)
+
+
+async def seed_newcomer(
+    sessionmaker: async_sessionmaker[AsyncSession], user_id: int, now: datetime
+) -> None:
+    """A user halfway through the intake: consented, asked for their time zone."""
+    async with sessionmaker.begin() as session:
+        session.add(
+            User(
+                id=user_id,
+                language="en",
+                intake_step=Step.TIMEZONE,
+                awaiting="timezone",
+                consented_at=now,
+            )
+        )
