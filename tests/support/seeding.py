@@ -11,11 +11,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.engine import create_engine
-from coach.db.models import CheckIn, Reminder, SymptomScore, User
+from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from coach.domain.habits import SYMPTOMS, Habit, Symptom
 from coach.domain.intake import Step
+from coach.domain.reminders import Status
 from coach.domain.symptoms import BASELINE_WEEK
-from coach.services.plan_schedule import plan_reminders, reschedule
+from coach.services.plan_schedule import next_time, plan_reminders, reschedule
 from tests.support.services import the_plan
 
 BATCH = 5000
@@ -159,3 +160,32 @@ async def seed_newcomer(
                 consented_at=now,
             )
         )
+
+
+async def seed_sent_reminder(
+    sessionmaker: async_sessionmaker[AsyncSession], user_id: int, kind: str, due_at: datetime
+) -> int:
+    """What a dispatch round leaves after sending the user's `kind` reminder due at `due_at`:
+    a sent delivery, and the row moved on to its next occurrence. Returns the delivery id
+    (what the reminder's buttons carry)."""
+    async with sessionmaker.begin() as session:
+        user = await session.get(User, user_id)
+        reminder = await session.scalar(
+            select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == kind)
+        )
+        assert user is not None and reminder is not None
+        delivery = Delivery(
+            reminder_id=reminder.id,
+            user_id=user_id,
+            kind=kind,
+            due_at=due_at,
+            local_day=user.today(due_at),
+            status=Status.SENT,
+            message_id=1,
+            updated_at=due_at,
+        )
+        session.add(delivery)
+        reminder.last_due_at = due_at
+        reminder.next_fire_at = next_time(the_plan(), reminder, user, due_at)
+        await session.flush()
+        return delivery.id
