@@ -1,10 +1,11 @@
 """Acceptance tests for issue 14: updates are durable, handled concurrently across users and
 in order for each user, and the webhook refuses what it must not read.
 
-Seen from outside only: real `coach webhook` and `coach run` processes (tests/processes.py),
-the fake Bot API server, and the database's check-in rows. Where a test waits for the bot to
-finish its work it also looks at the issue's `updates` table (stored updates not yet handled)
-to know the bot still has some; nothing is asserted about that table.
+Seen from outside only: real `coach webhook` and `coach run` processes
+(tests/support/processes.py), the fake Bot API server, and the database's check-in rows.
+Where a test waits for the bot to finish its work it also looks at the issue's `updates`
+table (stored updates not yet handled) to know the bot still has some; nothing is asserted
+about that table.
 
 The fake Bot API server answers each call after LATENCY (30 ms, about what a bot far from
 Telegram's data centre sees), and a first process that gets a signal runs with
