@@ -31,6 +31,16 @@ async def checkin_count(url: str) -> int:
     return await count(url, select(func.count()).select_from(CheckIn))
 
 
+async def delivery_statuses(url: str) -> dict[str, int]:
+    """How many deliveries there are in each status, everybody's."""
+    engine = create_engine(url)
+    async with engine.connect() as conn:
+        rows = await conn.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+        found = dict(rows.all())
+    await engine.dispose()
+    return found  # type: ignore[return-value]
+
+
 async def user_row(sessionmaker: Sessions, user_id: int) -> User:
     """The user's row (it must exist)."""
     async with sessionmaker() as session:
