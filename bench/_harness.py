@@ -37,7 +37,8 @@ from coach.domain.habits import HABITS, SYMPTOMS, Habit  # noqa: E402
 from coach.domain.schedule import local_date  # noqa: E402
 from coach.domain.zones import zone_info  # noqa: E402
 from tests.fakebot import FakeBotAPI, FakeUser  # noqa: E402
-from tests.processes import bot_process_env, free_port, truncate_all  # noqa: E402
+from tests.support.databases import truncate_all  # noqa: E402
+from tests.support.processes import bot_process_env, free_port  # noqa: E402
 
 
 class BenchError(Exception):

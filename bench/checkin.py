@@ -52,8 +52,8 @@ from _harness import (
 from coach.bot.app import build_application
 from coach.bot.context import CoachApplication
 from coach.domain.habits import Habit
-from tests.conftest import TEST_TOKEN, FakeClock, bot_settings, start_bot, stop_bot
 from tests.fakebot import FakeBotAPI
+from tests.support.bot import TEST_TOKEN, FakeClock, bot_settings, start_bot, stop_bot
 
 NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)  # a Thursday: a day time in every zone
 # Each reminder came due this many minutes ago (all within the two-hour grace).

@@ -49,17 +49,15 @@ from typing import Any
 import _harness
 import aiohttp
 from _harness import WEBHOOK_SECRET, BenchError, BotProcess
-from sqlalchemy import func, select
 
 from coach.bot.callbacks import Tap, yyyymmdd
-from coach.db.engine import create_engine
-from coach.db.models import CheckIn
 from coach.domain.habits import HABITS
 from coach.domain.schedule import local_date
-from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotAPI
 from tests.fakebot.server import BOT_USER
-from tests.processes import free_port
+from tests.support.bot import TEST_TOKEN
+from tests.support.processes import free_port
+from tests.support.rows import checkin_count
 
 FIRST_ID = 2_000_000
 DAYS = 3  # today and the two days before: within reach (three days back) all run long
@@ -188,16 +186,6 @@ def doubled(api: FakeBotAPI, taps: Taps, among: set[int] | None = None) -> int:
     return count
 
 
-async def checkin_rows(database_url: str) -> int:
-    """Check-in rows in the database: the taps handled."""
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as conn:
-            return int(await conn.scalar(select(func.count()).select_from(CheckIn)) or 0)
-    finally:
-        await engine.dispose()
-
-
 def log_summary(process: BotProcess) -> tuple[int, list[str]]:
     """Errors logged, and the first warnings and errors (what it said about its queue)."""
     lines = process.log_lines()
@@ -285,7 +273,7 @@ async def scenario(
                 await process.kill()
         await api.release_pollers()
         await api.stop()
-    handled = await checkin_rows(database_url)
+    handled = await checkin_count(database_url)
     acked = acknowledged()
     last = last_answer_at(api)
     assert second is not None

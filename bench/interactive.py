@@ -25,8 +25,8 @@ import _harness
 from _harness import BenchError, drain_events, per_second, percentile
 
 from coach.bot.app import build_application
-from tests.conftest import TEST_TOKEN, bot_settings, start_bot, stop_bot
 from tests.fakebot import FakeBotAPI, FakeUser
+from tests.support.bot import TEST_TOKEN, bot_settings, start_bot, stop_bot
 
 FIRST_ID = 10_000
 REPLY_TIMEOUT = 60.0  # 100 requests queued in front of a slow bot take seconds

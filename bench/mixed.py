@@ -35,8 +35,8 @@ from _harness import BenchError, Tapper, Watch, drain_events, ms, per_second
 from coach.bot.app import build_application
 from coach.domain.habits import Habit
 from coach.i18n import Catalog
-from tests.conftest import TEST_TOKEN, FakeClock, bot_settings, start_bot, stop_bot
 from tests.fakebot import BotEvent, FakeBotAPI, FakeUser
+from tests.support.bot import TEST_TOKEN, FakeClock, bot_settings, start_bot, stop_bot
 
 NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)  # as in checkin.py
 DUE_MINUTES_AGO = {Habit.B12: 90, Habit.FIBER: 45, Habit.FERMENTED: 0}

@@ -23,8 +23,8 @@ from _harness import percentile, seed_history
 
 from coach.bot.app import build_application
 from coach.db.migrate import upgrade_to_head
-from tests.conftest import TEST_TOKEN, FakeClock, bot_settings, start_bot, stop_bot
 from tests.fakebot import FakeBotAPI, FakeUser
+from tests.support.bot import TEST_TOKEN, FakeClock, bot_settings, start_bot, stop_bot
 
 USER = 70_000
 STARTED = date(2026, 3, 2)

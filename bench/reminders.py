@@ -23,15 +23,17 @@ from pathlib import Path
 
 import _harness  # noqa: F401  (puts the repo on sys.path)
 from _harness import percentile
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from coach.db.engine import create_engine, create_sessionmaker
 from coach.db.migrate import upgrade_to_head
-from coach.db.models import Delivery, Reminder
-from tests.conftest import TEST_TOKEN
+from coach.db.models import Reminder
 from tests.fakebot import FakeBotAPI, FakeUser
-from tests.processes import bot_process_env, truncate_all
-from tests.seeding import seed_due_reminders
+from tests.support.bot import TEST_TOKEN
+from tests.support.databases import truncate_all
+from tests.support.processes import bot_process_env
+from tests.support.rows import delivery_statuses
+from tests.support.seeding import seed_due_reminders
 
 LEAD_SECONDS = 4.0  # the due minute starts this long after the bot process is launched
 
@@ -112,7 +114,7 @@ async def bench(args: argparse.Namespace, database_url: str, workdir: Path) -> d
     lateness = sorted(max(0.0, at - due_ts) for at in firsts.values()) or [float("nan")]
     times = sorted(at for _, at in sends)
     span = (times[-1] - times[0]) if len(times) > 1 else float("nan")
-    statuses = await status_counts(database_url)
+    statuses = await delivery_statuses(database_url)
     result: dict[str, object] = {
         "bench": "reminders",
         "users": users,
@@ -182,16 +184,6 @@ async def move_due(database_url: str, due_at: datetime) -> None:
             ],
         )
     await engine.dispose()
-
-
-async def status_counts(database_url: str) -> dict[str, int]:
-    engine = create_engine(database_url)
-    async with engine.connect() as conn:
-        rows = (
-            await conn.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
-        ).all()
-    await engine.dispose()
-    return dict(rows)  # type: ignore[arg-type]
 
 
 def main() -> None:

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach.bot.commands import MENU
-from tests.conftest import RunningBot
-from tests.flows import walk_default_intake
+from tests.support.bot import RunningBot
+from tests.support.flows import walk_default_intake
 
 # Telegram never delivers empty messages and caps text at 4096 characters.
 texts = st.text(min_size=1, max_size=4096).filter(lambda s: s.strip())

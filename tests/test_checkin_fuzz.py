@@ -3,18 +3,15 @@ scope. The bot always answers; nothing is written across users; stored data surv
 
 from __future__ import annotations
 
-import asyncio
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from coach.bot.context import RUNTIME_KEY
 from coach.db.models import CheckIn, SymptomScore, User
 from coach.domain.checkins import NOTE_LIMIT, clean_note
-from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.flows import enrolled
+from tests.support.bot import RunningBot, handled
+from tests.support.flows import enrolled
 
 fuzz = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 any_text = st.one_of(
@@ -61,16 +58,6 @@ async def owner_rows(sessionmaker, user_id: int) -> tuple[list, list]:
             sorted((c.habit, c.day, c.status, c.detail, c.note) for c in checkins),
             sorted((s.week, s.symptom, s.score) for s in scores),
         )
-
-
-async def handled(bot: RunningBot) -> None:
-    """Until the bot has finished every update it has (its lanes are empty)."""
-    lanes = bot.application.bot_data[RUNTIME_KEY].lanes
-    for _ in range(1000):
-        if not lanes.waiting:
-            return
-        await asyncio.sleep(0.002)
-    raise AssertionError("the bot never finished its updates")
 
 
 # Hypothesis runs many examples on one bot: what is set up once per bot is kept here.

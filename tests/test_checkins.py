@@ -8,23 +8,16 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from coach.db.models import CheckIn, Delivery
-from tests.conftest import RunningBot
 from tests.fakebot import FakeUser
-from tests.flows import enrolled
+from tests.support.bot import RunningBot
+from tests.support.flows import enrolled
+from tests.support.rows import checkins
 
 # The default intake (Berlin, plan from Monday 2026-03-02): B12 at 06:00 UTC, fiber at
 # 07:00 UTC, fermented foods at 11:30 UTC.
 MONDAY = date(2026, 3, 2)
 FIBER_DUE = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 FERMENTED_DUE = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)
-
-
-async def checkins(sessionmaker, user_id: int) -> list[tuple[str, date, str, str | None]]:
-    async with sessionmaker() as session:
-        rows = await session.scalars(
-            select(CheckIn).where(CheckIn.user_id == user_id).order_by(CheckIn.day, CheckIn.habit)
-        )
-        return [(r.habit, r.day, r.status, r.detail) for r in rows]
 
 
 async def reminder_at(bot: RunningBot, user: FakeUser, when: datetime, sent: int = 1):

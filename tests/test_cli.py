@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotAPI, FakeUser
+from tests.support.bot import TEST_TOKEN
 
 
 def coach_env(tmp_path: Path, **extra: str) -> dict[str, str]:

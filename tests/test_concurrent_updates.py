@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 
 from coach.bot.context import RUNTIME_KEY
 from coach.db.models import CheckIn, InboxUpdate
-from tests.conftest import FakeClock, RunningBot, running_bot, start_bot, stop_bot
 from tests.fakebot import FakeBotAPI
 from tests.fakebot.server import Fault
-from tests.flows import enrolled
-from tests.seeding import seed_due_reminders
+from tests.support.bot import FakeClock, RunningBot, running_bot, start_bot, stop_bot
+from tests.support.flows import enrolled
+from tests.support.seeding import seed_due_reminders
 
 HABITS = ("b12", "fiber", "fermented")
 

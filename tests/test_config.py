@@ -6,7 +6,7 @@ import pytest
 
 from coach.config import ConfigError, load_settings
 from coach.domain.language import pick_language
-from tests.conftest import TEST_TOKEN
+from tests.support.bot import TEST_TOKEN
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from coach.db.engine import create_engine
 from coach.db.models import Delivery
 from tests.fakebot import FakeBotAPI
-from tests.processes import bot_process_env
-from tests.seeding import seed_due_reminders
+from tests.support.processes import bot_process_env
+from tests.support.seeding import seed_due_reminders
 
 USERS = 1000
 KILLS = 5

@@ -14,10 +14,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from coach.db.models import CheckIn, Delivery
-from tests.conftest import FakeClock, RunningBot, running_bot
 from tests.fakebot import FakeBotAPI
-from tests.flows import enrolled
-from tests.seeding import seed_due_reminders
+from tests.support.bot import FakeClock, RunningBot, running_bot
+from tests.support.flows import enrolled
+from tests.support.seeding import seed_due_reminders
 
 APOLOGY = "something went wrong on my side"
 

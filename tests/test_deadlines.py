@@ -20,10 +20,10 @@ from telegram.error import NetworkError, TimedOut
 
 from coach.db.models import Delivery
 from coach.reminders.http import AiohttpRequest
-from tests.conftest import TEST_TOKEN, FakeClock, running_bot
 from tests.fakebot import FakeBotAPI
 from tests.fakebot.server import Fault
-from tests.flows import enrolled
+from tests.support.bot import TEST_TOKEN, FakeClock, running_bot
+from tests.support.flows import enrolled
 
 TRICKLE = Fault(trickle=0.5)  # a sendMessage answer of a few hundred bytes: minutes long
 B12_DUE = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # the default intake's 07:00 in Berlin

@@ -21,10 +21,12 @@ from coach.domain.plan import load_plan
 from coach.paths import PLAN_FILE
 from coach.services import Services
 from coach.services.checkins import DayRef
-from tests.conftest import POSTGRES_URL
 from tests.fakebot import FakeBotAPI
-from tests.processes import bot_process_env, truncate_all
-from tests.seeding import seed_due_reminders
+from tests.support.bot import POSTGRES_URL
+from tests.support.databases import truncate_all
+from tests.support.processes import bot_process_env
+from tests.support.rows import count, delivery_statuses
+from tests.support.seeding import seed_due_reminders
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs COACH_TEST_POSTGRES_URL")
 REMINDERS = 1000
@@ -82,15 +84,8 @@ async def test_two_dispatchers_send_each_reminder_exactly_once(
         ]
     per_chat = Counter({u: len(fake_api.sent_texts[u]) for u in users})
     assert set(per_chat.values()) == {1}, f"not exactly once: {Counter(per_chat.values())}"
-    engine = create_engine(postgres_database)
-    async with engine.connect() as conn:
-        statuses = dict(
-            (
-                await conn.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
-            ).all()
-        )
-        workers = (await conn.execute(select(func.count(func.distinct(Delivery.worker))))).scalar()
-    await engine.dispose()
+    statuses = await delivery_statuses(postgres_database)
+    workers = await count(postgres_database, select(func.count(func.distinct(Delivery.worker))))
     assert statuses == {"sent": REMINDERS}
     assert workers == 2, "both processes took a share"
     assert not [line for log in logs for line in log.splitlines() if " ERROR coach" in line]

@@ -1,10 +1,11 @@
 """Acceptance tests for issue 14: updates are durable, handled concurrently across users and
 in order for each user, and the webhook refuses what it must not read.
 
-Seen from outside only: real `coach webhook` and `coach run` processes (tests/processes.py),
-the fake Bot API server, and the database's check-in rows. Where a test waits for the bot to
-finish its work it also looks at the issue's `updates` table (stored updates not yet handled)
-to know the bot still has some; nothing is asserted about that table.
+Seen from outside only: real `coach webhook` and `coach run` processes
+(tests/support/processes.py), the fake Bot API server, and the database's check-in rows.
+Where a test waits for the bot to finish its work it also looks at the issue's `updates`
+table (stored updates not yet handled) to know the bot still has some; nothing is asserted
+about that table.
 
 The fake Bot API server answers each call after LATENCY (30 ms, about what a bot far from
 Telegram's data centre sees), and a first process that gets a signal runs with
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from coach.db.engine import create_engine
@@ -36,10 +37,12 @@ from coach.db.models import CheckIn, SymptomScore
 from coach.domain.checkins import Amount
 from coach.domain.habits import HABITS, SYMPTOMS
 from coach.i18n import Catalog
-from tests.conftest import POSTGRES_URL, RunningBot
 from tests.fakebot import FakeBotAPI, FakeUser
-from tests.processes import SECRET, Instance, count, truncate_all
-from tests.seeding import seed_due_reminders
+from tests.support.bot import POSTGRES_URL, RunningBot
+from tests.support.databases import truncate_all
+from tests.support.processes import SECRET, Instance
+from tests.support.rows import checkin_count
+from tests.support.seeding import seed_due_reminders
 
 # 400, not 5,000: a bot process here handles about 100 taps a second (CPU-bound, with
 # concurrency too), and these tests run six times (three tests, both databases) within the
@@ -134,11 +137,6 @@ async def checkin_rows(url: str) -> list[tuple[int, str, date, str, datetime]]:
     return found  # type: ignore[return-value]
 
 
-async def checkins(url: str) -> int:
-    """How many check-ins there are."""
-    return await count(url, select(func.count()).select_from(CheckIn))
-
-
 async def unhandled_updates(url: str) -> int:
     """Updates stored and not yet handled (issue 14's `updates` table); 0 without one."""
     engine = create_engine(url)
@@ -161,7 +159,7 @@ async def settle(url: str, expected: int) -> int:
     began = last_change = time.monotonic()
     seen = -1
     while True:
-        now_count = await checkins(url)
+        now_count = await checkin_count(url)
         now = time.monotonic()
         if now_count >= expected and not await unhandled_updates(url):
             return now_count
@@ -246,10 +244,10 @@ async def test_sigterm_in_webhook_mode_loses_no_acknowledged_update(
     at_signal = -1
     try:
         await press_all(fake_api, [(u, tap_data("done", h, d)) for u, h, d in taps])
-        at_signal = await checkins(database_url)
+        at_signal = await checkin_count(database_url)
     finally:
         await first.stop(signal.SIGTERM)
-    at_stop = await checkins(database_url)
+    at_stop = await checkin_count(database_url)
     assert at_signal < TAPS, "the bot had handled everything before the SIGTERM: nothing tested"
     await restart_and_settle(fake_api, database_url, tmp_path, TAPS)
     rows = await checkin_rows(database_url)
@@ -286,11 +284,11 @@ async def test_sigterm_in_polling_mode_loses_no_confirmed_update(
             handed = len(fake_api.fetched_update_ids)
             await asyncio.sleep(1)
         confirmed, handed = len(fake_api.handled_update_ids), len(fake_api.fetched_update_ids)
-        at_signal = await checkins(database_url)
+        at_signal = await checkin_count(database_url)
     finally:
         await fake_api.release_pollers()
         await first.stop(signal.SIGTERM)
-    at_stop = await checkins(database_url)
+    at_stop = await checkin_count(database_url)
     assert confirmed > at_signal, "no confirmed update was left to handle: nothing tested"
     fake_api.resume_pollers()
     await restart_and_settle(fake_api, database_url, tmp_path, TAPS, "run")
@@ -332,7 +330,7 @@ async def test_sigkill_with_a_backlog_then_a_restart_loses_and_doubles_nothing(
     finally:
         await first.stop(signal.SIGKILL)
     killed_at = datetime.now(UTC)
-    at_kill = await checkins(database_url)
+    at_kill = await checkin_count(database_url)
     answered_before = set(answers_per_query(fake_api))
     assert at_kill < TAPS, "the bot handled everything before the SIGKILL: nothing tested"
     await let_leases_run_out(database_url)

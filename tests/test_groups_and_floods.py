@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from coach.db.models import GroupChat, User
-from tests.conftest import FakeClock, RunningBot, running_bot
 from tests.fakebot import FakeBotAPI
+from tests.support.bot import FakeClock, RunningBot, running_bot
 
 
 def group_message(api: FakeBotAPI, chat_id: int, user_id: int, **content: Any) -> dict:

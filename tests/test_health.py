@@ -12,10 +12,10 @@ from sqlalchemy import update
 from coach.bot.health import HealthServer, Metrics
 from coach.db.engine import create_engine
 from coach.db.models import Reminder
-from tests.conftest import FakeClock, RunningBot, running_bot
 from tests.fakebot import FakeBotAPI
-from tests.flows import enrolled
-from tests.processes import free_port
+from tests.support.bot import FakeClock, RunningBot, running_bot
+from tests.support.flows import enrolled
+from tests.support.processes import free_port
 
 
 @pytest.fixture

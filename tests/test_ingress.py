@@ -24,7 +24,7 @@ from coach.bot.lanes import Lanes
 from coach.db.engine import create_sessionmaker
 from coach.db.models import InboxUpdate
 from coach.services.inbox import Stored, UpdateInbox
-from tests.conftest import TEST_TOKEN
+from tests.support.bot import TEST_TOKEN
 
 BOT = Bot(TEST_TOKEN)
 

@@ -7,25 +7,13 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 
 from coach.bot.app import build_application
-from coach.db.models import Reminder, SymptomScore, User
-from tests.conftest import RunningBot, start_bot, stop_bot
+from coach.db.models import SymptomScore, User
 from tests.fakebot import FakeUser
-from tests.flows import Walk, walk_default_intake, walk_to_habits, walk_to_timezone
+from tests.support.bot import RunningBot, start_bot, stop_bot
+from tests.support.flows import Walk, walk_default_intake, walk_to_habits, walk_to_timezone
+from tests.support.rows import reminders, user_row
 
 MAX_TAPS = 15
-
-
-async def user_row(sessionmaker, user_id: int) -> User:
-    async with sessionmaker() as session:
-        user = await session.get(User, user_id)
-    assert user is not None
-    return user
-
-
-async def reminders(sessionmaker, user_id: int) -> dict[str, Reminder]:
-    async with sessionmaker() as session:
-        rows = await session.scalars(select(Reminder).where(Reminder.user_id == user_id))
-        return {r.kind: r for r in rows}
 
 
 async def test_default_english_path_is_all_taps_within_budget(

@@ -7,13 +7,14 @@ from datetime import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
 from coach.db.models import Reminder, User
 from coach.domain.timeparse import parse_time
 from coach.domain.zones import resolve_zone
-from tests.conftest import RunningBot
-from tests.flows import Walk, clone_user, walk_to_habits, walk_to_timezone
+from tests.support.bot import RunningBot
+from tests.support.flows import Walk, walk_to_habits, walk_to_timezone
+from tests.support.rows import reminders, user_row
+from tests.support.seeding import clone_user
 
 # What a Telegram client can send: 1 to 4096 characters of any unicode, emoji included.
 any_text = st.one_of(
@@ -26,10 +27,7 @@ ids = itertools.count(50_000)
 
 
 async def load(sessionmaker, user_id: int) -> tuple[User, dict[str, Reminder]]:
-    async with sessionmaker() as session:
-        user = await session.get(User, user_id)
-        rows = await session.scalars(select(Reminder).where(Reminder.user_id == user_id))
-        return user, {r.kind: r for r in rows}
+    return await user_row(sessionmaker, user_id), await reminders(sessionmaker, user_id)
 
 
 # Hypothesis runs many examples on one bot: each state is walked to once per bot, and each

@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from coach.bot.context import RUNTIME_KEY
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from coach.domain.habits import Habit
-from tests.conftest import RunningBot
-from tests.seeding import seed_due_reminders
+from tests.support.bot import RunningBot
+from tests.support.seeding import seed_due_reminders
 
 DUE = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 USERS = 120

@@ -26,10 +26,10 @@ from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from coach.logs import PTB_NAMED_ARGUMENTS, configure_logging
-from tests.conftest import TEST_TOKEN, FakeClock, running_bot
 from tests.fakebot import FakeBotAPI, FakeUser
-from tests.flows import walk_default_intake
-from tests.processes import bot_process_env
+from tests.support.bot import TEST_TOKEN, FakeClock, running_bot
+from tests.support.flows import walk_default_intake
+from tests.support.processes import bot_process_env
 
 NAME = "Zebraname-4417"
 TYPED = "zebra-text-2286"

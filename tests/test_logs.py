@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from coach.logs import configure_logging
-from tests.conftest import TEST_TOKEN
+from tests.support.bot import TEST_TOKEN
 
 SECRET = "webhook-secret-0123456789abcdef"
 

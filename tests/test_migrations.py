@@ -15,7 +15,6 @@ import asyncio
 import json
 import logging
 import sqlite3
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,17 +26,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, Table, insert, make_url, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy import MetaData, Table, insert, make_url, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from coach.db.engine import create_engine
 from coach.db.migrate import alembic_config
 from coach.domain.checkins import Amount, Food
 from coach.domain.habits import Habit, Symptom
 from coach.domain.reminders import Kind, Status
-from tests.conftest import DATABASES, POSTGRES_URL, FakeClock, running_bot
 from tests.fakebot import FakeBotAPI
 from tests.fakebot.html import parse_html
+from tests.support.bot import DATABASES, POSTGRES_URL, FakeClock, running_bot
+from tests.support.databases import create_postgres_database, drop_postgres_database
 
 REVISIONS = [
     script.revision
@@ -94,18 +94,9 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
         return
-    name = f"coach_migrations_{uuid.uuid4().hex[:10]}"
-    admin_url = make_url(POSTGRES_URL)
-
-    async def admin(statement: str) -> None:
-        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-        await engine.dispose()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    url = create_postgres_database(POSTGRES_URL, "coach_migrations")
+    yield url
+    drop_postgres_database(url, POSTGRES_URL)
 
 
 async def migrate(url: str, revision: str, down: bool = False) -> None:

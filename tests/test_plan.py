@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
-from tests.conftest import RunningBot
-from tests.flows import enrolled, quiet_until
+from tests.support.bot import RunningBot
+from tests.support.flows import enrolled, quiet_until
 
 # The default intake (Berlin, baseline energy 2, clarity 3, digestion 2, mood 3, nails 4)
 # starts the plan on Monday 2026-03-02. The weekly check-in closes each week on Sunday at

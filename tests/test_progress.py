@@ -12,7 +12,6 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from coach.db.base import Base
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from coach.domain.plan import load_plan
 from coach.domain.reminders import Status
@@ -20,10 +19,11 @@ from coach.paths import PLAN_FILE
 from coach.services.progress import load_progress, load_progresses
 from coach.services.reminders import Outcome
 from coach.services.targets import TargetBook
-from tests.conftest import RunningBot
 from tests.fakebot.html import parse_html
 from tests.fakebot.server import Fault
-from tests.flows import enrolled, quiet_until
+from tests.support.bot import RunningBot
+from tests.support.flows import enrolled, quiet_until
+from tests.support.rows import user_rows
 
 # The default intake (Berlin, baseline energy 2, clarity 3, digestion 2, mood 3, nails 4)
 # starts the plan on Monday 2026-03-02; the digest comes on Sundays at 19:00 (18:00 UTC).
@@ -321,26 +321,6 @@ async def test_export_sends_only_the_users_own_data_as_csv_and_pdf(
     only = await newcomer.reply(timeout=DRAWN)
     assert only.kind == "document" and only.filename.endswith(".csv")
     await newcomer.quiet()
-
-
-# Tables that hold nothing about a person (a group the bot was added to).
-NOT_ABOUT_USERS = {"group_chats"}
-
-
-async def user_rows(sessionmaker, user_id: int, inbox: bool = True) -> dict[str, int]:
-    """Rows about the user in every table of the schema (inbox=False: but the update inbox,
-    which grows with every update they send)."""
-    counts = {}
-    async with sessionmaker() as session:
-        for table in Base.metadata.sorted_tables:
-            if table.name in NOT_ABOUT_USERS or (table.name == "updates" and not inbox):
-                continue
-            key = next(k for k in ("user_id", "chat_key", "id") if k in table.c)
-            column = table.c[key]
-            counts[table.name] = await session.scalar(
-                select(func.count()).select_from(table).where(column == user_id)
-            )
-    return counts
 
 
 async def test_delete_asks_first_then_leaves_no_row_behind(bot: RunningBot, sessionmaker) -> None:

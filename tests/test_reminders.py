@@ -15,33 +15,19 @@ from sqlalchemy import select, update
 
 from coach.bot.app import build_application
 from coach.bot.handlers.reminders import reminder_buttons, reminder_buttons_json
-from coach.db.models import CheckIn, Delivery, Reminder, User
+from coach.db.models import CheckIn, Delivery, User
 from coach.i18n import Catalog
 from coach.reminders.dispatcher import NETWORK_RETRIES
-from tests.conftest import FakeClock, RunningBot, bot_settings, running_bot, start_bot, stop_bot
 from tests.fakebot import FakeBotAPI, FakeUser
 from tests.fakebot.server import CHAT_NOT_FOUND, FORBIDDEN, SERVER_ERROR, Fault
-from tests.flows import enrolled
-from tests.seeding import seed_due_reminders
+from tests.support.bot import FakeClock, RunningBot, bot_settings, running_bot, start_bot, stop_bot
+from tests.support.flows import enrolled
+from tests.support.rows import deliveries, next_fire
+from tests.support.seeding import seed_due_reminders
 
 # After the default intake (Berlin, 2026-03-02): B12 07:00 = 06:00 UTC, fiber 08:00 = 07:00
 # UTC, fermented foods 12:30 = 11:30 UTC.
 B12_DUE = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
-
-
-async def deliveries(sessionmaker, user_id: int) -> list[Delivery]:
-    async with sessionmaker() as session:
-        rows = await session.scalars(
-            select(Delivery).where(Delivery.user_id == user_id).order_by(Delivery.id)
-        )
-        return list(rows)
-
-
-async def next_fire(sessionmaker, user_id: int, kind: str) -> datetime | None:
-    async with sessionmaker() as session:
-        return await session.scalar(
-            select(Reminder.next_fire_at).where(Reminder.user_id == user_id, Reminder.kind == kind)
-        )
 
 
 async def test_a_due_reminder_is_sent_once_with_buttons(bot: RunningBot, sessionmaker) -> None:

@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy import func, select
 
 from coach.db.models import CheckIn, Reminder, SymptomScore, User
-from tests.conftest import RunningBot, start_bot, stop_bot
 from tests.fakebot import BotEvent, FakeUser
 from tests.fakebot.server import CHAT_NOT_FOUND, FORBIDDEN, Fault
-from tests.flows import ENGLISH_DEFAULT, Walk, enrolled, walk_default_intake, walk_to_habits
+from tests.support.bot import RunningBot, start_bot, stop_bot
+from tests.support.flows import ENGLISH_DEFAULT, Walk, enrolled, walk_default_intake, walk_to_habits
 
 APOLOGY = "something went wrong on my side"
 FAULTS = {

@@ -19,9 +19,9 @@ from coach.bot.app import build_application
 from coach.bot.context import RUNTIME_KEY, CoachApplication
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from coach.reminders.dispatcher import Dispatcher
-from tests.conftest import FakeClock, RunningBot, bot_settings
-from tests.flows import enrolled
-from tests.seeding import seed_due_reminders
+from tests.support.bot import FakeClock, RunningBot, bot_settings
+from tests.support.flows import enrolled
+from tests.support.seeding import seed_due_reminders
 
 # After the default intake (Berlin, 2026-03-02): B12 at 07:00 local is 06:00 UTC.
 B12_DUE = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)

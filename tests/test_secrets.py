@@ -27,10 +27,10 @@ from sqlalchemy import make_url, select
 from coach.db.engine import create_engine, create_sessionmaker
 from coach.db.models import Delivery
 from coach.logs import QUIET_LOGGERS
-from tests.conftest import TEST_TOKEN, FakeClock, running_bot
 from tests.fakebot import FakeBotAPI, FakeUser
 from tests.fakebot.server import Fault
-from tests.seeding import seed_due_reminders
+from tests.support.bot import TEST_TOKEN, FakeClock, running_bot
+from tests.support.seeding import seed_due_reminders
 
 TIMEOUT = 1.0  # BOT_API_TIMEOUT_SECONDS: to connect, and to wait for an answer
 WEBHOOK_SECRET = "webhook-secret-of-the-secrets-test"

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from sqlalchemy import select
-
-from coach.db.models import Reminder, User
-from tests.conftest import RunningBot
+from coach.db.models import User
 from tests.fakebot import FakeUser
-from tests.flows import Walk, walk_default_intake, walk_to_habits
-
-
-async def schedule(
-    sessionmaker, user_id: int
-) -> dict[str, tuple[bool, time | None, datetime | None]]:
-    async with sessionmaker() as session:
-        rows = await session.scalars(select(Reminder).where(Reminder.user_id == user_id))
-        return {r.kind: (r.enabled, r.local_time, r.next_fire_at) for r in rows}
+from tests.support.bot import RunningBot
+from tests.support.flows import Walk, enrolled, walk_default_intake, walk_to_habits
+from tests.support.rows import schedule
 
 
 async def open_settings(user: FakeUser) -> None:
@@ -211,7 +202,7 @@ async def test_a_habit_switched_on_gets_a_time_at_once(bot: RunningBot, sessionm
 
 
 async def test_a_stale_toggle_tapped_twice_sets_not_flips(bot: RunningBot, sessionmaker) -> None:
-    user = await enrolled_user(bot, 4012)
+    user = await enrolled(bot, 4012)
     await open_settings(user)
     await user.tap("Health answers")
     page = await user.edit()
@@ -228,14 +219,8 @@ async def test_a_stale_toggle_tapped_twice_sets_not_flips(bot: RunningBot, sessi
         assert (await session.get(User, 4012)).safety_blood_thinner is True
 
 
-async def enrolled_user(bot: RunningBot, user_id: int) -> FakeUser:
-    user = bot.user(user_id)
-    await walk_default_intake(user)
-    return user
-
-
 async def test_continue_in_a_later_week_shows_that_week(bot: RunningBot) -> None:
-    user = await enrolled_user(bot, 4013)
+    user = await enrolled(bot, 4013)
     bot.clock.advance(days=36)
     menu = await user.ask("/start")
     assert "week 6 of 12" in menu.text

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from coach.bot.commands import MENU
 from coach.db.models import User
-from tests.conftest import RunningBot
+from tests.support.bot import RunningBot
 
 
 async def test_start_greets_in_english_with_the_disclaimer(bot: RunningBot) -> None:

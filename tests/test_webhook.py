@@ -18,25 +18,18 @@ from sqlalchemy import func, select
 
 from coach.db.engine import create_engine
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
-from tests.conftest import POSTGRES_URL, TEST_TOKEN
 from tests.fakebot import FakeBotAPI, FakeUser
-from tests.flows import walk_default_intake
-from tests.processes import PUBLIC_URL, SECRET, Instance, count, truncate_all
-from tests.seeding import seed_due_reminders
+from tests.support.bot import POSTGRES_URL, TEST_TOKEN
+from tests.support.databases import truncate_all
+from tests.support.flows import walk_default_intake
+from tests.support.processes import PUBLIC_URL, SECRET, Instance
+from tests.support.rows import count, delivery_statuses
+from tests.support.seeding import seed_due_reminders
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not POSTGRES_URL, reason="needs COACH_TEST_POSTGRES_URL"),
 ]
-
-
-async def statuses(url: str) -> dict[str, int]:
-    engine = create_engine(url)
-    async with engine.connect() as conn:
-        rows = await conn.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
-        found = dict(rows.all())
-    await engine.dispose()
-    return found
 
 
 def assert_clean_logs(instance: Instance) -> None:
@@ -112,7 +105,7 @@ async def test_two_webhook_instances_share_the_work(
         )
         assert logged == 1
     await engine.dispose()
-    assert (await statuses(postgres_database)).get("sent", 0) >= 300
+    assert (await delivery_statuses(postgres_database)).get("sent", 0) >= 300
     workers = await count(postgres_database, select(func.count(func.distinct(Delivery.worker))))
     assert workers == 2, "both instances took a share of the reminders"
     assert "coach_updates_total" in metrics and 'coach_reminders_total{outcome="sent"}' in metrics
@@ -136,7 +129,7 @@ async def test_sigterm_mid_dispatch_hands_the_rest_to_the_other_instance(
     sent_by_first = sum(len(fake_api.sent_texts[u]) for u in users)
     assert 3 <= sent_by_first < 100, "stopped in the middle of the dispatch"
     assert stopped_in < 10, f"SIGTERM took {stopped_in:.1f} s"
-    before = await statuses(postgres_database)
+    before = await delivery_statuses(postgres_database)
     assert before.get("claimed", 0) == 100 - sent_by_first, before
     leased = await count(
         postgres_database,
@@ -160,6 +153,6 @@ async def test_sigterm_mid_dispatch_hands_the_rest_to_the_other_instance(
     finally:
         await second.stop()
     assert Counter(len(fake_api.sent_texts[u]) for u in users) == Counter({1: 100})
-    assert await statuses(postgres_database) == {"sent": 100}
+    assert await delivery_statuses(postgres_database) == {"sent": 100}
     assert health[0] == 200 and health[1]["database"] == "ok"
     assert_clean_logs(second)

@@ -8,10 +8,8 @@ every text gets NanumGothic explicitly, so Hangul never comes out as empty boxes
 
 from __future__ import annotations
 
-import html
 import io
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,13 +23,13 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.textpath import text_to_path
 from PIL import Image
 
 from coach.domain.habits import SYMPTOMS, Symptom
 from coach.domain.scoring import DAYS_PER_WEEK, Day
 from coach.i18n import Translator
 from coach.report.fonts import font
+from coach.report.text import INK, MUTED, phase_name, plain, wrap
 from coach.services.progress import HabitProgress, ProgressView
 
 WIDTH_PX, HEIGHT_PX = 1080, 1600
@@ -57,8 +55,6 @@ AHEAD_EDGE = "#C4C4C4"
 OFF = "#FFFFFF"  # before the habit was switched on: white, hatched in OFF_HATCH
 OFF_HATCH = "#B0B0B0"
 TODAY_EDGE = "#000000"
-INK = "#1A1A1A"
-MUTED = "#555555"
 
 GRID_ORDER = (Day.DONE, Day.SKIPPED, Day.MISSED, Day.OPEN, Day.AHEAD, Day.OFF)
 DAY_CODE = {day: code for code, day in enumerate(GRID_ORDER)}
@@ -98,39 +94,6 @@ def chart_figure(view: ProgressView, t: Translator) -> Figure:
     top = _draw_habits(page, view, t, top + 12)
     _draw_symptoms(page, view, t, top + 22)
     return figure
-
-
-def plain(t: Translator, key: str, **args: object) -> str:
-    """A catalog message as plain text: the chart and the PDF cannot show HTML tags."""
-    return strip_tags(t.plain(key, **args))
-
-
-def strip_tags(markup: str) -> str:
-    """Catalog HTML as plain text: tags dropped, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
-
-
-def wrap(text: str, prop: FontProperties, width: float) -> list[str]:
-    """Break `text` at spaces into lines no wider than `width` points in font `prop` (the
-    real glyph widths, so Hangul and Latin lines both come out right)."""
-    lines: list[str] = []
-    for paragraph in text.splitlines():
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if line and text_width(candidate, prop) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        lines.append(line)
-    return lines
-
-
-def text_width(text: str, prop: FontProperties) -> float:
-    """How wide `text` is in points when set in `prop`."""
-    width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
-    return width
 
 
 @dataclass
@@ -211,12 +174,6 @@ def _title(view: ProgressView, t: Translator) -> str:
     if view.over:
         return plain(t, "chart-title-over", weeks=view.weeks)
     return plain(t, "chart-title", week=view.week, weeks=view.weeks, phase=phase_name(view, t))
-
-
-def phase_name(view: ProgressView, t: Translator) -> str:
-    """The plan phase's name in the user's language (the raw name if the catalog lacks it)."""
-    key = f"phase-{view.phase}"
-    return plain(t, key) if t.has(key) else view.phase
 
 
 # -- the habit calendars ---------------------------------------------------------------------
@@ -503,12 +460,4 @@ def _axes_note(axes: Axes, text: str) -> None:
     )
 
 
-__all__ = [
-    "chart_figure",
-    "phase_name",
-    "plain",
-    "render_chart",
-    "strip_tags",
-    "text_width",
-    "wrap",
-]
+__all__ = ["chart_figure", "render_chart"]

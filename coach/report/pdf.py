@@ -25,15 +25,13 @@ from PIL import Image
 from coach.domain.habits import SYMPTOMS
 from coach.domain.scoring import DAYS_PER_WEEK, Day, asked
 from coach.i18n import Translator
-from coach.report.chart import phase_name, plain, strip_tags, text_width, wrap
 from coach.report.fonts import font
+from coach.report.text import INK, MUTED, phase_name, plain, strip_tags, text_width, wrap
 from coach.services.progress import HabitProgress, ProgressView
 
 A4 = (8.27, 11.69)  # inches
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 0.75, 0.8, 0.8
 CONTENT = A4[0] - 2 * MARGIN_X
-INK = "#1A1A1A"
-MUTED = "#555555"
 RULE = "#B8B8B8"
 HEADER_FILL = "#EEF3F8"
 DASH = "–"  # nothing to show: a week not yet begun, a rating not given

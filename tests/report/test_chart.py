@@ -27,7 +27,7 @@ from coach.i18n import Catalog, Translator
 from coach.paths import PROJECT_ROOT
 from coach.report import chart, fonts
 from coach.report.chart import chart_figure, render_chart
-from tests.report import first_day_view, make_view, over_view, realistic_view
+from tests.support.views import first_day_view, make_view, over_view, realistic_view
 from tests.test_messages import CATALOGS
 
 CATALOG = Catalog()
@@ -248,7 +248,7 @@ before = settings()
 from coach.i18n import Catalog
 from coach.report.chart import render_chart
 from coach.report.pdf import render_pdf
-from tests.report import realistic_view
+from tests.support.views import realistic_view
 t = Catalog().translator("ko")
 render_pdf(realistic_view(), t, render_chart(realistic_view(), t))
 changed = {key for key, value in settings().items() if before[key] != value}

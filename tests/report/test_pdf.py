@@ -13,10 +13,11 @@ from pypdf import PdfReader
 from coach.domain.habits import HABITS, SYMPTOMS
 from coach.domain.scoring import DAYS_PER_WEEK, Day
 from coach.i18n import Catalog, Translator
-from coach.report.chart import render_chart, strip_tags
+from coach.report.chart import render_chart
 from coach.report.pdf import render_pdf
+from coach.report.text import strip_tags
 from coach.services.progress import ProgressView
-from tests.report import first_day_view, make_view, over_view, realistic_view
+from tests.support.views import first_day_view, make_view, over_view, realistic_view
 
 CATALOG = Catalog()
 EN, KO = CATALOG.translator("en"), CATALOG.translator("ko")

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from tests.fakebot import BotEvent, FakeUser
-
-if TYPE_CHECKING:
-    from tests.conftest import RunningBot
+from tests.support.bot import RunningBot
 
 ENGLISH_DEFAULT = {
     "language": "✅ English",
@@ -94,25 +91,3 @@ async def quiet_until(bot: RunningBot, when: datetime) -> Counter[str]:
     assert counts is not None and not counts["sent"], counts
     bot.clock.now = when
     return counts
-
-
-async def clone_user(sessionmaker, source_id: int, clone_id: int) -> None:  # type: ignore[no-untyped-def]
-    """A copy of a user's rows (the user, their reminders, scores and check-ins) under
-    another id: a state some flow walked to once, for fuzz examples that each need it
-    fresh (walking the flow for every example is the slow part, and tests nothing new)."""
-    from sqlalchemy import insert, select
-
-    from coach.db.models import CheckIn, Reminder, SymptomScore, User
-
-    async with sessionmaker.begin() as session:
-        user = (await session.execute(select(User.__table__).where(User.id == source_id))).one()
-        await session.execute(insert(User.__table__).values({**user._asdict(), "id": clone_id}))
-        for model in (Reminder, SymptomScore, CheckIn):
-            table = model.__table__
-            rows = (await session.execute(select(table).where(table.c.user_id == source_id))).all()
-            copies = [
-                {k: v for k, v in row._asdict().items() if k != "id"} | {"user_id": clone_id}
-                for row in rows
-            ]
-            if copies:
-                await session.execute(insert(table), copies)

@@ -13,12 +13,9 @@ import time
 from pathlib import Path
 
 import aiohttp
-from sqlalchemy import text
 
-from coach.db.base import Base
-from coach.db.engine import create_engine
-from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotAPI
+from tests.support.bot import TEST_TOKEN
 
 SECRET = "webhook-secret_for-tests-0123456789"
 PUBLIC_URL = "https://bot.example.test"
@@ -40,29 +37,11 @@ def bot_process_env(api: FakeBotAPI, database_url: str, **settings: str) -> dict
     return env
 
 
-async def truncate_all(database_url: str) -> None:
-    """Empty every table of a PostgreSQL database (the schema stays)."""
-    engine = create_engine(database_url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
-
-
 def free_port() -> int:
     """A TCP port nobody listens on right now, for a server a test starts."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-async def count(url: str, statement) -> int:  # type: ignore[no-untyped-def]
-    """The integer a one-value query returns (0 for NULL), on a connection of its own."""
-    engine = create_engine(url)
-    async with engine.connect() as conn:
-        value = (await conn.execute(statement)).scalar()
-    await engine.dispose()
-    return int(value or 0)
 
 
 class Instance:

@@ -1,0 +1,25 @@
+"""The services as coach/bot/app.py builds them, for tests that call them directly."""
+
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from coach.config import SUPPORTED_LANGUAGES
+from coach.domain.plan import Plan, load_plan
+from coach.paths import PLAN_FILE
+from coach.services import Services
+
+
+@functools.cache
+def the_plan() -> Plan:
+    """The plan the bot ships with (messages/plan), read once per test run."""
+    return load_plan(PLAN_FILE)
+
+
+def build_services(
+    sessionmaker: async_sessionmaker[AsyncSession], default_language: str = "en"
+) -> Services:
+    """Every service on this database, wired as the bot wires them."""
+    return Services.build(sessionmaker, the_plan(), SUPPORTED_LANGUAGES, default_language)
