@@ -90,7 +90,7 @@ def holds(revision: str, table: str, row: dict[str, Any]) -> bool:
 @pytest.fixture(params=DATABASES)
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database with nothing in it: a new SQLite file, or a throwaway PostgreSQL database
-    (made and dropped as tests/conftest.py's postgres_database does)."""
+    (made and dropped as tests/support/databases.py does)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
         return
