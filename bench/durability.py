@@ -51,7 +51,7 @@ import aiohttp
 from _harness import WEBHOOK_SECRET, BenchError, BotProcess
 from sqlalchemy import func, select
 
-from coach.bot.callbacks import Tap, yyyymmdd
+from coach.bot.callbacks import TodayTap
 from coach.db.engine import create_engine
 from coach.db.models import CheckIn
 from coach.domain.habits import HABITS
@@ -93,7 +93,7 @@ def make_taps(api: FakeBotAPI, ids: list[int], now: datetime, count: int) -> Tap
                 if len(updates) == count:
                     return Taps(updates)
                 day = local_date(now, _harness.zone_of(n)) - timedelta(days=back)
-                data = Tap("t", None, "done", f"{habit.value}-{yyyymmdd(day)}").encode()
+                data = TodayTap("done", day, habit).encode()
                 message_id = api.next_message_id(uid)
                 chat = {"id": uid, "type": "private", "first_name": f"u{uid}"}
                 message = {
