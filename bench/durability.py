@@ -50,7 +50,7 @@ import _harness
 import aiohttp
 from _harness import WEBHOOK_SECRET, BenchError, BotProcess
 
-from coach.bot.callbacks import Tap, yyyymmdd
+from coach.bot.callbacks import TodayTap
 from coach.domain.habits import HABITS
 from coach.domain.schedule import local_date
 from tests.fakebot import FakeBotAPI
@@ -91,7 +91,7 @@ def make_taps(api: FakeBotAPI, ids: list[int], now: datetime, count: int) -> Tap
                 if len(updates) == count:
                     return Taps(updates)
                 day = local_date(now, _harness.zone_of(n)) - timedelta(days=back)
-                data = Tap("t", None, "done", f"{habit.value}-{yyyymmdd(day)}").encode()
+                data = TodayTap("done", day, habit).encode()
                 message_id = api.next_message_id(uid)
                 chat = {"id": uid, "type": "private", "first_name": f"u{uid}"}
                 message = {

@@ -291,7 +291,7 @@ async def test_typing_where_a_tap_is_expected_re_asks(bot: RunningBot) -> None:
 
 
 def test_quick_zone_labels_resolve_to_their_zones() -> None:
-    from coach.bot.screens import QUICK_ZONES
+    from coach.bot.screens.intake import QUICK_ZONES
     from coach.domain.zones import resolve_zone
     from coach.i18n import Catalog
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coach.bot.checkin_screens import target_text
-from coach.bot.handlers.reminders import reminder_text
+from coach.bot.screens.reminders import reminder_text
+from coach.bot.screens.widgets import target_text
 from coach.domain.habits import Habit, Safety
 from coach.domain.plan import load_plan
 from coach.i18n import Catalog

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from coach.bot.app import build_application
-from coach.bot.handlers.reminders import reminder_buttons, reminder_buttons_json
+from coach.bot.screens.reminders import reminder_buttons, reminder_buttons_json
 from coach.db.models import CheckIn, Delivery, User
 from coach.i18n import Catalog
 from coach.reminders.dispatcher import NETWORK_RETRIES

@@ -7,7 +7,9 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -24,6 +26,18 @@ from telegram.ext import (
     filters,
 )
 
+from coach.bot.callbacks import (
+    DeleteTap,
+    FinaleTap,
+    IntakeTap,
+    PauseTap,
+    ReminderTap,
+    SettingsTap,
+    StartOverTap,
+    TodayTap,
+    WeeklyTap,
+    decode,
+)
 from coach.bot.commands import register_command_menus
 from coach.bot.context import (
     RUNTIME_KEY,
@@ -39,10 +53,11 @@ from coach.bot.flood import FloodGate
 from coach.bot.handlers import checkins, core, gate, intake, progress, schedule
 from coach.bot.handlers import plan as plan_menu
 from coach.bot.handlers import settings as settings_menu
-from coach.bot.handlers.reminders import renderer
+from coach.bot.handlers.common import answer_unknown
 from coach.bot.health import HealthServer, Metrics
 from coach.bot.ingress import UPDATE_LEASE, Ingress, Poller, WebhookServer
 from coach.bot.lanes import Lanes
+from coach.bot.screens.reminders import renderer
 from coach.config import SUPPORTED_LANGUAGES, Settings
 from coach.db.engine import create_engine, create_sessionmaker
 from coach.domain.language import pick_language
@@ -256,27 +271,51 @@ def add_handlers(application: CoachApplication) -> None:
     }
     for command, callback in commands.items():
         application.add_handler(CommandHandler(command, callback, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(intake.on_intake_tap, pattern=r"^i:"))
-    application.add_handler(CallbackQueryHandler(intake.on_restart_tap, pattern=r"^o:"))
-    application.add_handler(CallbackQueryHandler(checkins.on_reminder_tap, pattern=r"^r:"))
-    application.add_handler(CallbackQueryHandler(checkins.on_today_tap, pattern=r"^t:"))
-    application.add_handler(CallbackQueryHandler(plan_menu.on_weekly_tap, pattern=r"^w:"))
-    application.add_handler(CallbackQueryHandler(plan_menu.on_finale_tap, pattern=r"^f:"))
-    application.add_handler(CallbackQueryHandler(schedule.on_pause_tap, pattern=r"^p:"))
-    application.add_handler(CallbackQueryHandler(progress.on_delete_tap, pattern=r"^x:"))
-    application.add_handler(CallbackQueryHandler(settings_menu.on_settings_tap, pattern=r"^s:"))
-    application.add_handler(CallbackQueryHandler(intake.answer_unknown))
+    # Every button: its data decoded once, the typed tap handed to its scope's callback.
+    application.add_handler(CallbackQueryHandler(on_tap))
     application.add_handler(MessageHandler(PRIVATE & filters.LOCATION, intake.on_location))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, core.unknown_command))
     # Once the command has been answered (a later group): it closes an open note question.
     application.add_handler(
         MessageHandler(PRIVATE & filters.COMMAND, checkins.close_note_question), group=1
     )
-    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, core.on_text))
+    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, on_text))
     application.add_handler(
         MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, core.unsupported_message)
     )
     application.add_error_handler(on_error)
+
+
+TapCallback = Callable[[Update, CoachContext, Any], Awaitable[None]]
+TAPS: dict[type, TapCallback] = {
+    IntakeTap: intake.on_intake_tap,
+    StartOverTap: intake.on_restart_tap,
+    ReminderTap: checkins.on_reminder_tap,
+    TodayTap: checkins.on_today_tap,
+    WeeklyTap: plan_menu.on_weekly_tap,
+    FinaleTap: plan_menu.on_finale_tap,
+    PauseTap: schedule.on_pause_tap,
+    DeleteTap: progress.on_delete_tap,
+    SettingsTap: settings_menu.on_settings_tap,
+}
+
+
+async def on_tap(update: Update, context: CoachContext) -> None:
+    """A button: decoded once and handed, typed, to its callback; data that does not decode
+    (forged, or from a version that no longer exists) is answered as unknown."""
+    tap = decode(update.callback_query.data)
+    callback = TAPS.get(type(tap))
+    if callback is None:
+        await answer_unknown(update, context)
+        return
+    await callback(update, context, tap)
+
+
+async def on_text(update: Update, context: CoachContext) -> None:
+    """Typed text: a note when one is asked for, else an intake or settings answer."""
+    if await checkins.on_note_text(update, context):
+        return
+    await intake.on_text(update, context)
 
 
 async def on_error(update: object, context: CoachContext) -> None:

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from telegram import Update
 
-from coach.bot.callbacks import Tap, decode, parse_day
-from coach.bot.checkin_screens import Origin, day_screen, habit_name, logged_screen
+from coach.bot.callbacks import ReminderTap, TodayTap
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import (
-    answer_and_edit,
-    answer_tap,
-    answer_unknown,
-    send,
-    user_language,
+from coach.bot.handlers.common import answer_and_edit, answer_tap, send, user_language
+from coach.bot.screens.checkins import (
+    Origin,
+    day_screen,
+    logged_screen,
+    note_question,
+    note_saved,
+    saved_line,
+    snooze_choice,
+    snoozed_screen,
+    undone_screen,
 )
-from coach.bot.handlers.reminders import reminder_buttons
-from coach.bot.screens import Screen, button, clock, rows
 from coach.domain.checkins import NOTE_LIMIT
 from coach.domain.habits import Habit
-from coach.domain.zones import zone_info
 from coach.i18n import Translator
 from coach.services.checkins import CheckInView, DayRef, Ref
 
@@ -30,22 +31,17 @@ async def today_command(update: Update, context: CoachContext) -> None:
     view = await context.services.checkins.day(update.effective_user.id, None, context.now())
     if view is None:
         t = context.translator(await user_language(update, context))
-        await send(update, [Screen(t("schedule-not-ready"))])
+        await send(update, [t("schedule-not-ready")])
         return
     await send(update, [day_screen(context.translator(view.language), view)])
 
 
-async def on_reminder_tap(update: Update, context: CoachContext) -> None:
+async def on_reminder_tap(update: Update, context: CoachContext, tap: ReminderTap) -> None:
     """Log from the reminder itself, then edit that message in place: the chat stays tidy."""
-    tap = decode(update.callback_query.data)
-    if tap is None or tap.scope != "r":
-        await answer_unknown(update, context)
-        return
-    delivery_id = int(tap.arg.partition("-")[0])
     if tap.action.startswith("snooze"):
-        await _snooze(update, context, tap, delivery_id)
+        await _snooze(update, context, tap)
         return
-    view = await _apply(context, update.effective_user.id, tap, delivery_id)
+    view = await _apply(context, update.effective_user.id, tap.action, tap.answer, tap.delivery_id)
     if view is None:
         await _refuse(update, context)
         return
@@ -53,34 +49,25 @@ async def on_reminder_tap(update: Update, context: CoachContext) -> None:
     if tap.action == "note":
         await _ask_note(update, t, view)
         return
-    origin = Origin(delivery_id, DayRef(view.habit, view.day))
     if view.status is None:  # undone: the reminder's own buttons again
-        text = t("reminder-undone", habit=habit_name(t, view.habit), day=t.date(view.day))
-        await answer_and_edit(update, Screen(text, reminder_buttons(t, delivery_id, False)))
+        await answer_and_edit(update, undone_screen(t, view, tap.delivery_id))
         return
+    origin = Origin(tap.delivery_id, DayRef(view.habit, view.day))
     await answer_and_edit(update, logged_screen(t, view, origin))
 
 
-async def on_today_tap(update: Update, context: CoachContext) -> None:
+async def on_today_tap(update: Update, context: CoachContext, tap: TodayTap) -> None:
     """A button on the /today checklist (or on a habit opened from it)."""
-    tap = decode(update.callback_query.data)
-    if tap is None or tap.scope != "t":
-        await answer_unknown(update, context)
-        return
     user_id, now = update.effective_user.id, context.now()
-    checkins = context.services.checkins
-    if tap.action == "day":
-        day_view = await checkins.day(user_id, parse_day(tap.arg), now)
+    if tap.habit is None:  # "day": show that day
+        day_view = await context.services.checkins.day(user_id, tap.day, now)
         if day_view is None:
             await _refuse(update, context)
             return
         await answer_and_edit(update, day_screen(context.translator(day_view.language), day_view))
         return
-    habit, day_text = tap.arg.split("-")[:2]
-    day = parse_day(day_text)
-    assert day is not None  # decode() checked it
-    ref = DayRef(Habit(habit), day)
-    view = await _apply(context, user_id, tap, ref, checklist=True)
+    ref = DayRef(tap.habit, tap.day)
+    view = await _apply(context, user_id, tap.action, tap.answer, ref, checklist=True)
     if view is None:
         await _refuse(update, context)
         return
@@ -91,7 +78,7 @@ async def on_today_tap(update: Update, context: CoachContext) -> None:
     finished = view.status is None or (tap.action == "ans" and not view.next_change)
     if view.checklist is not None and (finished or view.habit is Habit.B12):
         # Nothing more to ask: back to the checklist, led by what was just logged.
-        await answer_and_edit(update, day_screen(t, view.checklist, _saved_line(t, view)))
+        await answer_and_edit(update, day_screen(t, view.checklist, saved_line(t, view)))
         return
     await answer_and_edit(update, logged_screen(t, view, Origin(None, ref)))
 
@@ -109,9 +96,7 @@ async def on_note_text(update: Update, context: CoachContext) -> bool:
     elif result.view is None:
         await update.effective_message.reply_text(t("note-gone"))
     else:
-        view = result.view
-        text = t("note-saved", habit=habit_name(t, view.habit), day=t.date(view.day))
-        await update.effective_message.reply_text(text)
+        await update.effective_message.reply_text(note_saved(t, result.view).text)
     return True
 
 
@@ -121,16 +106,15 @@ async def close_note_question(update: Update, context: CoachContext) -> None:
 
 
 async def _apply(
-    context: CoachContext, user_id: int, tap: Tap, ref: Ref, checklist: bool = False
+    context: CoachContext, user_id: int, action: str, answer: str, ref: Ref, checklist: bool = False
 ) -> CheckInView | None:
     """Run the tap's service call; checklist=True: a tap on /today, which shows the day."""
     checkins, now = context.services.checkins, context.now()
-    match tap.action:
+    match action:
         case "done" | "skip":
-            status = "done" if tap.action == "done" else "skipped"
+            status = "done" if action == "done" else "skipped"
             return await checkins.log(user_id, ref, status, now, checklist)
         case "ans":
-            answer = tap.arg.rsplit("-", 1)[1]
             return await checkins.answer(user_id, ref, answer, now, checklist)
         case "undo":
             return await checkins.undo(user_id, ref, now, checklist)
@@ -140,10 +124,10 @@ async def _apply(
             return await checkins.look(user_id, ref, now)
 
 
-async def _snooze(update: Update, context: CoachContext, tap: Tap, delivery_id: int) -> None:
+async def _snooze(update: Update, context: CoachContext, tap: ReminderTap) -> None:
     query = update.callback_query
     view = await context.services.checkins.snooze(
-        query.from_user.id, delivery_id, SNOOZE_MINUTES.get(tap.action), context.now()
+        query.from_user.id, tap.delivery_id, SNOOZE_MINUTES.get(tap.action), context.now()
     )
     if view is None:
         await _refuse(update, context)
@@ -153,30 +137,14 @@ async def _snooze(update: Update, context: CoachContext, tap: Tap, delivery_id: 
         await answer_tap(update, t("reminder-snooze-gone"))
         return
     if view.snooze_until is None:  # "Snooze": ask for how long
-        choices = [
-            button(t("button-snooze-30"), Tap("r", None, "snooze30", tap.arg)),
-            button(t("button-snooze-60"), Tap("r", None, "snooze60", tap.arg)),
-        ]
-        await answer_and_edit(update, Screen(t("reminder-snooze-ask"), rows(choices, 2)))
+        await answer_and_edit(update, snooze_choice(t, tap))
         return
-    local = view.snooze_until.astimezone(zone_info(view.timezone)).time()
-    text = t("reminder-snoozed", habit=habit_name(t, view.habit), time=clock(local))
-    await answer_and_edit(update, Screen(text))
+    await answer_and_edit(update, snoozed_screen(t, view))
 
 
 async def _ask_note(update: Update, t: Translator, view: CheckInView) -> None:
     await answer_tap(update)
-    text = t("note-ask", habit=habit_name(t, view.habit), day=t.date(view.day), limit=NOTE_LIMIT)
-    await send(update, [Screen(text)])
-
-
-def _saved_line(t: Translator, view: CheckInView) -> str:
-    habit, day = habit_name(t, view.habit), t.date(view.day)
-    if view.status is None:
-        return t("reminder-undone", habit=habit, day=day)
-    if view.status == "skipped":
-        return t("reminder-logged-skipped", habit=habit, day=day)
-    return t("reminder-logged-done", habit=habit, day=day)
+    await send(update, [note_question(t, view)])
 
 
 async def _refuse(update: Update, context: CoachContext) -> None:

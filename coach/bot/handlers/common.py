@@ -1,18 +1,21 @@
 """Small helpers every handler shares: sending screens, editing the tapped message, and
-answering taps (every tap is answered through `answer_tap`)."""
+answering taps (every tap is answered through `answer_tap`). A bare text is a screen
+without buttons."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 
 from telegram import Update
 from telegram.error import BadRequest
 
 from coach.bot.context import CoachContext
-from coach.bot.screens import Screen
+from coach.bot.screens.widgets import Screen, as_screen
 from coach.domain.language import pick_language
+from coach.i18n import Translator
+from coach.services.intake import Answer, IntakeView, Result
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +23,9 @@ log = logging.getLogger(__name__)
 EXPIRED_QUERY = ("query is too old", "query id is invalid")
 
 
-async def send(update: Update, screens: list[Screen]) -> None:
+async def send(update: Update, screens: Sequence[Screen | str]) -> None:
     chat = update.effective_chat
-    for screen in screens:
+    for screen in map(as_screen, screens):
         await chat.send_message(screen.text, reply_markup=screen.markup)
 
 
@@ -31,12 +34,13 @@ async def edit_keyboard(update: Update, markup) -> None:  # type: ignore[no-unty
     await _edit(update.callback_query.edit_message_reply_markup(markup))
 
 
-async def edit_text(update: Update, screen: Screen) -> None:
+async def edit_text(update: Update, screen: Screen | str) -> None:
     """Rewrite the tapped message in place."""
+    screen = as_screen(screen)
     await _edit(update.callback_query.edit_message_text(screen.text, reply_markup=screen.markup))
 
 
-async def answer_and_edit(update: Update, screen: Screen) -> None:
+async def answer_and_edit(update: Update, screen: Screen | str) -> None:
     """Answer the tap and rewrite its message, both requests at once: the phone's spinner
     stops and the new text lands one round trip sooner."""
     await asyncio.gather(answer_tap(update), edit_text(update, screen))
@@ -87,3 +91,20 @@ async def user_language(update: Update, context: CoachContext) -> str:
     """The sender's saved language (Telegram's suggestion for someone new)."""
     sender = update.effective_user
     return await context.services.users.language_for(sender.id, sender.language_code)
+
+
+async def accept_answer(
+    update: Update, context: CoachContext, result: Result
+) -> tuple[IntakeView, Translator] | None:
+    """Answer the tap of an intake or /settings answer the service took. None: it was refused,
+    and the user has been told why (stale button, nothing chosen)."""
+    view = result.view
+    if view is None or result.answer is Answer.STALE:
+        await answer_stale(update, context, view.language if view else None)
+        return None
+    t = context.translator(view.language)
+    if result.answer is Answer.NOTHING_CHOSEN:
+        await answer_tap(update, t("intake-habits-none"), show_alert=True)
+        return None
+    await answer_tap(update)
+    return view, t

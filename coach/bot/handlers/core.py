@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 
 from coach.bot.context import CoachContext
-from coach.bot.handlers import checkins, intake
 from coach.bot.handlers.common import telegram_language
 
 
@@ -13,13 +12,6 @@ async def help_command(update: Update, context: CoachContext) -> None:
     """List the commands and repeat the health disclaimer."""
     t = await _translator_for(update, context)
     await update.effective_message.reply_html(t("help"))
-
-
-async def on_text(update: Update, context: CoachContext) -> None:
-    """Typed text: a note when one is asked for, else an intake or settings answer."""
-    if await checkins.on_note_text(update, context):
-        return
-    await intake.on_text(update, context)
 
 
 async def unknown_command(update: Update, context: CoachContext) -> None:

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from telegram import InputFile, Update
 
-from coach.bot.callbacks import decode
+from coach.bot.callbacks import DeleteTap
 from coach.bot.context import CoachContext
 from coach.bot.drawing import draw
-from coach.bot.handlers.common import (
-    answer_and_edit,
-    answer_tap,
-    answer_unknown,
-    send,
-    user_language,
-)
-from coach.bot.progress_screens import delete_screen, progress_screen
-from coach.bot.screens import Screen
+from coach.bot.handlers.common import answer_and_edit, answer_tap, send, user_language
+from coach.bot.screens.progress import delete_screen, progress_screen
 from coach.report.csv_export import render_csv
 from coach.services.progress import ProgressView
 
@@ -53,7 +46,7 @@ async def progress_command(update: Update, context: CoachContext) -> None:
         )
 
     if not context.runtime.drawings.start(chat.id, chart(), _report(update, context)):
-        await send(update, [Screen(t("drawing-busy"))])
+        await send(update, [t("drawing-busy")])
 
 
 async def export_command(update: Update, context: CoachContext) -> None:
@@ -62,7 +55,7 @@ async def export_command(update: Update, context: CoachContext) -> None:
     data = await context.services.progress.export(update.effective_user.id, context.now())
     if data is None:
         t = context.translator(await user_language(update, context))
-        await send(update, [Screen(t("export-nothing"))])
+        await send(update, [t("export-nothing")])
         return
     language = data.progress.language if data.progress else await user_language(update, context)
     t = context.translator(language)
@@ -70,7 +63,7 @@ async def export_command(update: Update, context: CoachContext) -> None:
 
     async def export() -> None:
         intro = "export-intro" if data.progress is not None else "export-intro-csv"
-        await send(update, [Screen(t(intro))])
+        await send(update, [t(intro)])
         await chat.send_document(
             InputFile(render_csv(data), filename="gut-coach-data.csv"),
             caption=t("export-csv-caption"),
@@ -82,7 +75,7 @@ async def export_command(update: Update, context: CoachContext) -> None:
             )
 
     if not context.runtime.drawings.start(chat.id, export(), _report(update, context)):
-        await send(update, [Screen(t("drawing-busy"))])
+        await send(update, [t("drawing-busy")])
 
 
 def _report(update: Update, context: CoachContext):  # type: ignore[no-untyped-def]
@@ -99,29 +92,24 @@ async def delete_command(update: Update, context: CoachContext) -> None:
     t = context.translator(await user_language(update, context))
     key = await context.services.progress.deletion_key(update.effective_user.id)
     if key is None:
-        await send(update, [Screen(t("delete-nothing"))])
+        await send(update, [t("delete-nothing")])
         return
     await send(update, [delete_screen(t, key)])
 
 
-async def on_delete_tap(update: Update, context: CoachContext) -> None:
+async def on_delete_tap(update: Update, context: CoachContext, tap: DeleteTap) -> None:
     """The answer to /delete: erase every row about the user, or leave everything be."""
     query = update.callback_query
-    tap = decode(query.data)
-    if tap is None or tap.scope != "x":
-        await answer_unknown(update, context)
-        return
     t = context.translator(await user_language(update, context))
-    if tap.arg == "cancel":
-        await answer_and_edit(update, Screen(t("delete-cancelled")))
+    if tap.key is None:
+        await answer_and_edit(update, t("delete-cancelled"))
         return
-    key = int(tap.arg.partition("-")[2])
-    if not await context.services.progress.delete(query.from_user.id, key):
+    if not await context.services.progress.delete(query.from_user.id, tap.key):
         await answer_tap(update, t("tap-stale"))  # already deleted, or asked for an earlier account
         return
-    await answer_and_edit(update, Screen(t("delete-done")))
+    await answer_and_edit(update, t("delete-done"))
 
 
 async def _not_ready(update: Update, context: CoachContext) -> None:
     t = context.translator(await user_language(update, context))
-    await send(update, [Screen(t("progress-not-ready"))])
+    await send(update, [t("progress-not-ready")])

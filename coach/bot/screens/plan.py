@@ -1,16 +1,20 @@
-"""The weekly check-in's questions and its comparison with the baseline; the choice after
-the plan."""
+"""/plan, the weekly check-in's questions and its comparison with the baseline, and the
+choice after the plan."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from coach.bot.callbacks import Tap
-from coach.bot.screens import Screen, button, rows
-from coach.domain.habits import SCORES, SYMPTOMS, Symptom
+from coach.bot.callbacks import FinaleTap, WeeklyTap
+from coach.bot.screens.widgets import Screen, button, rows, target_text, week_line
+from coach.domain.habits import SCORES, SYMPTOMS, Habit, Symptom
+from coach.domain.plan import WeekTargets
 from coach.domain.symptoms import direction
 from coach.i18n import Translator
+from coach.services.plan import PlanView
 from coach.services.weekly import WeeklyView
+
+AHEAD_SHOWN = 3  # weeks listed after this one: enough to see the ramp, short on a phone
 
 ARROWS = {"up": "trend-up", "down": "trend-down", "same": "trend-same"}
 
@@ -26,10 +30,7 @@ def weekly_screen(t: Translator, view: WeeklyView) -> Screen:
             lines.append(t("weekly-intro"))
         lines.append(t("weekly-progress", step=step, total=len(SYMPTOMS)))
         lines.append(t(f"baseline-{pending}"))
-        buttons = [
-            button(str(score), Tap("w", None, "rate", f"{view.week}-{pending}-{score}"))
-            for score in SCORES
-        ]
+        buttons = [button(str(score), WeeklyTap(view.week, pending, score)) for score in SCORES]
         return Screen("\n".join(lines), rows(buttons, 3))
     lines = [title, t("weekly-compared")]
     lines += comparison_lines(t, view.baseline, view.scores)
@@ -69,10 +70,44 @@ def comparison_lines(
 
 def choice_buttons(t: Translator, confirming: bool = False) -> InlineKeyboardMarkup:
     """After week 12: keep going, or a new plan (which asks once more before it erases)."""
-    again = Tap("f", None, "again", "confirm" if confirming else "")
+    again = FinaleTap("confirm" if confirming else "again")
     label = "button-new-plan-confirm" if confirming else "button-new-plan"
     buttons = [
-        button(t("button-maintenance"), Tap("f", None, "keep")),
+        button(t("button-maintenance"), FinaleTap("keep")),
         button(t(label), again),
     ]
     return rows(buttons, 1)
+
+
+def again_confirm(t: Translator) -> Screen:
+    """A new plan erases the weekly ratings: asked once more."""
+    return Screen(t("finale-again-confirm"), choice_buttons(t, True))
+
+
+def plan_screen(t: Translator, view: PlanView, lead: str = "") -> Screen:
+    targets = view.this_week
+    lines = [lead, ""] if lead else []
+    if view.over:
+        lines.append(t("plan-over"))
+    lines.append(t("plan-title"))
+    lines.append(week_line(t, targets))
+    if not targets.maintenance:
+        lines.append(t("plan-phase", phase=t(f"phase-{targets.phase}")))
+    lines += [target_text(t, habit, targets, "plan") for habit in view.habits]
+    if not targets.maintenance:
+        lines += ["", t(f"tip-{targets.week}")]
+    if view.ahead:
+        lines += ["", t("plan-ahead")]
+        lines += [_ahead_line(t, view.habits, week) for week in view.ahead[:AHEAD_SHOWN]]
+    return Screen("\n".join(lines), choice_buttons(t) if view.over else None)
+
+
+def _ahead_line(t: Translator, habits: tuple[Habit, ...], targets: WeekTargets) -> str:
+    parts = []
+    if Habit.FERMENTED in habits:
+        parts.append(t("plan-ahead-fermented", servings=targets.fermented_servings))
+    if Habit.FIBER in habits:
+        parts.append(t("plan-ahead-fiber", grams=targets.fiber_grams))
+    if not parts:
+        parts.append(t("plan-ahead-b12"))
+    return t("plan-ahead-line", week=targets.week, targets=", ".join(parts))

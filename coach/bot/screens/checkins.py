@@ -1,4 +1,5 @@
-"""What a check-in looks like: the reminder card after a tap, and the /today checklist."""
+"""What a check-in looks like: the reminder card after a tap (and its snooze), the /today
+checklist, and the note question."""
 
 from __future__ import annotations
 
@@ -6,11 +7,20 @@ from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from coach.bot.callbacks import Tap, yyyymmdd
-from coach.bot.screens import HABIT_KEYS, Screen, button, rows
-from coach.domain.checkins import TOO_MUCH, Amount, Food, foods_for
+from coach.bot.callbacks import ReminderTap, TodayTap
+from coach.bot.screens.reminders import reminder_buttons
+from coach.bot.screens.widgets import (
+    Screen,
+    button,
+    clock,
+    habit_name,
+    rows,
+    week_line,
+)
+from coach.domain.checkins import NOTE_LIMIT, TOO_MUCH, Amount, Food, foods_for
 from coach.domain.habits import Habit
 from coach.domain.plan import WeekTargets
+from coach.domain.zones import zone_info
 from coach.i18n import Translator
 from coach.services.checkins import CheckInView, DayRef, DayView, HabitDay
 
@@ -22,23 +32,17 @@ STATUS_MARKS = {"done": "check-mark-done", "skipped": "check-mark-skipped", None
 
 
 class Origin:
-    """Where a check-in screen lives: a reminder card (scope "r", keyed by delivery) or the
-    /today checklist (scope "t", keyed by habit and day). Buttons keep their origin."""
+    """Where a check-in screen lives: a reminder card (keyed by delivery) or the /today
+    checklist (keyed by habit and day). Buttons keep their origin."""
 
     def __init__(self, delivery_id: int | None, ref: DayRef) -> None:
         self.delivery_id = delivery_id
         self.ref = ref
 
-    def tap(self, action: str, answer: str = "") -> Tap:
+    def tap(self, action: str, answer: str = "") -> ReminderTap | TodayTap:
         if self.delivery_id is not None:
-            arg = str(self.delivery_id) + (f"-{answer}" if answer else "")
-            return Tap("r", None, action, arg)
-        arg = f"{self.ref.habit}-{yyyymmdd(self.ref.day)}" + (f"-{answer}" if answer else "")
-        return Tap("t", None, action, arg)
-
-
-def habit_name(t: Translator, habit: Habit) -> str:
-    return t(HABIT_KEYS[habit])
+            return ReminderTap(action, self.delivery_id, answer)
+        return TodayTap(action, self.ref.day, self.ref.habit, answer)
 
 
 def answer_label(t: Translator, answer: str) -> str:
@@ -79,7 +83,7 @@ def logged_screen(t: Translator, view: CheckInView, origin: Origin) -> Screen:
         actions.append(button(t("button-note"), origin.tap("note")))
     actions.append(button(t("button-undo"), origin.tap("undo")))
     if origin.delivery_id is None:
-        actions.append(button(t("button-back"), Tap("t", None, "day", yyyymmdd(view.day))))
+        actions.append(button(t("button-back"), TodayTap("day", view.day)))
     return Screen("\n".join(lines), InlineKeyboardMarkup([*grid, actions]))
 
 
@@ -107,44 +111,14 @@ def day_screen(t: Translator, view: DayView, lead: str = "") -> Screen:
     buttons = []
     for item in view.items:
         lines.append(_item_line(t, item, targets))
-        ref = f"{item.habit}-{yyyymmdd(view.day)}"
         label = t.plain(STATUS_MARKS[item.status], habit=t.plain(f"habit-short-{item.habit}"))
         action = "done" if item.status is None else "open"
-        buttons.append(button(label, Tap("t", None, action, ref)))
+        buttons.append(button(label, TodayTap(action, view.day, item.habit)))
     if view.items:
         lines.append(t("today-hint"))
     grid = list(rows(buttons, 3).inline_keyboard)
     grid.append(_day_navigation(t, view))
     return Screen("\n".join(lines), InlineKeyboardMarkup(grid))
-
-
-def target_text(t: Translator, habit: Habit, targets: WeekTargets, style: str) -> str:
-    """A habit's target this week, with what the safety answers and the tolerance rule
-    changed, in the words of a reminder (style "reminder") or of a /plan line ("plan")."""
-    if habit is Habit.FERMENTED:
-        no_natto = "-no-natto" if targets.no_natto else ""
-        parts = [t(f"{style}-fermented{no_natto}", servings=targets.fermented_servings)]
-        if targets.small_servings:
-            parts.append(t("reminder-fermented-small"))
-        if targets.fermented_change:
-            parts.append(t(f"reminder-fermented-{targets.fermented_change}"))
-    elif habit is Habit.FIBER:
-        # IBS: a slower ramp, and gentle foods named instead of onions and inulin.
-        slow = "-slow" if targets.slow_fiber else ""
-        parts = [t(f"{style}-fiber{slow}", grams=targets.fiber_grams)]
-        if targets.fiber_change:
-            parts.append(t(f"reminder-fiber-{targets.fiber_change}"))
-    else:
-        parts = [t(f"{style}-b12")]
-        if targets.ask_before_supplements:
-            parts.append(t("plan-b12-ask"))
-    return " ".join(parts)
-
-
-def week_line(t: Translator, targets: WeekTargets) -> str:
-    if targets.maintenance:
-        return t("week-maintenance")
-    return t("week-of-plan", week=targets.week, weeks=targets.weeks)
 
 
 def _item_line(t: Translator, item: HabitDay, targets: WeekTargets) -> str:
@@ -168,9 +142,49 @@ def _day_navigation(t: Translator, view: DayView) -> list[InlineKeyboardButton]:
     nav = []
     earlier = view.day - timedelta(days=1)
     if earlier >= view.earliest:
-        nav.append(button(t("button-earlier-day"), Tap("t", None, "day", yyyymmdd(earlier))))
+        nav.append(button(t("button-earlier-day"), TodayTap("day", earlier)))
     if view.day < view.today:
         later: date = view.day + timedelta(days=1)
         key = "button-today" if later == view.today else "button-later-day"
-        nav.append(button(t(key), Tap("t", None, "day", yyyymmdd(later))))
+        nav.append(button(t(key), TodayTap("day", later)))
     return nav
+
+
+def undone_screen(t: Translator, view: CheckInView, delivery_id: int) -> Screen:
+    """A reminder's check-in undone: the reminder's own buttons again."""
+    text = t("reminder-undone", habit=habit_name(t, view.habit), day=t.date(view.day))
+    return Screen(text, reminder_buttons(t, delivery_id, False))
+
+
+def saved_line(t: Translator, view: CheckInView) -> str:
+    """What a tap on the checklist just logged (or undid), leading the checklist."""
+    habit, day = habit_name(t, view.habit), t.date(view.day)
+    if view.status is None:
+        return t("reminder-undone", habit=habit, day=day)
+    if view.status == "skipped":
+        return t("reminder-logged-skipped", habit=habit, day=day)
+    return t("reminder-logged-done", habit=habit, day=day)
+
+
+def snooze_choice(t: Translator, tap: ReminderTap) -> Screen:
+    """ "Snooze": for how long."""
+    choices = [
+        button(t("button-snooze-30"), ReminderTap("snooze30", tap.delivery_id)),
+        button(t("button-snooze-60"), ReminderTap("snooze60", tap.delivery_id)),
+    ]
+    return Screen(t("reminder-snooze-ask"), rows(choices, 2))
+
+
+def snoozed_screen(t: Translator, view: CheckInView) -> Screen:
+    assert view.snooze_until is not None
+    local = view.snooze_until.astimezone(zone_info(view.timezone)).time()
+    return Screen(t("reminder-snoozed", habit=habit_name(t, view.habit), time=clock(local)))
+
+
+def note_question(t: Translator, view: CheckInView) -> Screen:
+    habit, day = habit_name(t, view.habit), t.date(view.day)
+    return Screen(t("note-ask", habit=habit, day=day, limit=NOTE_LIMIT))
+
+
+def note_saved(t: Translator, view: CheckInView) -> Screen:
+    return Screen(t("note-saved", habit=habit_name(t, view.habit), day=t.date(view.day)))

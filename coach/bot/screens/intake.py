@@ -1,28 +1,33 @@
-"""What the user sees for each intake step: text from the catalog plus a keyboard."""
+"""What the user sees for each intake step (text from the catalog plus a keyboard), the
+/start menu for someone already in the intake, and the keyboards /settings shares with it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 
-from coach.bot.callbacks import Tap, hhmm, switch
+from coach.bot.callbacks import IntakeTap, SettingsTap, StartOverTap
+from coach.bot.screens.widgets import (
+    HABIT_KEYS,
+    Screen,
+    button,
+    clock,
+    rows,
+    toggle,
+    zone_label,
+)
 from coach.config import SUPPORTED_LANGUAGES
 from coach.domain.habits import PRESET_TIMES, SAFETY_ORDER, SCORES, Habit, Safety, Symptom
 from coach.domain.intake import ORDER, Step
-from coach.domain.zones import utc_offset_label, zone_info
+from coach.domain.zones import zone_info
 from coach.i18n import Translator
 from coach.services.intake import IntakeView
-
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 # The label of each preset time (coach.domain.habits.PRESET_TIMES), in the same order.
 PRESET_LABELS: dict[Habit, tuple[str, ...]] = {
@@ -42,40 +47,22 @@ QUICK_ZONES: dict[str, tuple[tuple[str, str], ...]] = {
         ("sydney", "Australia/Sydney"),
     ),
 }
-HABIT_KEYS = {h: f"habit-{h.value}" for h in Habit}
 BASELINE_KEYS = {s: f"baseline-{s.value}" for s in Symptom}
 SAFETY_KEYS = {s: f"safety-{s.value}" for s in Safety}
 SAFETY_CHANGE_KEYS = {s: f"safety-change-{s.value}" for s in Safety}
 INTAKE_STEPS = ORDER[: ORDER.index(Step.DONE)]
 
 
-@dataclass(frozen=True)
-class Screen:
-    text: str
-    markup: Markup | None = None
-
-
-def rows(buttons: Sequence[InlineKeyboardButton], per_row: int = 3) -> InlineKeyboardMarkup:
-    """Buttons in rows of at most `per_row`, which is what a phone shows comfortably."""
-    grid = [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
-    return InlineKeyboardMarkup(grid)
-
-
-def button(label: str, tap: Tap) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=tap.encode())
-
-
-def toggle(t: Translator, label: str, on: bool) -> str:
-    """A switch's label: ticked when on, a hollow box when off."""
-    return t.plain("toggle-on" if on else "toggle-off", label=label)
-
-
-def clock(at: time) -> str:
-    return f"{at.hour:02d}:{at.minute:02d}"
-
-
 def progress(t: Translator, step: Step) -> str:
     return t("intake-progress", step=INTAKE_STEPS.index(step) + 1, total=len(INTAKE_STEPS))
+
+
+def _answer(round_: int | None, action: str, **fields: object) -> IntakeTap | SettingsTap:
+    """A button shared with /settings: an intake answer in its round, or (round None) the
+    same change made from /settings."""
+    if round_ is None:
+        return SettingsTap(action, **fields)  # type: ignore[arg-type]
+    return IntakeTap(round_, action, **fields)  # type: ignore[arg-type]
 
 
 # -- the steps -----------------------------------------------------------------------------
@@ -83,7 +70,7 @@ def progress(t: Translator, step: Step) -> str:
 
 def language_screen(t: Translator, view: IntakeView, greeting: str) -> Screen:
     """Step 1: the greeting and the disclaimer come first, then the question."""
-    tap = lambda lang: Tap("i", view.round, "lang", lang)  # noqa: E731
+    tap = lambda lang: IntakeTap(view.round, "lang", language=lang)  # noqa: E731
     text = "\n\n".join(
         (greeting, t("disclaimer"), progress(t, Step.LANGUAGE), t("intake-language-ask"))
     )
@@ -103,8 +90,8 @@ def language_screen(t: Translator, view: IntakeView, greeting: str) -> Screen:
 def consent_screen(t: Translator, view: IntakeView) -> Screen:
     text = progress(t, Step.CONSENT) + "\n" + t("intake-consent-ask")
     buttons = [
-        button(t("button-agree"), Tap("i", view.round, "consent", "yes")),
-        button(t("button-not-now"), Tap("i", view.round, "consent", "no")),
+        button(t("button-agree"), IntakeTap(view.round, "consent", agree=True)),
+        button(t("button-not-now"), IntakeTap(view.round, "consent", agree=False)),
     ]
     return Screen(text, rows(buttons, 2))
 
@@ -123,12 +110,6 @@ def timezone_screen(t: Translator, view: IntakeView, in_intake: bool = True) -> 
     return Screen(text, ReplyKeyboardMarkup(keyboard, resize_keyboard=True, one_time_keyboard=True))
 
 
-def zone_label(zone: str, now: datetime) -> str:
-    """ "Asia/Seoul (UTC+9)"; a bare offset for Etc zones, whose names invert the sign."""
-    offset = utc_offset_label(zone, now)
-    return offset if zone.startswith("Etc/") else f"{zone} ({offset})"
-
-
 def timezone_confirmation(t: Translator, zone: str, now: datetime) -> Screen:
     local = now.astimezone(zone_info(zone))
     text = t(
@@ -140,11 +121,10 @@ def timezone_confirmation(t: Translator, zone: str, now: datetime) -> Screen:
 
 
 def safety_keyboard(t: Translator, view: IntakeView, round_: int | None) -> InlineKeyboardMarkup:
-    scope = "i" if round_ is not None else "s"
     buttons = [
         button(
             toggle(t, t(SAFETY_KEYS[flag]), flag in view.safety),
-            Tap(scope, round_, "safety", switch(flag, flag not in view.safety)),
+            _answer(round_, "safety", safety=flag, on=flag not in view.safety),
         )
         for flag in SAFETY_ORDER
     ]
@@ -152,12 +132,12 @@ def safety_keyboard(t: Translator, view: IntakeView, round_: int | None) -> Inli
     if round_ is not None:
         grid.append(
             [
-                button(t("button-safety-none"), Tap("i", round_, "safety", "none")),
-                button(t("button-done"), Tap("i", round_, "safety", "done")),
+                button(t("button-safety-none"), IntakeTap(round_, "safety", word="none")),
+                button(t("button-done"), IntakeTap(round_, "safety", word="done")),
             ]
         )
     else:
-        grid.append([button(t("button-done"), Tap("s", None, "menu", ""))])
+        grid.append([button(t("button-done"), SettingsTap("menu"))])
     return InlineKeyboardMarkup(grid)
 
 
@@ -176,20 +156,19 @@ def safety_changes(t: Translator, safety: frozenset[Safety]) -> str:
 
 
 def habits_keyboard(t: Translator, view: IntakeView, round_: int | None) -> InlineKeyboardMarkup:
-    scope = "i" if round_ is not None else "s"
     grid = [
         [
             button(
                 toggle(t, t(HABIT_KEYS[h]), h in view.habits),
-                Tap(scope, round_, "habit", switch(h, h not in view.habits)),
+                _answer(round_, "habit", habit=h, on=h not in view.habits),
             )
         ]
         for h in Habit
     ]
     if round_ is not None:
-        grid.append([button(t("button-continue"), Tap("i", round_, "habit", "done"))])
+        grid.append([button(t("button-continue"), IntakeTap(round_, "habit", word="done"))])
     else:
-        grid.append([button(t("button-done"), Tap("s", None, "menu", ""))])
+        grid.append([button(t("button-done"), SettingsTap("menu"))])
     return InlineKeyboardMarkup(grid)
 
 
@@ -201,12 +180,12 @@ def habits_screen(t: Translator, view: IntakeView) -> Screen:
 
 
 def time_screen(t: Translator, view: IntakeView, habit: Habit, round_: int | None) -> Screen:
-    scope = "i" if round_ is not None else "s"
     buttons = [
-        button(t(key, time=clock(at)), Tap(scope, round_, "time", f"{habit}-{hhmm(at)}"))
+        button(t(key, time=clock(at)), _answer(round_, "time", habit=habit, at=at))
         for key, at in zip(PRESET_LABELS[habit], PRESET_TIMES[habit], strict=True)
     ]
-    buttons.append(button(t("button-other-time"), Tap(scope, round_, "time", f"{habit}-other")))
+    other = _answer(round_, "time", habit=habit, word="other")
+    buttons.append(button(t("button-other-time"), other))
     text = t("intake-time-ask", habit=t(HABIT_KEYS[habit]))
     if round_ is not None:
         text = progress(t, Step.TIMES) + "\n" + text
@@ -222,7 +201,8 @@ def baseline_screen(t: Translator, view: IntakeView, symptom: Symptom) -> Screen
     if not view.baseline:
         text = progress(t, Step.BASELINE) + "\n" + t("intake-baseline-intro") + "\n\n" + text
     buttons = [
-        button(str(score), Tap("i", view.round, "base", f"{symptom}-{score}")) for score in SCORES
+        button(str(score), IntakeTap(view.round, "base", symptom=symptom, score=score))
+        for score in SCORES
     ]
     return Screen(text, rows(buttons, 3))
 
@@ -283,3 +263,71 @@ def step_screens(t: Translator, view: IntakeView, greeting: str = "") -> list[Sc
             return [summary_screen(t, view)]
         case Step.DECLINED:
             return [Screen(t("intake-declined"))]
+
+
+# -- /start again, and what a tap or a typed answer leads to --------------------------------
+
+
+def restart_menu(t: Translator, view: IntakeView) -> Screen:
+    if view.step is Step.DONE and view.targets is not None:
+        text = t("restart-done", week=view.targets.week, weeks=view.targets.weeks)
+    else:
+        text = t("restart-in-progress")
+    buttons = [
+        button(t("button-continue"), StartOverTap(view.round, "continue")),
+        button(t("button-start-over"), StartOverTap(view.round, "over")),
+    ]
+    return Screen(text, rows(buttons, 2))
+
+
+def restart_confirm(t: Translator, view: IntakeView) -> Screen:
+    """Start over asks once more: it erases the answers so far."""
+    confirm = [
+        button(t("button-confirm-start-over"), StartOverTap(view.round, "confirm")),
+        button(t("button-keep"), StartOverTap(view.round, "keep")),
+    ]
+    return Screen(t("restart-confirm"), rows(confirm, 2))
+
+
+def after_tap_screens(t: Translator, tap: IntakeTap, view: IntakeView) -> list[Screen]:
+    """The next question, led by what the tap changed when that is worth saying."""
+    screens = step_screens(t, view)
+    if tap.action == "safety":
+        return [Screen(safety_changes(t, view.safety)), *screens]
+    if tap.action == "time":
+        assert tap.habit is not None
+        return with_time_confirmation(t, view, tap.habit, screens)
+    return screens
+
+
+def with_time_confirmation(
+    t: Translator, view: IntakeView, habit: Habit, screens: list[Screen]
+) -> list[Screen]:
+    """The next question, led by the reminder time just set."""
+    at = view.times_by_habit.get(habit)
+    if at is None:
+        return screens
+    line = t("answered", answer=t("intake-time-set", habit=t(HABIT_KEYS[habit]), time=clock(at)))
+    first, *rest = screens
+    return [Screen(line + "\n\n" + first.text, first.markup), *rest]
+
+
+def time_set_screens(t: Translator, view: IntakeView, habit: Habit) -> list[Screen]:
+    """After a typed reminder time: the next question in the intake, or (from /settings)
+    just what was set."""
+    if view.in_progress:
+        return with_time_confirmation(t, view, habit, step_screens(t, view))
+    line = t("intake-time-set", habit=t(HABIT_KEYS[habit]), time=clock(view.times_by_habit[habit]))
+    return [Screen(t("answered", answer=line))]
+
+
+def use_buttons_screens(t: Translator, view: IntakeView) -> list[Screen]:
+    """Typed text where a button answers: a pointer, and the question again."""
+    return [Screen(t("intake-use-buttons")), *step_screens(t, view)]
+
+
+def timezone_set_screens(t: Translator, view: IntakeView, now: datetime) -> list[Screen]:
+    """The zone confirmed (with the local time), and the next question while in the intake."""
+    assert view.timezone is not None
+    confirmation = timezone_confirmation(t, view.timezone, now)
+    return [confirmation, *(step_screens(t, view) if view.in_progress else [])]

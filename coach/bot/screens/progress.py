@@ -1,0 +1,74 @@
+"""/progress in words (the chart is coach.report), and /delete's question."""
+
+from __future__ import annotations
+
+from coach.bot.callbacks import DeleteTap
+from coach.bot.screens.plan import comparison_lines
+from coach.bot.screens.widgets import HABIT_KEYS, Screen, button, rows
+from coach.i18n import Translator
+from coach.services.progress import HabitProgress, ProgressView
+
+
+def percent(t: Translator, share: float | None) -> str:
+    if share is None:
+        return t("progress-unknown")
+    return t("progress-percent", value=round(100 * share))
+
+
+def progress_text(t: Translator, view: ProgressView) -> str:
+    """Week N of 12, each habit's adherence, streak and strength, and symptoms against the
+    baseline: a glance on a phone (well under 800 characters)."""
+    if view.over:
+        lines = [t("progress-title-over", weeks=view.weeks, start=t.date(view.started_on))]
+    else:
+        phase = t(f"phase-{view.phase}")
+        lines = [t("progress-title", week=view.week, weeks=view.weeks, phase=phase)]
+    for habit in view.habits:
+        lines += ["", *_habit_lines(t, habit, view.over)]
+    if not view.habits:
+        lines += ["", t("progress-no-habits")]
+    lines += ["", *_symptom_lines(t, view)]
+    return "\n".join(lines)
+
+
+def progress_screen(t: Translator, view: ProgressView) -> Screen:
+    return Screen(progress_text(t, view) + "\n\n" + t("progress-footer"))
+
+
+def _habit_lines(t: Translator, habit: HabitProgress, over: bool) -> list[str]:
+    score = habit.score
+    key = "progress-streak-weeks" if score.weekly else "progress-streak-days"
+    overall = percent(t, score.overall_adherence)
+    adherence = (
+        t("progress-adherence-overall", overall=overall)
+        if over  # no "this week" once the plan is over
+        else t("progress-adherence", week=percent(t, score.week_adherence), overall=overall)
+    )
+    return [
+        t("progress-habit", habit=t.plain(HABIT_KEYS[habit.habit])),
+        adherence,
+        t(key, streak=score.streak, best=score.best_streak, strength=score.strength),
+    ]
+
+
+def _symptom_lines(t: Translator, view: ProgressView) -> list[str]:
+    baseline, latest = view.baseline(), view.latest()
+    changes = comparison_lines(t, tuple(baseline.items()), tuple(latest.items()))
+    if not changes:
+        return [t("progress-symptoms-none")]
+    return [t("progress-symptoms"), *changes]
+
+
+def listed(t: Translator, names: list[str]) -> str:
+    """ "A, B and C" in the user's language."""
+    if len(names) == 1:
+        return names[0]
+    return t.plain("list-and", first=", ".join(names[:-1]), second=names[-1])
+
+
+def delete_screen(t: Translator, key: int) -> Screen:
+    buttons = [
+        button(t("delete-confirm-button"), DeleteTap(key)),
+        button(t("delete-cancel-button"), DeleteTap(None)),
+    ]
+    return Screen(t("delete-ask"), rows(buttons, 1))

@@ -1,0 +1,53 @@
+"""/reminders, /pause and /resume: the reminders with their next time, and the pause."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from coach.bot.callbacks import PauseTap
+from coach.bot.screens.widgets import HABIT_KEYS, Screen, button, clock, rows
+from coach.domain.zones import zone_info
+from coach.i18n import Translator
+from coach.services.schedule import ScheduleView
+
+
+def pause_question(t: Translator) -> Screen:
+    """A pause of a day, a week, or until /resume."""
+    choices = [
+        button(t(f"button-pause-{what}"), PauseTap(what)) for what in ("day", "week", "resume")
+    ]
+    return Screen(t("pause-ask"), rows(choices, 3))
+
+
+def overview_screen(t: Translator, view: ScheduleView, lead: str = "") -> Screen:
+    text = overview_text(t, view)
+    return Screen(lead + "\n\n" + text if lead else text)
+
+
+def overview_text(t: Translator, view: ScheduleView) -> str:
+    zone = zone_info(view.timezone)
+    lines = [t("reminders-title")]
+    for line in view.lines:
+        upcoming = _local(t, line.next_fire_at, zone) if line.next_fire_at else t("no-time")
+        lines.append(
+            t(
+                "reminders-line",
+                habit=t(HABIT_KEYS[line.habit]),
+                time=clock(line.local_time),
+                next=upcoming,
+            )
+        )
+    if not view.lines:
+        lines.append(t("reminders-none"))
+    if view.paused and view.paused_until is not None:
+        lines.append("\n" + t("reminders-paused-until", until=_local(t, view.paused_until, zone)))
+    elif view.paused:
+        lines.append("\n" + t("reminders-paused"))
+    else:
+        lines.append("\n" + t("reminders-pause-hint"))
+    return "\n".join(lines)
+
+
+def _local(t: Translator, instant: datetime, zone) -> str:  # type: ignore[no-untyped-def]
+    local = instant.astimezone(zone)
+    return f"{t.date(local.date())} {clock(local.time())}"
