@@ -118,7 +118,7 @@ async def test_two_dispatchers_with_users_acting_meanwhile(
             key = await services.progress.deletion_key(user_id)
             assert key is not None and await services.progress.delete(user_id, key)
         elif user_id % 3 == 0:
-            await services.schedule.pause(user_id, "day", now)
+            await services.pause.pause(user_id, "day", now)
         elif user_id % 3 == 1:
             await services.intake.set_habit(user_id, None, Habit.FERMENTED, False, now)
         else:

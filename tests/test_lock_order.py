@@ -1,6 +1,6 @@
 """Claims and user activity at the same moment: no deadlock, no error, nothing lost.
 
-One lock order everywhere (coach/services/reminders.py): a user's row, then their
+One lock order everywhere (coach/reminders/store.py): a user's row, then their
 reminders, then their deliveries. Before it, on PostgreSQL a claim locked reminder rows and
 then needed the user's row (its deliveries' foreign key), while a settings change or /delete
 held the user's row and waited for the reminders: PostgreSQL aborted one of them. On SQLite
@@ -59,7 +59,7 @@ async def test_claims_racing_settings_changes_and_deletions(bot: RunningBot, ses
             habit = rng.choice([Habit.FERMENTED, Habit.FIBER])
             await services.intake.set_habit(user_id, None, habit, False, now)
             await services.intake.set_day_end(user_id, datetime.min.time(), now)
-            await services.schedule.pause(user_id, "day", now)
+            await services.pause.pause(user_id, "day", now)
 
         async def claim_all(now: datetime = now) -> int:
             claimed = 0

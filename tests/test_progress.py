@@ -16,8 +16,8 @@ from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from coach.domain.plan import load_plan
 from coach.domain.reminders import Status
 from coach.paths import PLAN_FILE
+from coach.reminders.store import Outcome
 from coach.services.progress import load_progress, load_progresses
-from coach.services.reminders import Outcome
 from coach.services.targets import TargetBook
 from tests.fakebot.html import parse_html
 from tests.fakebot.server import Fault

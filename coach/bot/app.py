@@ -67,9 +67,9 @@ from coach.paths import PLAN_FILE
 from coach.reminders.dispatcher import Dispatcher
 from coach.reminders.http import AiohttpRequest
 from coach.reminders.limiter import BroadcastLimiter
+from coach.reminders.store import ReminderStore
 from coach.services import Services
 from coach.services.inbox import UpdateInbox
-from coach.services.reminders import ReminderStore
 from coach.services.targets import TargetBook
 
 log = logging.getLogger(__name__)

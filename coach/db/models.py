@@ -113,7 +113,7 @@ class Reminder(Base):
     # The next firing is a snooze's single re-fire (it offers no further snooze).
     snoozed: Mapped[bool] = mapped_column(Boolean, server_default=false())
     # The latest occurrence claimed (its deliveries row exists): next_fire_at only ever moves
-    # past it, whatever clock a settings change read (coach/services/plan_schedule.py).
+    # past it, whatever clock a settings change read (coach/reminders/fire_times.py).
     last_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A habit switched on in /settings after its plan began: the local day it started to
     # count (earlier days unlogged are not missed). NULL: since the plan began.

@@ -1,7 +1,7 @@
 """One dispatcher per process: claims due reminders in batches, sends them through the
 broadcast limiter, records every outcome, and lets the store advance each reminder.
 
-Delivery guarantee (see also coach/services/reminders.py):
+Delivery guarantee (see also coach/reminders/store.py):
 - every occurrence gets a deliveries row; nothing is silently dropped;
 - a row is marked SENDING (committed) before its request is handed to the Bot API, and SENT
   with the message id after; a claimed row never handed over is sent after a restart;
@@ -31,7 +31,7 @@ from coach.db.group_commit import GroupCommit
 from coach.domain.reminders import Status
 from coach.logs import scrub
 from coach.reminders.limiter import BroadcastLimiter
-from coach.services.reminders import PRUNE_BATCH, DueReminder, Outcome, ReminderStore
+from coach.reminders.store import PRUNE_BATCH, DueReminder, Outcome, ReminderStore
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from coach.domain.plan import Plan
 from coach.services.checkins import CheckInService
 from coach.services.groups import GroupService
 from coach.services.intake import IntakeService
+from coach.services.pause import PauseService
 from coach.services.plan import PlanService
 from coach.services.progress import ProgressService
-from coach.services.schedule import ScheduleService
 from coach.services.stats import StatsService
 from coach.services.targets import TargetBook
 from coach.services.users import UserService
@@ -26,7 +26,7 @@ class Services:
     users: UserService
     intake: IntakeService
     checkins: CheckInService
-    schedule: ScheduleService
+    pause: PauseService
     weekly: WeeklyCheckInService
     plan: PlanService
     progress: ProgressService
@@ -46,7 +46,7 @@ class Services:
             users=UserService(sessionmaker, supported, default_language),
             intake=IntakeService(sessionmaker, plan, supported, default_language),
             checkins=CheckInService(sessionmaker, book),
-            schedule=ScheduleService(sessionmaker, plan),
+            pause=PauseService(sessionmaker, plan),
             weekly=WeeklyCheckInService(sessionmaker, book),
             plan=PlanService(sessionmaker, book),
             progress=ProgressService(sessionmaker, book),

@@ -263,7 +263,7 @@ class CheckInService:
                 return None
             _close_note_question(user)
             return user, ref.habit, ref.day, None, habits
-        # Only the user's row is locked here (the one lock order, services/reminders.py:
+        # Only the user's row is locked here (the one lock order, reminders/store.py:
         # a user's row first); the delivery is locked when it is written, after it.
         row = (
             await session.execute(

@@ -24,7 +24,7 @@ from coach.domain.reminders import Kind
 from coach.domain.symptoms import BASELINE_WEEK
 from coach.domain.timeparse import parse_time
 from coach.domain.zones import resolve_zone, zone_for_location
-from coach.services.plan_schedule import plan_reminders, reschedule, resting
+from coach.reminders.fire_times import plan_reminders, reschedule, resting
 
 AWAIT_TIMEZONE = "timezone"
 AWAIT_TIME = "time:"  # + habit

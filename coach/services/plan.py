@@ -14,7 +14,7 @@ from coach.domain.habits import Habit
 from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Kind
 from coach.domain.symptoms import BASELINE_WEEK
-from coach.services.plan_schedule import checkin_days, reschedule
+from coach.reminders.fire_times import checkin_days, reschedule
 from coach.services.targets import TargetBook
 
 

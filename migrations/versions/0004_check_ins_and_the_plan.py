@@ -39,7 +39,7 @@ def upgrade() -> None:
 
 def _add_plan_reminders() -> None:
     """Users who finished the intake before this revision get the weekly check-in and the
-    finale that new users get when their plan starts (coach/services/plan_schedule.py)."""
+    finale that new users get when their plan starts (coach/reminders/fire_times.py)."""
     from coach.domain.schedule import next_fire
 
     checkin_time, finale_time, weeks = time(19, 0), time(10, 0), 12

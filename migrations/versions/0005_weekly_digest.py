@@ -26,7 +26,7 @@ LATER = time(20, 0)  # when the check-in 0004 gave them is at that very time
 
 def upgrade() -> None:
     """Users whose plan started before this revision get the weekly digest that new users get
-    when their plan starts (coach/services/plan_schedule.py), on Sunday at 19:00; at 20:00
+    when their plan starts (coach/reminders/fire_times.py), on Sunday at 19:00; at 20:00
     when their weekly check-in (19:00 on the plan week's last day, from 0004) is on Sunday
     too, so the digest comes after it, with its ratings, as for new users."""
     from coach.domain.schedule import next_fire

@@ -1,4 +1,4 @@
-"""ScheduleService (/reminders, /pause, /resume) called directly: what the rows do while a
+"""PauseService (/reminders, /pause, /resume) called directly: what the rows do while a
 user is paused."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ DUE = {
 
 
 async def test_an_enrolled_user_has_every_reminder_scheduled(services: Services, user: int) -> None:
-    view = await services.schedule.overview(user, NOW)
+    view = await services.pause.overview(user, NOW)
     assert view is not None and view.ready and not view.paused
     assert view.timezone == "Europe/Berlin"
     assert {line.habit: line.next_fire_at for line in view.lines} == DUE
@@ -30,7 +30,7 @@ async def test_an_enrolled_user_has_every_reminder_scheduled(services: Services,
 async def test_a_day_off_moves_every_reminder_past_it(
     services: Services, sessionmaker, user: int
 ) -> None:
-    view = await services.schedule.pause(user, "day", NOW)
+    view = await services.pause.pause(user, "day", NOW)
     assert view is not None and view.paused
     assert view.paused_until == NOW + timedelta(days=1)
     assert {line.habit: line.next_fire_at for line in view.lines} == {
@@ -38,19 +38,19 @@ async def test_a_day_off_moves_every_reminder_past_it(
     }
     assert await next_fire(sessionmaker, user, "b12") == DUE[Habit.B12] + timedelta(days=1)
     # Once the pause has run out, the user is no longer paused, with nothing to do.
-    later = await services.schedule.overview(user, NOW + timedelta(days=1, seconds=1))
+    later = await services.pause.overview(user, NOW + timedelta(days=1, seconds=1))
     assert later is not None and not later.paused and later.paused_until is None
 
 
 async def test_a_pause_without_end_stops_reminders_until_resumed(
     services: Services, sessionmaker, user: int
 ) -> None:
-    view = await services.schedule.pause(user, "resume", NOW)
+    view = await services.pause.pause(user, "resume", NOW)
     assert view is not None and view.paused and view.paused_until is None
     assert all(line.next_fire_at is None for line in view.lines)
     assert await next_fire(sessionmaker, user, "fiber") is None
     week_later = NOW + timedelta(days=7)
-    resumed = await services.schedule.resume(user, week_later)
+    resumed = await services.pause.resume(user, week_later)
     assert resumed is not None and not resumed.paused
     assert {line.habit: line.next_fire_at for line in resumed.lines} == {
         habit: due + timedelta(days=7) for habit, due in DUE.items()
@@ -58,8 +58,8 @@ async def test_a_pause_without_end_stops_reminders_until_resumed(
 
 
 async def test_no_pause_before_the_intake_is_done(services: Services, sessionmaker) -> None:
-    assert await services.schedule.overview(NEWCOMER, NOW) is None  # nobody yet
+    assert await services.pause.overview(NEWCOMER, NOW) is None  # nobody yet
     await seed_newcomer(sessionmaker, NEWCOMER, NOW)
-    assert await services.schedule.pause(NEWCOMER, "week", NOW) is None
-    view = await services.schedule.overview(NEWCOMER, NOW)
+    assert await services.pause.pause(NEWCOMER, "week", NOW) is None
+    view = await services.pause.overview(NEWCOMER, NOW)
     assert view is not None and not view.ready and not view.paused and view.lines == ()

@@ -16,7 +16,7 @@ from coach.domain.habits import SYMPTOMS, Habit, Symptom
 from coach.domain.intake import Step
 from coach.domain.reminders import Status
 from coach.domain.symptoms import BASELINE_WEEK
-from coach.services.plan_schedule import next_time, plan_reminders, reschedule
+from coach.reminders.fire_times import next_time, plan_reminders, reschedule
 from tests.support.services import the_plan
 
 BATCH = 5000

@@ -12,32 +12,32 @@ from coach.bot.handlers.common import answer_stale, answer_tap, edit_text, teleg
 from coach.bot.screens.schedule import overview_screen, pause_question
 from coach.bot.screens.widgets import Screen
 from coach.i18n import Translator
-from coach.services.schedule import ScheduleView
+from coach.services.pause import PauseView
 
 
 async def reminders_command(update: Update, context: CoachContext) -> None:
     """List the user's reminders with their next local fire time."""
     now = context.now()
-    view = await context.services.schedule.overview(update.effective_user.id, now)
+    view = await context.services.pause.overview(update.effective_user.id, now)
     await _reply(update, context, view, overview_screen)
 
 
 async def pause_command(update: Update, context: CoachContext) -> None:
     """Offer a pause of a day, a week, or until /resume."""
-    view = await context.services.schedule.overview(update.effective_user.id, context.now())
+    view = await context.services.pause.overview(update.effective_user.id, context.now())
     await _reply(update, context, view, lambda t, _view: pause_question(t))
 
 
 async def resume_command(update: Update, context: CoachContext) -> None:
     """Reminders back on at once."""
-    view = await context.services.schedule.resume(update.effective_user.id, context.now())
+    view = await context.services.pause.resume(update.effective_user.id, context.now())
     await _reply(update, context, view, lambda t, v: overview_screen(t, v, t("resumed")))
 
 
 async def on_pause_tap(update: Update, context: CoachContext, tap: PauseTap) -> None:
     """A choice from /pause."""
     query = update.callback_query
-    view = await context.services.schedule.pause(query.from_user.id, tap.what, context.now())
+    view = await context.services.pause.pause(query.from_user.id, tap.what, context.now())
     if view is None:
         await answer_stale(update, context, None)
         return
@@ -48,8 +48,8 @@ async def on_pause_tap(update: Update, context: CoachContext, tap: PauseTap) -> 
 async def _reply(
     update: Update,
     context: CoachContext,
-    view: ScheduleView | None,
-    render: Callable[[Translator, ScheduleView], Screen],
+    view: PauseView | None,
+    render: Callable[[Translator, PauseView], Screen],
 ) -> None:
     if view is None or not view.ready:
         language = view.language if view else telegram_language(update, context)

@@ -18,8 +18,8 @@ from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Kind
 from coach.domain.symptoms import direction
 from coach.i18n import Catalog, Translator
+from coach.reminders.store import DueReminder
 from coach.services.progress import ProgressView
-from coach.services.reminders import DueReminder
 from coach.services.weekly import WeeklyView
 
 KEPT_UP = 0.7  # overall adherence at which the final report calls a habit "kept up"

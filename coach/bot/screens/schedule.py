@@ -8,7 +8,7 @@ from coach.bot.callbacks import PauseTap
 from coach.bot.screens.widgets import HABIT_KEYS, Screen, button, clock, rows
 from coach.domain.zones import zone_info
 from coach.i18n import Translator
-from coach.services.schedule import ScheduleView
+from coach.services.pause import PauseView
 
 
 def pause_question(t: Translator) -> Screen:
@@ -19,12 +19,12 @@ def pause_question(t: Translator) -> Screen:
     return Screen(t("pause-ask"), rows(choices, 3))
 
 
-def overview_screen(t: Translator, view: ScheduleView, lead: str = "") -> Screen:
+def overview_screen(t: Translator, view: PauseView, lead: str = "") -> Screen:
     text = overview_text(t, view)
     return Screen(lead + "\n\n" + text if lead else text)
 
 
-def overview_text(t: Translator, view: ScheduleView) -> str:
+def overview_text(t: Translator, view: PauseView) -> str:
     zone = zone_info(view.timezone)
     lines = [t("reminders-title")]
     for line in view.lines:

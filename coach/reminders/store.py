@@ -7,7 +7,7 @@ The guarantee, made here and in coach/reminders/dispatcher.py:
   occurrence; on SQLite the claim is one BEGIN IMMEDIATE transaction (coach/db/engine.py), so
   what it reads stays true until it commits.
 - A row never moves back: each keeps its last claimed occurrence (`last_due_at`), and every
-  next time comes from `plan_schedule.next_time`, which never lands on or before it.
+  next time comes from `fire_times.next_time`, which never lands on or before it.
 - A delivery goes CLAIMED -> SENDING (committed before the request) -> SENT (with the message
   id) or another final status. A CLAIMED row whose lease ran out (its process died before the
   request) is taken over and sent: nothing is lost. A SENDING row whose lease ran out was in
@@ -39,7 +39,7 @@ from coach.db.repositories import ScoreRepository
 from coach.domain.habits import SYMPTOMS
 from coach.domain.plan import Signals, WeekTargets, week_of_plan
 from coach.domain.reminders import Kind, Status, triage
-from coach.services.plan_schedule import next_time, resting
+from coach.reminders.fire_times import next_time, resting
 from coach.services.progress import ProgressView, load_progresses
 from coach.services.targets import TargetBook
 

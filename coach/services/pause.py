@@ -12,7 +12,7 @@ from coach.db.models import Reminder, User
 from coach.domain.habits import HABITS, Habit
 from coach.domain.intake import Step
 from coach.domain.plan import Plan
-from coach.services.plan_schedule import reschedule
+from coach.reminders.fire_times import reschedule
 
 PAUSES = {"day": timedelta(days=1), "week": timedelta(days=7), "resume": None}
 
@@ -25,7 +25,7 @@ class ReminderLine:
 
 
 @dataclass(frozen=True)
-class ScheduleView:
+class PauseView:
     language: str
     timezone: str
     ready: bool  # the intake is done, so there is a schedule to show
@@ -34,18 +34,18 @@ class ScheduleView:
     paused_until: datetime | None  # UTC; None with paused=True means until /resume
 
 
-class ScheduleService:
+class PauseService:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], plan: Plan) -> None:
         self._sessionmaker = sessionmaker
         self._plan = plan
 
-    async def overview(self, user_id: int, now: datetime) -> ScheduleView | None:
+    async def overview(self, user_id: int, now: datetime) -> PauseView | None:
         """The user's reminders with their next fire times, and whether they are paused."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
             return None if user is None else await _view(session, user, now)
 
-    async def pause(self, user_id: int, how_long: str, now: datetime) -> ScheduleView | None:
+    async def pause(self, user_id: int, how_long: str, now: datetime) -> PauseView | None:
         """Pause for a day, a week, or until resumed ("resume" pauses with no end). The rows
         move past the pause (or stop until /resume): paused days write nothing."""
         async with self._sessionmaker.begin() as session:
@@ -58,7 +58,7 @@ class ScheduleService:
             await reschedule(session, self._plan, user, now)
             return await _view(session, user, now)
 
-    async def resume(self, user_id: int, now: datetime) -> ScheduleView | None:
+    async def resume(self, user_id: int, now: datetime) -> PauseView | None:
         async with self._sessionmaker.begin() as session:
             user = await session.get(User, user_id, with_for_update=True)
             if user is None:
@@ -69,7 +69,7 @@ class ScheduleService:
             return await _view(session, user, now)
 
 
-async def _view(session: AsyncSession, user: User, now: datetime) -> ScheduleView:
+async def _view(session: AsyncSession, user: User, now: datetime) -> PauseView:
     rows = {
         r.kind: r
         for r in await session.scalars(select(Reminder).where(Reminder.user_id == user.id))
@@ -80,7 +80,7 @@ async def _view(session: AsyncSession, user: User, now: datetime) -> ScheduleVie
         if h in rows and rows[h].enabled and rows[h].local_time is not None
     )
     paused = user.paused_at(now)
-    return ScheduleView(
+    return PauseView(
         language=user.language,
         timezone=user.timezone or "UTC",
         ready=user.intake_step == Step.DONE,
