@@ -27,6 +27,7 @@ from coach.db.base import Base, BigId, UTCDateTime
 from coach.domain.checkins import NOTE_LIMIT
 from coach.domain.habits import Safety
 from coach.domain.intake import Step
+from coach.domain.reminders import is_paused
 from coach.domain.schedule import local_date
 
 # Each safety answer and the users column that keeps it.
@@ -85,7 +86,7 @@ class User(Base):
 
     def paused_at(self, at: datetime) -> bool:
         """Whether /pause holds at this instant (a pause that has run out is over)."""
-        return self.paused and (self.paused_until is None or self.paused_until > at)
+        return is_paused(self.paused, self.paused_until, at)
 
     @property
     def safety(self) -> frozenset[Safety]:

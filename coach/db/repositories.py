@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Date, SmallInteger, String, delete, func, literal, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    SmallInteger,
+    String,
+    and_,
+    bindparam,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.db.models import CheckIn, Reminder, SymptomScore, User
+from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from coach.domain.checkins import DISCOMFORT_AT_MOST, TOO_MUCH
-from coach.domain.habits import HABITS, Habit, Symptom
+from coach.domain.habits import Habit, Symptom
+from coach.domain.intake import Step
+from coach.domain.reminders import Kind, Status, coached
+from coach.domain.symptoms import BASELINE_WEEK
 
 
 def upsert_for(session: AsyncSession):  # type: ignore[no-untyped-def]
@@ -25,6 +46,9 @@ class UserRepository:
 
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
+
+    async def of_ids(self, user_ids: Collection[int]) -> list[User]:
+        return list(await self.session.scalars(select(User).where(User.id.in_(user_ids))))
 
     async def locked(self, user_id: int) -> User | None:
         """The user row, fresh, locked for this transaction on PostgreSQL so that one
@@ -52,6 +76,310 @@ class UserRepository:
         )
         assert user is not None
         return user
+
+    async def language(self, user_id: int) -> str | None:
+        """The user's saved language (one column, not the row); None for someone new."""
+        return await self.session.scalar(select(User.language).where(User.id == user_id))
+
+    async def awaiting(self, user_id: int) -> str | None:
+        """The question the user's next text answers, read without the row or a lock."""
+        return await self.session.scalar(select(User.awaiting).where(User.id == user_id))
+
+    async def deactivate(self, user_ids: Collection[int]) -> None:
+        """The users blocked the bot: no reminder goes to them until they /start again."""
+        await self.session.execute(update(User).where(User.id.in_(user_ids)).values(active=False))
+
+    async def count(self) -> int:
+        """Everyone who has talked to the bot."""
+        return await self.session.scalar(select(func.count()).select_from(User)) or 0
+
+    async def count_coached(self, now: datetime) -> int:
+        """Users enrolled, not blocked and not paused at `now`."""
+        return (
+            await self.session.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(
+                    User.active,
+                    User.intake_step == Step.DONE,
+                    User.plan_started_on.is_not(None),
+                    # Not paused: coach.domain.reminders.is_paused, in SQL (a pause that has
+                    # run out is over, whatever the flag still says).
+                    or_(~User.paused, User.paused_until <= now),
+                )
+            )
+            or 0
+        )
+
+    async def count_completed(self) -> int:
+        """Plans that reached their final report."""
+        return (
+            await self.session.scalar(
+                select(func.count()).select_from(User).where(User.plan_completed_on.is_not(None))
+            )
+            or 0
+        )
+
+
+class ReminderRepository:
+    """A user's reminder rows: one per habit, the weekly check-in and digest, the finale.
+
+    The lock order (coach/reminders/store.py): a user's row before their reminders; every
+    caller that writes here holds the user's row already (UserRepository.locked)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of_user(self, user_id: int) -> list[Reminder]:
+        """Every reminder row of the user, by kind."""
+        return list(
+            await self.session.scalars(
+                select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.kind)
+            )
+        )
+
+    async def of_kind(self, user_id: int, kind: str) -> Reminder | None:
+        return await self.session.scalar(
+            select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == kind)
+        )
+
+    async def locked(self, reminder_id: int) -> Reminder | None:
+        """One row by id, locked for this transaction on PostgreSQL."""
+        return await self.session.get(Reminder, reminder_id, with_for_update=True)
+
+    async def kinds(self, user_id: int) -> set[str]:
+        """The kinds of reminder row the user has, on or off."""
+        return set(
+            await self.session.scalars(select(Reminder.kind).where(Reminder.user_id == user_id))
+        )
+
+    async def coached_habits(self, user_id: int) -> tuple[Habit, ...]:
+        """The habits the user has switched on, in the plan's order."""
+        return coached(
+            await self.session.scalars(
+                select(Reminder.kind).where(Reminder.user_id == user_id, Reminder.enabled)
+            )
+        )
+
+    async def coached_since(self, user_ids: Collection[int]) -> dict[int, dict[str, date | None]]:
+        """For each user, the kinds switched on and since when (None: since the plan began)."""
+        rows = await self.session.execute(
+            select(Reminder.user_id, Reminder.kind, Reminder.coached_since).where(
+                Reminder.user_id.in_(user_ids), Reminder.enabled
+            )
+        )
+        since: dict[int, dict[str, date | None]] = {}
+        for user_id, kind, day in rows:
+            since.setdefault(user_id, {})[kind] = day
+        return since
+
+    async def delete_all(self, user_id: int) -> None:
+        await self.session.execute(delete(Reminder).where(Reminder.user_id == user_id))
+
+    async def due(self, now: datetime, limit: int) -> Sequence[tuple[Reminder, User]]:
+        """Up to `limit` rows due by `now`, earliest first, each with its user, locked."""
+        return (
+            await self.session.execute(
+                select(Reminder, User)
+                .join(User, Reminder.user_id == User.id)
+                .where(Reminder.next_fire_at <= now, Reminder.enabled)
+                .order_by(Reminder.next_fire_at)
+                .limit(limit)
+                # The lock order (coach/reminders/store.py): the user's row with its
+                # reminders, skipping any a use case holds, so a claim never waits.
+                .with_for_update(skip_locked=True, of=(Reminder, User), key_share=True)
+            )
+        ).all()  # type: ignore[return-value]
+
+    async def advance(self, moves: Sequence[dict[str, Any]]) -> None:
+        """Move claimed rows on, each {"b_id", "b_due", "b_next", "b_last"}: to their next
+        time, their last claimed occurrence kept, a snooze spent. Conditional on the due
+        time read: a change the user made meanwhile wins over the advance (on PostgreSQL
+        the row lock rules that out; this is the belt)."""
+        table = Reminder.__table__
+        await self.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.next_fire_at == bindparam("b_due"))
+            .values(
+                next_fire_at=bindparam("b_next"),
+                last_due_at=bindparam("b_last"),
+                snoozed=false(),
+            ),
+            moves,
+        )
+
+    async def stop(self, user_ids: Collection[int]) -> None:
+        """Every row of these users stops firing (they blocked the bot)."""
+        await self.session.execute(
+            update(Reminder).where(Reminder.user_id.in_(user_ids)).values(next_fire_at=None)
+        )
+
+    async def earliest_due(self) -> datetime | None:
+        return await self.session.scalar(
+            select(func.min(Reminder.next_fire_at)).where(Reminder.enabled)
+        )
+
+
+class DeliveryRepository:
+    """One row per claimed occurrence of a reminder (coach/reminders/store.py writes them)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def with_user_locked(
+        self, delivery_id: int, user_id: int
+    ) -> tuple[Delivery, User] | None:
+        """A delivery of this user's, with their row, fresh. Only the user's row is locked
+        (the lock order: a user's row first); the delivery is locked when it is written."""
+        row = (
+            await self.session.execute(
+                select(Delivery, User)
+                .join(User, Delivery.user_id == User.id)
+                .where(Delivery.id == delivery_id, Delivery.user_id == user_id)
+                .with_for_update(of=User)
+                .execution_options(populate_existing=True)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def counts_since(self, since: datetime, statuses: Collection[str]) -> dict[str, int]:
+        """How many deliveries reached each of these statuses since `since`."""
+        rows = await self.session.execute(
+            select(Delivery.status, func.count())
+            .where(Delivery.updated_at >= since, Delivery.status.in_(statuses))
+            .group_by(Delivery.status)
+        )
+        return dict(rows.all())  # type: ignore[arg-type]
+
+    async def delete_all(self, user_id: int) -> None:
+        await self.session.execute(delete(Delivery).where(Delivery.user_id == user_id))
+
+    async def add(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert deliveries rows (one executemany); their ids, in the order given."""
+        if not rows:
+            return []
+        return list(
+            await self.session.scalars(
+                insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True), rows
+            )
+        )
+
+    async def delivered(self, wanted: set[tuple[int, datetime]]) -> set[tuple[int, datetime]]:
+        """Which of these (reminder, due time) occurrences already have their row."""
+        found = await self.session.execute(
+            select(Delivery.reminder_id, Delivery.due_at).where(
+                Delivery.reminder_id.in_({r for r, _ in wanted}),
+                Delivery.due_at.in_({d for _, d in wanted}),
+            )
+        )
+        return {(reminder_id, due_at) for reminder_id, due_at in found} & wanted  # type: ignore[operator]
+
+    async def digest_days(
+        self, user_ids: Collection[int], since: date, gone_out: Collection[Status]
+    ) -> list[tuple[int, date]]:
+        """(user, local day) of each digest that went out (or may have) since `since`."""
+        rows = await self.session.execute(
+            select(Delivery.user_id, Delivery.local_day).where(
+                Delivery.user_id.in_(user_ids),
+                Delivery.kind == Kind.DIGEST,
+                Delivery.status.in_(gone_out),
+                Delivery.local_day >= since,
+            )
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    @staticmethod
+    def _expired(now: datetime, every_lease: bool) -> ColumnElement[bool]:
+        return true() if every_lease else and_(Delivery.lease_until < now)
+
+    async def mark_uncertain(self, now: datetime, every_lease: bool) -> int:
+        """In-flight rows whose lease ran out (their process died) become UNCERTAIN."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.status == Status.SENDING, self._expired(now, every_lease))
+            .values(
+                status=Status.UNCERTAIN,
+                detail="in flight when its process stopped",
+                updated_at=now,
+            )
+        )
+        return result.rowcount
+
+    async def abandoned_claims(
+        self, now: datetime, every_lease: bool, limit: int
+    ) -> Sequence[tuple[Delivery, User]]:
+        """Up to `limit` claimed rows whose lease ran out, each with its user; only the
+        deliveries are locked, skipping any another process holds."""
+        return (
+            await self.session.execute(
+                select(Delivery, User)
+                .join(User, Delivery.user_id == User.id)
+                .where(Delivery.status == Status.CLAIMED, self._expired(now, every_lease))
+                .limit(limit)
+                .with_for_update(skip_locked=True, of=Delivery)
+            )
+        ).all()  # type: ignore[return-value]
+
+    async def mark_sending(
+        self, delivery_ids: Collection[int], worker: str, now: datetime
+    ) -> set[int]:
+        """The rows of these still CLAIMED by `worker` become SENDING; their ids."""
+        moved = await self.session.scalars(
+            update(Delivery)
+            .where(
+                Delivery.id.in_(delivery_ids),
+                Delivery.status == Status.CLAIMED,
+                Delivery.worker == worker,
+            )
+            .values(status=Status.SENDING, attempts=Delivery.attempts + 1, updated_at=now)
+            .returning(Delivery.id)
+        )
+        return set(moved)
+
+    async def record(self, outcomes: Sequence[dict[str, Any]], now: datetime) -> None:
+        """Final statuses, each {"b_id", "b_status", "b_message_id", "b_detail", "b_lease"}.
+        Core executemany, not the ORM's bulk update by primary key: a row gone meanwhile
+        (the user deleted their data) must not fail the others' records."""
+        table = Delivery.__table__
+        await self.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_status"),
+                message_id=bindparam("b_message_id"),
+                detail=bindparam("b_detail"),
+                lease_until=bindparam("b_lease"),
+                updated_at=now,
+            ),
+            outcomes,
+        )
+
+    async def release(self, worker: str, now: datetime) -> int:
+        """The worker's unsent claims become free for another at once; how many."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.status == Status.CLAIMED, Delivery.worker == worker)
+            .values(lease_until=now)
+        )
+        return result.rowcount
+
+    async def prune(self, before: datetime, final: Collection[Status], batch: int) -> int:
+        """Delete up to `batch` rows that reached a final status before `before`."""
+        old = (
+            select(Delivery.id)
+            .where(Delivery.updated_at < before, Delivery.status.in_(final))
+            .limit(batch)
+        )
+        result = await self.session.execute(delete(Delivery).where(Delivery.id.in_(old)))
+        return result.rowcount
+
+    async def earliest_lease(self) -> datetime | None:
+        """When the first unsent claim's (or in-flight row's) lease runs out."""
+        return await self.session.scalar(
+            select(func.min(Delivery.lease_until)).where(
+                or_(Delivery.status == Status.CLAIMED, Delivery.status == Status.SENDING)
+            )
+        )
 
 
 class CheckInRepository:
@@ -105,6 +433,20 @@ class CheckInRepository:
         )
         return result.rowcount == 1
 
+    async def delete_all(self, user_id: int) -> None:
+        await self.session.execute(delete(CheckIn).where(CheckIn.user_id == user_id))
+
+    async def logged_since(
+        self, user_ids: Collection[int], since: date
+    ) -> list[tuple[int, str, date]]:
+        """(user, habit, day) of every check-in of these users from `since` on."""
+        rows = await self.session.execute(
+            select(CheckIn.user_id, CheckIn.habit, CheckIn.day).where(
+                CheckIn.user_id.in_(set(user_ids)), CheckIn.day >= since
+            )
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
     async def between(self, user_id: int, first: date, last: date) -> list[CheckIn]:
         return list(
             await self.session.scalars(
@@ -130,6 +472,17 @@ class ScoreRepository:
             .on_conflict_do_update(index_elements=["user_id", "week", "symptom"], set_=values)
         )
 
+    async def delete_all(self, user_id: int) -> None:
+        await self.session.execute(delete(SymptomScore).where(SymptomScore.user_id == user_id))
+
+    async def delete_weekly(self, user_id: int) -> None:
+        """Every weekly rating of the user; the baseline stays."""
+        await self.session.execute(
+            delete(SymptomScore).where(
+                SymptomScore.user_id == user_id, SymptomScore.week != BASELINE_WEEK
+            )
+        )
+
     async def by_week(self, user_ids: Collection[int]) -> dict[int, dict[int, dict[Symptom, int]]]:
         """Every rating of these users: user -> week -> symptom -> score."""
         rows = await self.session.execute(
@@ -151,16 +504,6 @@ class ScoreRepository:
             .having(func.count() >= symptoms)
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]
-
-
-async def coached_habits(session: AsyncSession, user_id: int) -> tuple[Habit, ...]:
-    """The habits the user has switched on, in the plan's order."""
-    kinds = set(
-        await session.scalars(
-            select(Reminder.kind).where(Reminder.user_id == user_id, Reminder.enabled)
-        )
-    )
-    return tuple(h for h in HABITS if h in kinds)
 
 
 async def tolerance_inputs(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from coach.domain.habits import HABITS, Habit
 
 
 class Status(StrEnum):
@@ -18,6 +21,19 @@ class Status(StrEnum):
     FAILED = "failed"  # retries exhausted
     BLOCKED = "blocked"  # the user blocked the bot, or the chat is gone
     UNCERTAIN = "uncertain"  # in flight when a process died: it may or may not have arrived
+
+
+def is_paused(paused: bool, paused_until: datetime | None, at: datetime) -> bool:
+    """Whether /pause holds at this instant: paused with no end (until /resume), or until a
+    time still ahead. A pause that has run out is over, whatever the flag still says."""
+    return paused and (paused_until is None or paused_until > at)
+
+
+def coached(kinds_on: Iterable[str]) -> tuple[Habit, ...]:
+    """The habits a user coaches, in the plan's order, from the kinds of their reminder
+    rows that are switched on (the weekly kinds are not habits)."""
+    on = set(kinds_on)
+    return tuple(h for h in HABITS if h in on)
 
 
 def triage(

@@ -1,15 +1,17 @@
-"""When each of a user's reminder rows fires next: the habits every day, the weekly
-check-in and digest on their weekdays, the finale once after the plan's last day."""
+"""The one next-fire rule: when each of a user's reminder rows fires next (the habits every
+day, the weekly check-in and digest on their weekdays, the finale once after the plan's last
+day). The claim (coach/reminders/store.py) and every settings change (`reschedule`) use
+`next_time`, and nothing else computes a fire time."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.db.models import Reminder, User
+from coach.db.repositories import ReminderRepository
 from coach.domain.intake import Step
 from coach.domain.plan import Plan, week_of_plan
 from coach.domain.reminders import Kind
@@ -113,7 +115,8 @@ async def reschedule(
     user: User,
     now: datetime,
     kinds: Collection[str] | None = None,
-) -> None:
+    reminders: Sequence[Reminder] | None = None,
+) -> Sequence[Reminder]:
     """Scheduling follows a change at once.
 
     kinds: the rows whose own inputs changed (their time, weekday, on or off); only those
@@ -122,8 +125,13 @@ async def reschedule(
     recomputed, except that a row already due (waiting for its claim) or snoozed keeps that
     occurrence as long as it fires at all: an unrelated change never drops a reminder that
     came due, nor a snooze the user was promised.
+
+    reminders: the user's rows, if this transaction has read them already (each row is
+    read once). Returns every row of the user's, for the caller's view.
     """
-    for reminder in await session.scalars(select(Reminder).where(Reminder.user_id == user.id)):
+    if reminders is None:
+        reminders = await ReminderRepository(session).of_user(user.id)
+    for reminder in reminders:
         if kinds is not None and reminder.kind not in kinds:
             continue
         wanted = next_time(plan, reminder, user, now)
@@ -134,3 +142,4 @@ async def reschedule(
             continue
         reminder.next_fire_at = wanted
         reminder.snoozed = False
+    return reminders

@@ -15,11 +15,13 @@ The guarantee, made here and in coach/reminders/dispatcher.py:
   arrived. It is recorded as UNCERTAIN and never re-sent: no occurrence is sent twice.
 
 The lock order, everywhere (PostgreSQL; SQLite has one writer at a time): a user's row
-first (UserRepository.locked), then their reminders, then their deliveries, check-ins and
-scores. A claim takes a user's row and reminders together and skips any that a use case
-holds, so it never waits for one; `record` and `mark_sending` lock only deliveries, except
-that a blocked user's row and reminders are changed before them. Two transactions taking the
-same rows in opposite orders is how deadlocks happen, and none here does.
+first (UserRepository.locked), then their reminders (ReminderRepository), then their
+deliveries (DeliveryRepository), check-ins and scores. A claim takes a user's row and
+reminders together and skips any that a use case holds, so it never waits for one; `record`
+and `mark_sending` lock only deliveries, except that a blocked user's row and reminders are
+changed before them. Two transactions taking the same rows in opposite orders is how
+deadlocks happen, and none here does. The statements, with their FOR UPDATE clauses, are in
+coach/db/repositories.py.
 """
 
 from __future__ import annotations
@@ -30,12 +32,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, delete, false, func, insert, or_, select, true, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import CheckIn, Delivery, Reminder, User
-from coach.db.repositories import ScoreRepository
+from coach.db.models import Reminder, User
+from coach.db.repositories import (
+    CheckInRepository,
+    DeliveryRepository,
+    ReminderRepository,
+    ScoreRepository,
+    UserRepository,
+)
 from coach.domain.habits import SYMPTOMS
 from coach.domain.plan import Signals, WeekTargets, week_of_plan
 from coach.domain.reminders import Kind, Status, triage
@@ -123,26 +130,17 @@ class ReminderStore:
         the batch's writes still fail, each row is written alone so only the bad one is lost.
         """
         async with self._sessionmaker.begin() as session:
-            rows = (
-                await session.execute(
-                    select(Reminder, User)
-                    .join(User, Reminder.user_id == User.id)
-                    .where(Reminder.next_fire_at <= now, Reminder.enabled)
-                    .order_by(Reminder.next_fire_at)
-                    .limit(limit)
-                    # The lock order (see the module docstring): the user's row with its
-                    # reminders, skipping any a use case holds, so a claim never waits.
-                    .with_for_update(skip_locked=True, of=(Reminder, User), key_share=True)
-                )
-            ).all()
+            # The lock order (see the module docstring): the user's row with its reminders,
+            # skipping any a use case holds, so a claim never waits.
+            rows = await ReminderRepository(session).due(now, limit)
             if not rows:
                 return [], Counter()
-            since = (now - self._grace - timedelta(days=2)).date()
-            users = {user.id: user for _, user in rows}
-            kinds = {(user.id, reminder.kind) for reminder, user in rows}
-            done = await _done(session, users, kinds, since)
-            signals = await self._book.signals(session, users.values())
-            delivered = await _delivered(session, rows)
+            done, signals = await self._read_batch(
+                session, [(reminder.kind, user) for reminder, user in rows], now
+            )
+            delivered = await DeliveryRepository(session).delivered(
+                {(reminder.id, reminder.next_fire_at) for reminder, _ in rows}  # type: ignore[misc]
+            )
             claims: list[_Claim] = []
             counts = Counter[str]()
             for reminder, user in rows:
@@ -161,6 +159,19 @@ class ReminderStore:
                 if delivery_id is not None and c.status is Status.CLAIMED
             ]
         return await self._with_progress(due), counts
+
+    async def _read_batch(
+        self, session: AsyncSession, occurrences: Sequence[tuple[str, User]], now: datetime
+    ) -> tuple[set[tuple[int, str, date | int]], dict[int, Signals]]:
+        """What judging and rendering a batch of due occurrences (kind, user) needs, read
+        once for the whole batch: what is already done (no reminder needed), for the days a
+        claim can be about, and the users' tolerance signals. Shared by claim and recover."""
+        users = {user.id: user for _, user in occurrences}
+        kinds = {(user.id, kind) for kind, user in occurrences}
+        since = (now - self._grace - timedelta(days=2)).date()
+        done = await _done(session, users, kinds, since)
+        signals = await self._book.signals(session, users.values())
+        return done, signals
 
     def _prepare(
         self,
@@ -215,17 +226,9 @@ class ReminderStore:
     ) -> list[int | None]:
         """Advance the rows and insert their deliveries; each claim's delivery id (None: it
         has no deliveries row)."""
-        table = Reminder.__table__
         # Conditional on the due time we read: a change the user made meanwhile wins over
         # our advance (on PostgreSQL the row lock rules that out; this is the belt).
-        await session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"), table.c.next_fire_at == bindparam("b_due"))
-            .values(
-                next_fire_at=bindparam("b_next"),
-                last_due_at=bindparam("b_last"),
-                snoozed=false(),
-            ),
+        await ReminderRepository(session).advance(
             [
                 {
                     "b_id": c.reminder.id,
@@ -234,7 +237,7 @@ class ReminderStore:
                     "b_last": max(c.due_at, c.reminder.last_due_at or c.due_at),
                 }
                 for c in claims
-            ],
+            ]
         )
         rows = [
             {
@@ -253,15 +256,7 @@ class ReminderStore:
             for c in claims
             if c.status is not None
         ]
-        ids = iter(
-            (
-                await session.scalars(
-                    insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True), rows
-                )
-            ).all()
-            if rows
-            else ()
-        )
+        ids = iter(await DeliveryRepository(session).add(rows))
         return [next(ids) if c.status is not None else None for c in claims]
 
     async def _write_each(
@@ -304,32 +299,14 @@ class ReminderStore:
         """
         counts: Counter[str] = Counter()
         async with self._sessionmaker.begin() as session:
-            expired = true() if every_lease else and_(Delivery.lease_until < now)
-            result = await session.execute(
-                update(Delivery)
-                .where(Delivery.status == Status.SENDING, expired)
-                .values(
-                    status=Status.UNCERTAIN,
-                    detail="in flight when its process stopped",
-                    updated_at=now,
-                )
+            deliveries = DeliveryRepository(session)
+            uncertain = await deliveries.mark_uncertain(now, every_lease)
+            if uncertain:
+                counts[Status.UNCERTAIN] += uncertain
+            rows = await deliveries.abandoned_claims(now, every_lease, self._batch_limit)
+            done, signals = await self._read_batch(
+                session, [(delivery.kind, user) for delivery, user in rows], now
             )
-            if result.rowcount:
-                counts[Status.UNCERTAIN] += result.rowcount
-            rows = (
-                await session.execute(
-                    select(Delivery, User)
-                    .join(User, Delivery.user_id == User.id)
-                    .where(Delivery.status == Status.CLAIMED, expired)
-                    .limit(self._batch_limit)
-                    .with_for_update(skip_locked=True, of=Delivery)
-                )
-            ).all()
-            users = {user.id: user for _, user in rows}
-            since = (now - self._grace - timedelta(days=2)).date()
-            kinds = {(user.id, delivery.kind) for delivery, user in rows}
-            done = await _done(session, users, kinds, since)
-            signals = await self._book.signals(session, users.values())
             due = []
             for delivery, user in rows:
                 delivery.lease_until = now + self._lease
@@ -366,42 +343,19 @@ class ReminderStore:
         owns it: sending it here too would send it twice.
         """
         async with self._sessionmaker.begin() as session:
-            moved = await session.scalars(
-                update(Delivery)
-                .where(
-                    Delivery.id.in_(delivery_ids),
-                    Delivery.status == Status.CLAIMED,
-                    Delivery.worker == self.worker,
-                )
-                .values(status=Status.SENDING, attempts=Delivery.attempts + 1, updated_at=now)
-                .returning(Delivery.id)
-            )
-            return set(moved)
+            return await DeliveryRepository(session).mark_sending(delivery_ids, self.worker, now)
 
     async def record(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         """Final statuses; a blocked user is deactivated and their reminders stop at once.
         CLAIMED hands a delivery back unsent (a stop during a retry's wait)."""
         async with self._sessionmaker.begin() as session:
-            # Core executemany, not the ORM's bulk update by primary key: a row gone meanwhile
-            # (the user deleted their data) must not fail the others' records.
             # A blocked user's row and reminders first: the lock order (module docstring).
             blocked = {o.user_id for o in outcomes if o.status is Status.BLOCKED}
             if blocked:
-                await session.execute(update(User).where(User.id.in_(blocked)).values(active=False))
-                await session.execute(
-                    update(Reminder).where(Reminder.user_id.in_(blocked)).values(next_fire_at=None)
-                )
-            table = Delivery.__table__
-            await session.execute(
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values(
-                    status=bindparam("b_status"),
-                    message_id=bindparam("b_message_id"),
-                    detail=bindparam("b_detail"),
-                    lease_until=bindparam("b_lease"),
-                    updated_at=now,
-                ),
+                await UserRepository(session).deactivate(blocked)
+                await ReminderRepository(session).stop(blocked)
+            # A row gone meanwhile (the user deleted their data) fails no other's record.
+            await DeliveryRepository(session).record(
                 [
                     {
                         "b_id": o.delivery_id,
@@ -413,17 +367,13 @@ class ReminderStore:
                     }
                     for o in outcomes
                 ],
+                now,
             )
 
     async def release(self, now: datetime) -> int:
         """Graceful stop: this worker's unsent claims become free for another at once."""
         async with self._sessionmaker.begin() as session:
-            result = await session.execute(
-                update(Delivery)
-                .where(Delivery.status == Status.CLAIMED, Delivery.worker == self.worker)
-                .values(lease_until=now)
-            )
-            return result.rowcount
+            return await DeliveryRepository(session).release(self.worker, now)
 
     async def prune(self, before: datetime, batch: int = PRUNE_BATCH) -> int:
         """Delete up to `batch` deliveries that reached their final status before `before`
@@ -431,25 +381,13 @@ class ReminderStore:
         taps reach back BACKFILL_DAYS, a week's digest looks one week back, and a row's last
         occurrence is kept on the row itself."""
         async with self._sessionmaker.begin() as session:
-            old = (
-                select(Delivery.id)
-                .where(Delivery.updated_at < before, Delivery.status.in_(FINAL))
-                .limit(batch)
-            )
-            result = await session.execute(delete(Delivery).where(Delivery.id.in_(old)))
-            return result.rowcount
+            return await DeliveryRepository(session).prune(before, FINAL, batch)
 
     async def next_due(self) -> datetime | None:
         """The earliest time any reminder or unsent claim needs attention."""
         async with self._sessionmaker() as session:
-            reminder = await session.scalar(
-                select(func.min(Reminder.next_fire_at)).where(Reminder.enabled)
-            )
-            lease = await session.scalar(
-                select(func.min(Delivery.lease_until)).where(
-                    or_(Delivery.status == Status.CLAIMED, Delivery.status == Status.SENDING)
-                )
-            )
+            reminder = await ReminderRepository(session).earliest_due()
+            lease = await DeliveryRepository(session).earliest_lease()
         candidates = [t for t in (reminder, lease) if t is not None]
         return min(candidates) if candidates else None
 
@@ -506,10 +444,7 @@ class ReminderStore:
             return due
         async with self._sessionmaker() as session:
             users = {
-                u.id: u
-                for u in await session.scalars(
-                    select(User).where(User.id.in_({d.user_id for d in wanted}))
-                )
+                u.id: u for u in await UserRepository(session).of_ids({d.user_id for d in wanted})
             }
             # A user gone meanwhile (/delete): the finale goes without, a digest fails.
             found = [d for d in wanted if d.user_id in users and users[d.user_id].enrolled]
@@ -522,20 +457,6 @@ class ReminderStore:
         return [filled.get(d.delivery_id, d) for d in due]
 
 
-async def _delivered(
-    session: AsyncSession, rows: Sequence[tuple[Reminder, User]]
-) -> set[tuple[int, datetime]]:
-    """Which of these rows sit on an occurrence that already has its deliveries row."""
-    wanted = {(reminder.id, reminder.next_fire_at) for reminder, _ in rows}
-    found = await session.execute(
-        select(Delivery.reminder_id, Delivery.due_at).where(
-            Delivery.reminder_id.in_({r for r, _ in wanted}),
-            Delivery.due_at.in_({d for _, d in wanted}),
-        )
-    )
-    return {(reminder_id, due_at) for reminder_id, due_at in found} & wanted  # type: ignore[operator]
-
-
 async def _done(
     session: AsyncSession,
     users: dict[int, User],
@@ -545,12 +466,9 @@ async def _done(
     """What needs no reminder: (user, habit, day) already logged, for the days a claim can be
     about, and (user, kind, week) for weekly kinds already done that plan week. Only the
     weekly kinds in `kinds` (user, kind) are looked up: most batches hold none."""
-    rows = await session.execute(
-        select(CheckIn.user_id, CheckIn.habit, CheckIn.day).where(
-            CheckIn.user_id.in_(set(users)), CheckIn.day >= since
-        )
+    done: set[tuple[int, str, date | int]] = set(
+        await CheckInRepository(session).logged_since(users, since)
     )
-    done: set[tuple[int, str, date | int]] = {(u, habit, day) for u, habit, day in rows}
     checkins = {u for u, kind in kinds if kind == Kind.CHECKIN}
     if checkins:
         for user_id, week in await ScoreRepository(session).rated_weeks(checkins, len(SYMPTOMS)):
@@ -558,13 +476,8 @@ async def _done(
     # One digest a plan week, even when the user moves it to a later time after it came.
     digesting = {u for u, kind in kinds if kind == Kind.DIGEST}
     if digesting:
-        digests = await session.execute(
-            select(Delivery.user_id, Delivery.local_day).where(
-                Delivery.user_id.in_(digesting),
-                Delivery.kind == Kind.DIGEST,
-                Delivery.status.in_(GONE_OUT),
-                Delivery.local_day >= since - timedelta(days=7),
-            )
+        digests = await DeliveryRepository(session).digest_days(
+            digesting, since - timedelta(days=7), GONE_OUT
         )
         for user_id, day in digests:
             started = users[user_id].plan_started_on or day

@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import Delivery, Reminder, User
-from coach.db.repositories import CheckInRepository, UserRepository, coached_habits
+from coach.db.models import Delivery, User
+from coach.db.repositories import (
+    CheckInRepository,
+    DeliveryRepository,
+    ReminderRepository,
+    UserRepository,
+)
 from coach.domain.checkins import BACKFILL_DAYS, FOLLOW_UPS, NOTE_LIMIT, TOO_MUCH, Food, clean_note
 from coach.domain.habits import HABITS, Habit, Safety
 from coach.domain.plan import WeekTargets
@@ -188,7 +192,7 @@ class CheckInService:
         """A command moves on: an unanswered note question closes, so later text is read
         as what it is, not as a note. Most commands find none: a read, and no write."""
         async with self._sessionmaker() as session:
-            awaiting = await session.scalar(select(User.awaiting).where(User.id == user_id))
+            awaiting = await UserRepository(session).awaiting(user_id)
         if not (awaiting or "").startswith(AWAIT_NOTE):
             return
         async with self._sessionmaker.begin() as session:
@@ -206,7 +210,7 @@ class CheckInService:
                 return None
             user, habit, day, delivery, _ = found
             assert delivery is not None
-            reminder = await session.get(Reminder, delivery.reminder_id, with_for_update=True)
+            reminder = await ReminderRepository(session).locked(delivery.reminder_id)
             if reminder is None or not reminder.enabled:
                 return None
             view = await self._view(session, user, habit, day, now)
@@ -258,22 +262,14 @@ class CheckInService:
                 return None
             if not _within_reach(user, ref.day, user.today(now)):
                 return None
-            habits = await coached_habits(session, user_id)
+            habits = await ReminderRepository(session).coached_habits(user_id)
             if ref.habit not in habits:
                 return None
             _close_note_question(user)
             return user, ref.habit, ref.day, None, habits
         # Only the user's row is locked here (the one lock order, reminders/store.py:
         # a user's row first); the delivery is locked when it is written, after it.
-        row = (
-            await session.execute(
-                select(Delivery, User)
-                .join(User, Delivery.user_id == User.id)
-                .where(Delivery.id == ref, Delivery.user_id == user_id)
-                .with_for_update(of=User)
-                .execution_options(populate_existing=True)
-            )
-        ).first()
+        row = await DeliveryRepository(session).with_user_locked(ref, user_id)
         if row is None or row[0].kind not in _HABIT_KINDS:
             return None
         delivery, user = row
@@ -336,7 +332,7 @@ class CheckInService:
         habits: tuple[Habit, ...] | None = None,
     ) -> DayView:
         if habits is None:
-            habits = await coached_habits(session, user.id)
+            habits = await ReminderRepository(session).coached_habits(user.id)
         logged = {c.habit: c for c in await CheckInRepository(session).between(user.id, day, day)}
         items = tuple(
             HabitDay(

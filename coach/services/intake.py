@@ -11,11 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import SAFETY_COLUMNS, CheckIn, Reminder, SymptomScore, User
-from coach.db.repositories import UserRepository
+from coach.db.models import SAFETY_COLUMNS, Reminder, SymptomScore, User
+from coach.db.repositories import (
+    CheckInRepository,
+    ReminderRepository,
+    ScoreRepository,
+    UserRepository,
+)
 from coach.domain.habits import HABITS, PRESET_TIMES, Habit, Safety, Symptom
 from coach.domain.intake import Step, habit_awaiting_time, symptom_awaiting_score
 from coach.domain.language import pick_language
@@ -221,9 +226,7 @@ class IntakeService:
             if none:
                 for column in SAFETY_COLUMNS.values():
                     setattr(user, column, False)
-            existing = set(
-                await session.scalars(select(Reminder.kind).where(Reminder.user_id == user.id))
-            )
+            existing = await ReminderRepository(session).kinds(user.id)
             for habit in HABITS:
                 if habit not in existing:
                     session.add(Reminder(user_id=user.id, kind=habit, enabled=True))
@@ -326,9 +329,7 @@ class IntakeService:
             if symptom_awaiting_score(scores) is None:
                 user.intake_step = Step.DONE
                 user.plan_started_on = user.today(now)
-                kinds = set(
-                    await session.scalars(select(Reminder.kind).where(Reminder.user_id == user.id))
-                )
+                kinds = await ReminderRepository(session).kinds(user.id)
                 session.add_all(plan_reminders(user, kinds))
                 await session.flush()
                 await reschedule(session, self._plan, user, now)
@@ -373,9 +374,7 @@ class IntakeService:
                 return await self._result(session, user, now, Answer.STALE)
             if kind == Kind.DIGEST and resting(self._plan, user, kind, user.today(now)):
                 return await self._result(session, user, now, Answer.STALE)
-            row = await session.scalar(
-                select(Reminder).where(Reminder.user_id == user.id, Reminder.kind == kind)
-            )
+            row = await ReminderRepository(session).of_kind(user.id, kind)
             if row is None:
                 return await self._result(session, user, now, Answer.STALE)
             before = (row.days, row.local_time, row.enabled)
@@ -441,10 +440,7 @@ class IntakeService:
         return Result(await self._view(session, user, now), answer, answered)
 
     async def _view(self, session: AsyncSession, user: User, now: datetime) -> IntakeView:
-        rows = {
-            r.kind: r
-            for r in await session.scalars(select(Reminder).where(Reminder.user_id == user.id))
-        }
+        rows = {r.kind: r for r in await ReminderRepository(session).of_user(user.id)}
         reminders = {Habit(kind): r for kind, r in rows.items() if kind in _HABIT_KINDS}
         checkin = rows.get(Kind.CHECKIN)
         digest = rows.get(Kind.DIGEST)
@@ -527,7 +523,7 @@ def _at(user: User, round_: int | None, step: Step) -> bool:
 
 
 async def _reminders(session: AsyncSession, user_id: int) -> dict[Habit, Reminder]:
-    rows = await session.scalars(select(Reminder).where(Reminder.user_id == user_id))
+    rows = await ReminderRepository(session).of_user(user_id)
     return {Habit(r.kind): r for r in rows if r.kind in _HABIT_KINDS}
 
 
@@ -542,9 +538,9 @@ async def _baseline(session: AsyncSession, user_id: int) -> dict[Symptom, int]:
 
 async def _erase_answers(session: AsyncSession, user: User) -> None:
     """Back to nothing but the id and the language."""
-    await session.execute(delete(Reminder).where(Reminder.user_id == user.id))
-    await session.execute(delete(SymptomScore).where(SymptomScore.user_id == user.id))
-    await session.execute(delete(CheckIn).where(CheckIn.user_id == user.id))
+    await ReminderRepository(session).delete_all(user.id)
+    await ScoreRepository(session).delete_all(user.id)
+    await CheckInRepository(session).delete_all(user.id)
     user.awaiting = None
     user.maintenance = False
     user.plan_completed_on = None

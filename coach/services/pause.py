@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import Reminder, User
-from coach.domain.habits import HABITS, Habit
+from coach.db.repositories import ReminderRepository
+from coach.domain.habits import Habit
 from coach.domain.intake import Step
 from coach.domain.plan import Plan
+from coach.domain.reminders import coached
 from coach.reminders.fire_times import reschedule
 
 PAUSES = {"day": timedelta(days=1), "week": timedelta(days=7), "resume": None}
@@ -43,7 +45,9 @@ class PauseService:
         """The user's reminders with their next fire times, and whether they are paused."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
-            return None if user is None else await _view(session, user, now)
+            if user is None:
+                return None
+            return _view(user, await ReminderRepository(session).of_user(user.id), now)
 
     async def pause(self, user_id: int, how_long: str, now: datetime) -> PauseView | None:
         """Pause for a day, a week, or until resumed ("resume" pauses with no end). The rows
@@ -55,8 +59,7 @@ class PauseService:
             span = PAUSES[how_long]
             user.paused = True
             user.paused_until = None if span is None else now + span
-            await reschedule(session, self._plan, user, now)
-            return await _view(session, user, now)
+            return _view(user, await reschedule(session, self._plan, user, now), now)
 
     async def resume(self, user_id: int, now: datetime) -> PauseView | None:
         async with self._sessionmaker.begin() as session:
@@ -65,19 +68,15 @@ class PauseService:
                 return None
             user.paused = False
             user.paused_until = None
-            await reschedule(session, self._plan, user, now)
-            return await _view(session, user, now)
+            return _view(user, await reschedule(session, self._plan, user, now), now)
 
 
-async def _view(session: AsyncSession, user: User, now: datetime) -> PauseView:
-    rows = {
-        r.kind: r
-        for r in await session.scalars(select(Reminder).where(Reminder.user_id == user.id))
-    }
+def _view(user: User, reminders: Sequence[Reminder], now: datetime) -> PauseView:
+    rows = {r.kind: r for r in reminders}
     lines = tuple(
         ReminderLine(h, rows[h].local_time, rows[h].next_fire_at)  # type: ignore[arg-type]
-        for h in HABITS
-        if h in rows and rows[h].enabled and rows[h].local_time is not None
+        for h in coached(r.kind for r in reminders if r.enabled)
+        if rows[h].local_time is not None
     )
     paused = user.paused_at(now)
     return PauseView(

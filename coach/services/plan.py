@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import Reminder, SymptomScore, User
-from coach.db.repositories import UserRepository, coached_habits
+from coach.db.models import Reminder, User
+from coach.db.repositories import ReminderRepository, ScoreRepository, UserRepository
 from coach.domain.habits import Habit
 from coach.domain.plan import WeekTargets
-from coach.domain.reminders import Kind
-from coach.domain.symptoms import BASELINE_WEEK
+from coach.domain.reminders import Kind, coached
 from coach.reminders.fire_times import checkin_days, reschedule
 from coach.services.targets import TargetBook
 
@@ -47,8 +46,8 @@ class PlanService:
             if user is None:
                 return None
             user.maintenance = True
-            await reschedule(session, self._book.plan, user, now)
-            return await self._view(session, user, now)
+            reminders = await reschedule(session, self._book.plan, user, now)
+            return await self._view(session, user, now, reminders)
 
     async def start_again(self, user_id: int, now: datetime) -> PlanView | None:
         """A new 12 weeks from today. The old weekly ratings go (their week numbers would
@@ -60,20 +59,15 @@ class PlanService:
             user.plan_started_on = user.today(now)
             user.plan_completed_on = None
             user.maintenance = False
-            for reminder in await session.scalars(
-                select(Reminder).where(Reminder.user_id == user_id)
-            ):
+            reminders = await ReminderRepository(session).of_user(user_id)
+            for reminder in reminders:
                 # Every habit counts from the new first day.
                 reminder.coached_since = reminder.off_since = None
                 if reminder.kind == Kind.CHECKIN:  # it closes each week, as in the first plan
                     reminder.days = checkin_days(user.plan_started_on)
-            await session.execute(
-                delete(SymptomScore).where(
-                    SymptomScore.user_id == user_id, SymptomScore.week != BASELINE_WEEK
-                )
-            )
-            await reschedule(session, self._book.plan, user, now)
-            return await self._view(session, user, now)
+            await ScoreRepository(session).delete_weekly(user_id)
+            await reschedule(session, self._book.plan, user, now, reminders=reminders)
+            return await self._view(session, user, now, reminders)
 
     async def _finished(self, session: AsyncSession, user_id: int, now: datetime) -> User | None:
         """The user, if their plan has run its 12 weeks (a choice before that is refused)."""
@@ -84,8 +78,19 @@ class PlanService:
             return None
         return user
 
-    async def _view(self, session: AsyncSession, user: User, now: datetime) -> PlanView:
+    async def _view(
+        self,
+        session: AsyncSession,
+        user: User,
+        now: datetime,
+        reminders: Sequence[Reminder] | None = None,
+    ) -> PlanView:
+        """reminders: the user's rows, if this transaction has read them already."""
         await session.flush()
+        if reminders is None:
+            habits = await ReminderRepository(session).coached_habits(user.id)
+        else:
+            habits = coached(r.kind for r in reminders if r.enabled)
         today = user.today(now)
         signals = (await self._book.signals(session, [user])).get(user.id)
         this_week = self._book.targets(user, today, signals)
@@ -96,7 +101,7 @@ class PlanService:
         week = self._book.week(user, today)
         return PlanView(
             language=user.language,
-            habits=await coached_habits(session, user.id),
+            habits=habits,
             this_week=this_week,
             ahead=() if this_week.maintenance or week > self._book.plan.weeks else ahead,
             over=week > self._book.plan.weeks and not user.maintenance,

@@ -9,10 +9,17 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import CheckIn, Delivery, InboxUpdate, Reminder, SymptomScore, User
-from coach.db.repositories import ScoreRepository, UserRepository
-from coach.domain.habits import HABITS, SAFETY_ORDER, SYMPTOMS, Habit, Symptom
+from coach.db.models import CheckIn, InboxUpdate, Reminder, SymptomScore, User
+from coach.db.repositories import (
+    CheckInRepository,
+    DeliveryRepository,
+    ReminderRepository,
+    ScoreRepository,
+    UserRepository,
+)
+from coach.domain.habits import SAFETY_ORDER, SYMPTOMS, Habit, Symptom
 from coach.domain.plan import Signals, WeekTargets, week_of_plan
+from coach.domain.reminders import coached
 from coach.domain.scoring import DAYS_PER_WEEK, Day, HabitScore, day_states, score_habit
 from coach.services.targets import TargetBook
 
@@ -68,14 +75,7 @@ async def load_progresses(
         return []
     ids = {user.id for user, _ in wanted}
     # The habits coached, and since when (None: since the plan began).
-    since: dict[int, dict[str, date | None]] = {}
-    rows = await session.execute(
-        select(Reminder.user_id, Reminder.kind, Reminder.coached_since).where(
-            Reminder.user_id.in_(ids), Reminder.enabled
-        )
-    )
-    for user_id, kind, day in rows:
-        since.setdefault(user_id, {})[kind] = day
+    since = await ReminderRepository(session).coached_since(ids)
     # The plan days of every user in the batch (each view looks up its own days only).
     starts = [user.plan_started_on for user, _ in wanted if user.plan_started_on is not None]
     first, last = min(starts), max(starts) + timedelta(weeks=book.plan.weeks, days=-1)
@@ -121,9 +121,7 @@ def _progress(
     days = plan.weeks * DAYS_PER_WEEK
     week = min(max(week_of_plan(started, today), 1), plan.weeks)
     habits = []
-    for habit in HABITS:
-        if habit not in since:
-            continue
+    for habit in coached(since):
         states = day_states(started, days, today, logged.get(habit, {}), since[habit])
         targets = tuple(_days_asked(habit, week) for week in weekly)
         score = score_habit(states, targets, current=week - 1)
@@ -187,9 +185,7 @@ class ProgressService:
             progress = None
             if user.enrolled:
                 progress = await load_progress(session, self._book, user, user.today(now))
-            reminders = await session.scalars(
-                select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.kind)
-            )
+            reminders = await ReminderRepository(session).of_user(user_id)
             checkins = await session.scalars(
                 select(CheckIn)
                 .where(CheckIn.user_id == user_id)
@@ -202,7 +198,7 @@ class ProgressService:
             )
             return ExportData(
                 progress=progress,
-                settings=_settings_rows(user, list(reminders)),
+                settings=_settings_rows(user, reminders),
                 checkins=tuple(
                     (c.day, c.habit, c.status, c.detail or "", c.note or "") for c in checkins
                 ),
@@ -225,8 +221,10 @@ class ProgressService:
                 return False
             # Children first: no reliance on ON DELETE CASCADE (SQLite enforces it only with
             # its foreign_keys pragma on).
-            for table in (Delivery, CheckIn, SymptomScore, Reminder):
-                await session.execute(delete(table).where(table.user_id == user_id))
+            await DeliveryRepository(session).delete_all(user_id)
+            await CheckInRepository(session).delete_all(user_id)
+            await ScoreRepository(session).delete_all(user_id)
+            await ReminderRepository(session).delete_all(user_id)
             # The updates of theirs the inbox kept (ids only, once handled). Those still
             # waiting are their own later updates: handled as usual, then emptied.
             await session.execute(

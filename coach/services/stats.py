@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import Delivery, User
-from coach.domain.intake import Step
+from coach.db.repositories import DeliveryRepository, UserRepository
 from coach.domain.reminders import Status
 
 
@@ -32,37 +30,15 @@ class StatsService:
     async def stats(self, now: datetime) -> StatsView:
         midnight = datetime.combine(now.astimezone(UTC).date(), time(0), UTC)
         async with self._sessionmaker() as session:
-            users = await session.scalar(select(func.count()).select_from(User))
-            active = await session.scalar(
-                select(func.count())
-                .select_from(User)
-                .where(
-                    User.active,
-                    User.intake_step == Step.DONE,
-                    User.plan_started_on.is_not(None),
-                    # a pause that has run out is over, whatever the flag still says
-                    or_(~User.paused, User.paused_until <= now),
-                )
-            )
-            completed = await session.scalar(
-                select(func.count()).select_from(User).where(User.plan_completed_on.is_not(None))
-            )
-            outcomes = dict(
-                (
-                    await session.execute(
-                        select(Delivery.status, func.count())
-                        .where(
-                            Delivery.updated_at >= midnight,
-                            Delivery.status.in_(COUNTED),
-                        )
-                        .group_by(Delivery.status)
-                    )
-                ).all()
-            )
+            users = UserRepository(session)
+            everyone = await users.count()
+            active = await users.count_coached(now)
+            completed = await users.count_completed()
+            outcomes = await DeliveryRepository(session).counts_since(midnight, COUNTED)
         return StatsView(
-            users=users or 0,
-            active=active or 0,
-            completed=completed or 0,
+            users=everyone,
+            active=active,
+            completed=completed,
             # a snoozed reminder was sent first
             sent_today=outcomes.get(Status.SENT, 0) + outcomes.get(Status.SNOOZED, 0),
             failed_today=outcomes.get(Status.FAILED, 0) + outcomes.get(Status.BLOCKED, 0),

@@ -25,5 +25,5 @@ class UserService:
     async def language_for(self, user_id: int, telegram_code: str | None) -> str:
         """The user's saved language, or the one Telegram suggests for someone new. Read-only."""
         async with self._sessionmaker() as session:
-            user = await UserRepository(session).get(user_id)
-        return user.language if user is not None else self._language_from_telegram(telegram_code)
+            language = await UserRepository(session).language(user_id)
+        return language if language is not None else self._language_from_telegram(telegram_code)

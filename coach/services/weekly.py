@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import User
-from coach.db.repositories import ScoreRepository, UserRepository, coached_habits
+from coach.db.repositories import ReminderRepository, ScoreRepository, UserRepository
 from coach.domain.checkins import DISCOMFORT_AT_MOST
 from coach.domain.habits import SYMPTOMS, Habit, Symptom
 from coach.domain.plan import WeekTargets
@@ -95,7 +95,8 @@ class WeeklyCheckInService:
             assert user.plan_started_on is not None
             next_week_day = user.plan_started_on + timedelta(weeks=week)
             targets = await self._book.targets_for(session, user, next_week_day)
-            ramped = tuple(h for h in await coached_habits(session, user.id) if h in RAMPED)
+            habits = await ReminderRepository(session).coached_habits(user.id)
+            ramped = tuple(h for h in habits if h in RAMPED)
             if not targets.maintenance and targets.week == week + 1 and ramped:
                 next_targets, held = targets, ramped
         return WeeklyView(
