@@ -120,7 +120,7 @@ async def test_two_dispatchers_with_users_acting_meanwhile(
         elif user_id % 3 == 0:
             await services.pause.pause(user_id, "day", now)
         elif user_id % 3 == 1:
-            await services.intake.set_habit(user_id, None, Habit.FERMENTED, False, now)
+            await services.settings.set_habit(user_id, Habit.FERMENTED, False, now)
         else:
             await services.checkins.log(user_id, DayRef(Habit.FERMENTED, now.date()), "done", now)
 

@@ -57,8 +57,8 @@ async def test_claims_racing_settings_changes_and_deletions(bot: RunningBot, ses
             # Switching a habit off writes the reminder row; a day end and a pause write
             # the user's row and recompute every reminder row.
             habit = rng.choice([Habit.FERMENTED, Habit.FIBER])
-            await services.intake.set_habit(user_id, None, habit, False, now)
-            await services.intake.set_day_end(user_id, datetime.min.time(), now)
+            await services.settings.set_habit(user_id, habit, False, now)
+            await services.settings.set_day_end(user_id, datetime.min.time(), now)
             await services.pause.pause(user_id, "day", now)
 
         async def claim_all(now: datetime = now) -> int:

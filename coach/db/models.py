@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coach.db.base import Base, BigId, UTCDateTime
+from coach.domain import awaiting
+from coach.domain.awaiting import Awaiting
 from coach.domain.checkins import NOTE_LIMIT
 from coach.domain.habits import Safety
 from coach.domain.intake import Step
@@ -54,7 +56,8 @@ class User(Base):
     # "Start over" bumps the round so buttons from an earlier run are recognised as stale.
     intake_step: Mapped[str] = mapped_column(String(16), server_default="language")
     intake_round: Mapped[int] = mapped_column(Integer, server_default="1")
-    # What typed text means right now ("timezone", "time:b12"), or nothing.
+    # What typed text means right now, spelled by coach/domain/awaiting.py: read and set it
+    # as `question`.
     awaiting: Mapped[str | None] = mapped_column(String(24))
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timezone: Mapped[str | None] = mapped_column(String(64))
@@ -87,6 +90,15 @@ class User(Base):
     def paused_at(self, at: datetime) -> bool:
         """Whether /pause holds at this instant (a pause that has run out is over)."""
         return is_paused(self.paused, self.paused_until, at)
+
+    @property
+    def question(self) -> Awaiting | None:
+        """The question typed text answers now (None: none open)."""
+        return awaiting.decode(self.awaiting)
+
+    @question.setter
+    def question(self, question: Awaiting | None) -> None:
+        self.awaiting = awaiting.encode(question)
 
     @property
     def safety(self) -> frozenset[Safety]:

@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
-from coach.domain.checkins import DISCOMFORT_AT_MOST, TOO_MUCH
+from coach.domain.checkins import DISCOMFORT_AT_MOST, TOO_MUCH, CheckInStatus
 from coach.domain.habits import Habit, Symptom
 from coach.domain.intake import Step
 from coach.domain.reminders import Kind, Status, coached
@@ -393,7 +393,7 @@ class CheckInRepository:
         user_id: int,
         habit: str,
         day: date,
-        status: str,
+        status: CheckInStatus,
         now: datetime,
         detail: str | None = None,
     ) -> tuple[str, str | None, str | None]:
@@ -408,7 +408,7 @@ class CheckInRepository:
             .returning(CheckIn.status, CheckIn.detail, CheckIn.note)
         )
         saved, saved_detail, note = result.one()
-        return saved, saved_detail, note
+        return CheckInStatus(saved), saved_detail, note
 
     async def get(self, user_id: int, habit: str, day: date) -> CheckIn | None:
         return await self.session.scalar(

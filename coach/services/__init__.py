@@ -13,6 +13,7 @@ from coach.services.intake import IntakeService
 from coach.services.pause import PauseService
 from coach.services.plan import PlanService
 from coach.services.progress import ProgressService
+from coach.services.settings import SettingsService
 from coach.services.stats import StatsService
 from coach.services.targets import TargetBook
 from coach.services.users import UserService
@@ -25,6 +26,7 @@ class Services:
 
     users: UserService
     intake: IntakeService
+    settings: SettingsService
     checkins: CheckInService
     pause: PauseService
     weekly: WeeklyCheckInService
@@ -45,6 +47,7 @@ class Services:
         return cls(
             users=UserService(sessionmaker, supported, default_language),
             intake=IntakeService(sessionmaker, plan, supported, default_language),
+            settings=SettingsService(sessionmaker, plan),
             checkins=CheckInService(sessionmaker, book),
             pause=PauseService(sessionmaker, plan),
             weekly=WeeklyCheckInService(sessionmaker, book),

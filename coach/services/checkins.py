@@ -19,13 +19,21 @@ from coach.db.repositories import (
     ReminderRepository,
     UserRepository,
 )
-from coach.domain.checkins import BACKFILL_DAYS, FOLLOW_UPS, NOTE_LIMIT, TOO_MUCH, Food, clean_note
+from coach.domain.awaiting import AwaitNote
+from coach.domain.awaiting import decode as decode_question
+from coach.domain.checkins import (
+    BACKFILL_DAYS,
+    FOLLOW_UPS,
+    NOTE_LIMIT,
+    TOO_MUCH,
+    CheckInStatus,
+    Food,
+    clean_note,
+)
 from coach.domain.habits import HABITS, Habit, Safety
 from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Status
 from coach.services.targets import TargetBook
-
-AWAIT_NOTE = "note:"  # + habit:yyyymmdd, in users.awaiting
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,7 @@ class DayRef:
 
 
 Ref = int | DayRef  # a reminder's delivery id, or a habit and day
-Logged = tuple[str | None, str | None, str | None]  # status, detail, note of a day's check-in
+Logged = tuple[CheckInStatus | None, str | None, str | None]  # a day's status, detail, note
 NOTHING: Logged = (None, None, None)
 
 
@@ -49,7 +57,7 @@ class CheckInView:
     timezone: str
     habit: Habit
     day: date
-    status: str | None  # "done", "skipped", or None (nothing logged for that day)
+    status: CheckInStatus | None  # None: nothing logged for that day
     detail: str | None  # the follow-up answer
     note: str | None
     targets: WeekTargets  # that day's
@@ -65,7 +73,7 @@ class CheckInView:
 @dataclass(frozen=True)
 class HabitDay:
     habit: Habit
-    status: str | None
+    status: CheckInStatus | None
     detail: str | None
     note: str | None
 
@@ -95,7 +103,12 @@ class CheckInService:
         self._book = book
 
     async def log(
-        self, user_id: int, ref: Ref, status: str, now: datetime, checklist: bool = False
+        self,
+        user_id: int,
+        ref: Ref,
+        status: CheckInStatus,
+        now: datetime,
+        checklist: bool = False,
     ) -> CheckInView | None:
         """Done or skipped for the day. None: not this user's, too old, or not a habit.
         checklist=True also returns the day's checklist, from the same transaction."""
@@ -121,7 +134,9 @@ class CheckInService:
             no_natto = Safety.BLOOD_THINNER in user.safety
             if detail not in FOLLOW_UPS[habit] or (no_natto and detail == Food.NATTO):
                 return None
-            row = await CheckInRepository(session).save(user_id, habit, day, "done", now, detail)
+            row = await CheckInRepository(session).save(
+                user_id, habit, day, CheckInStatus.DONE, now, detail
+            )
             return await self._view(
                 session,
                 user,
@@ -167,22 +182,21 @@ class CheckInService:
             view = await self._view(session, user, habit, day, now)
             if view.status is None:
                 return None
-            user.awaiting = f"{AWAIT_NOTE}{habit}:{day:%Y%m%d}"
+            user.question = AwaitNote(habit, day)
             return view
 
     async def save_note(self, user_id: int, text: str, now: datetime) -> NoteResult | None:
         """Typed text while a note is asked for. None: no note question is open."""
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
-            if user is None or not (user.awaiting or "").startswith(AWAIT_NOTE):
+            question = user.question if user is not None else None
+            if user is None or not isinstance(question, AwaitNote):
                 return None
-            habit_text, _, day_text = user.awaiting.removeprefix(AWAIT_NOTE).partition(":")  # type: ignore[union-attr]
-            habit = Habit(habit_text)
-            day = datetime.strptime(day_text, "%Y%m%d").date()  # noqa: DTZ007 (a date)
+            habit, day = question.habit, question.day
             note = clean_note(text)
             if not note or len(note) > NOTE_LIMIT:
                 return NoteResult(None, saved=False, language=user.language)
-            user.awaiting = None
+            user.question = None
             if not await CheckInRepository(session).set_note(user_id, habit, day, note, now):
                 return NoteResult(None, saved=True, language=user.language)
             view = await self._view(session, user, habit, day, now)
@@ -193,7 +207,7 @@ class CheckInService:
         as what it is, not as a note. Most commands find none: a read, and no write."""
         async with self._sessionmaker() as session:
             awaiting = await UserRepository(session).awaiting(user_id)
-        if not (awaiting or "").startswith(AWAIT_NOTE):
+        if not isinstance(decode_question(awaiting), AwaitNote):
             return
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
@@ -295,7 +309,7 @@ class CheckInService:
         await session.flush()
         if row is None:
             found = await CheckInRepository(session).get(user.id, habit, day)
-            row = (found.status, found.detail, found.note) if found else NOTHING
+            row = (CheckInStatus(found.status), found.detail, found.note) if found else NOTHING
         status, detail, note = row
         signals = (await self._book.signals(session, [user])).get(user.id)
         targets = self._book.targets(user, day, signals)
@@ -337,7 +351,7 @@ class CheckInService:
         items = tuple(
             HabitDay(
                 h,
-                logged[h].status if h in logged else None,
+                CheckInStatus(logged[h].status) if h in logged else None,
                 logged[h].detail if h in logged else None,
                 logged[h].note if h in logged else None,
             )
@@ -360,5 +374,5 @@ def _within_reach(user: User, day: date, today: date) -> bool:
 
 
 def _close_note_question(user: User) -> None:
-    if (user.awaiting or "").startswith(AWAIT_NOTE):
-        user.awaiting = None
+    if isinstance(user.question, AwaitNote):
+        user.question = None

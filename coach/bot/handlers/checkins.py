@@ -18,7 +18,7 @@ from coach.bot.screens.checkins import (
     snoozed_screen,
     undone_screen,
 )
-from coach.domain.checkins import NOTE_LIMIT
+from coach.domain.checkins import NOTE_LIMIT, CheckInStatus
 from coach.domain.habits import Habit
 from coach.i18n import Translator
 from coach.services.checkins import CheckInView, DayRef, Ref
@@ -112,7 +112,7 @@ async def _apply(
     checkins, now = context.services.checkins, context.now()
     match action:
         case "done" | "skip":
-            status = "done" if action == "done" else "skipped"
+            status = CheckInStatus.DONE if action == "done" else CheckInStatus.SKIPPED
             return await checkins.log(user_id, ref, status, now, checklist)
         case "ans":
             return await checkins.answer(user_id, ref, answer, now, checklist)

@@ -15,7 +15,9 @@ from coach.bot.context import CoachContext
 from coach.bot.screens.widgets import Screen, as_screen
 from coach.domain.language import pick_language
 from coach.i18n import Translator
-from coach.services.intake import Answer, IntakeView, Result
+from coach.services.answers import Answer, ProfileView
+from coach.services.intake import Result
+from coach.services.settings import SettingsResult
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +96,8 @@ async def user_language(update: Update, context: CoachContext) -> str:
 
 
 async def accept_answer(
-    update: Update, context: CoachContext, result: Result
-) -> tuple[IntakeView, Translator] | None:
+    update: Update, context: CoachContext, result: Result | SettingsResult
+) -> tuple[ProfileView, Translator] | None:
     """Answer the tap of an intake or /settings answer the service took. None: it was refused,
     and the user has been told why (stale button, nothing chosen)."""
     view = result.view

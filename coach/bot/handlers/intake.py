@@ -29,9 +29,10 @@ from coach.bot.screens.intake import (
     type_time_screen,
     use_buttons_screens,
 )
-from coach.domain.habits import Habit
+from coach.domain.awaiting import AwaitTime, AwaitTimezone
 from coach.domain.intake import Step
-from coach.services.intake import AWAIT_TIME, AWAIT_TIMEZONE, Answer, Result
+from coach.services.answers import Answer
+from coach.services.intake import Result
 
 log = logging.getLogger(__name__)
 
@@ -155,13 +156,16 @@ async def _reply_to_typed(update: Update, context: CoachContext, result: Result)
         await send(update, use_buttons_screens(t, view))
     elif result.answer is Answer.INVALID:
         key = (
-            "intake-timezone-invalid" if view.awaiting == AWAIT_TIMEZONE else "intake-time-invalid"
+            "intake-timezone-invalid"
+            if isinstance(view.awaiting, AwaitTimezone)
+            else "intake-time-invalid"
         )
         if update.effective_message.location is not None:
             key = "intake-location-invalid"
         await update.effective_message.reply_text(t(key))
-    elif result.answered == AWAIT_TIMEZONE:
+    elif isinstance(result.answered, AwaitTimezone):
         await send(update, timezone_set_screens(t, view, context.now()))
     else:
-        habit = Habit(result.answered.removeprefix(AWAIT_TIME))
+        assert isinstance(result.answered, AwaitTime)
+        habit = result.answered.habit
         await send(update, time_set_screens(t, view, habit))

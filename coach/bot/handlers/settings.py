@@ -9,17 +9,17 @@ from coach.bot.context import CoachContext
 from coach.bot.handlers.common import accept_answer, edit_text, send, telegram_language
 from coach.bot.screens.intake import time_screen, timezone_screen, type_time_screen
 from coach.bot.screens.settings import closed_screen, menu_screen, page_screen
-from coach.domain.intake import Step
 from coach.domain.reminders import Kind
-from coach.services.intake import AWAIT_TIMEZONE, Result
+from coach.services.answers import Answer, ProfileView
+from coach.services.settings import SettingsResult
 
 
 async def settings_command(update: Update, context: CoachContext) -> None:
     """Show the current answers and what can be changed."""
     # Opening the menu closes any question an earlier visit left open.
-    result = await context.services.intake.edit(update.effective_user.id, "", context.now())
+    result = await context.services.settings.open(update.effective_user.id, context.now())
     view = result.view
-    if view is None or view.step is not Step.DONE:
+    if view is None or result.answer is Answer.STALE:  # the intake is not done
         language = view.language if view else telegram_language(update, context)
         await update.effective_message.reply_text(
             context.translator(language)("settings-finish-intake")
@@ -35,6 +35,7 @@ async def on_settings_tap(update: Update, context: CoachContext, tap: SettingsTa
     accepted = await accept_answer(update, context, result)
     if accepted is None:
         return
+    view: ProfileView
     view, t = accepted
     now = context.now()
     match tap.action:
@@ -68,35 +69,36 @@ async def on_settings_tap(update: Update, context: CoachContext, tap: SettingsTa
             await edit_text(update, menu_screen(t, view, now, t("settings-saved")))
 
 
-async def _apply(context: CoachContext, user_id: int, tap: SettingsTap) -> Result:
-    intake = context.services.intake
+async def _apply(context: CoachContext, user_id: int, tap: SettingsTap) -> SettingsResult:
+    settings = context.services.settings
     now = context.now()
     match tap.action:
         case "lang":
-            return await intake.choose_language(user_id, None, tap.language, now)
+            return await settings.choose_language(user_id, tap.language, now)
         case "habit":
             assert tap.habit is not None
-            return await intake.set_habit(user_id, None, tap.habit, tap.on, now)
+            return await settings.set_habit(user_id, tap.habit, tap.on, now)
         case "safety":
             assert tap.safety is not None
-            return await intake.set_safety(user_id, None, tap.safety, tap.on, now)
+            return await settings.set_safety(user_id, tap.safety, tap.on, now)
         case "time" if tap.word == "other":
             assert tap.habit is not None
-            return await intake.ask_time(user_id, None, tap.habit, now)
+            return await settings.ask_time(user_id, tap.habit, now)
         case "wday" | "dday":
             kind = Kind.CHECKIN if tap.action == "wday" else Kind.DIGEST
-            return await intake.set_weekly(user_id, kind, now, weekday=tap.weekday)
+            return await settings.set_weekly(user_id, kind, now, weekday=tap.weekday)
         case "wtime" | "dtime":
             kind = Kind.CHECKIN if tap.action == "wtime" else Kind.DIGEST
-            return await intake.set_weekly(user_id, kind, now, at=tap.at)
+            return await settings.set_weekly(user_id, kind, now, at=tap.at)
         case "digest":
-            return await intake.set_weekly(user_id, Kind.DIGEST, now, on=tap.on)
+            return await settings.set_weekly(user_id, Kind.DIGEST, now, on=tap.on)
         case "dayend":
             assert tap.at is not None
-            return await intake.set_day_end(user_id, tap.at, now)
+            return await settings.set_day_end(user_id, tap.at, now)
         case "time" if tap.at is not None:
             assert tap.habit is not None
-            return await intake.choose_time(user_id, None, tap.habit, tap.at, now)
+            return await settings.choose_time(user_id, tap.habit, tap.at, now)
+        case "menu" if tap.page == "tz":
+            return await settings.ask_timezone(user_id, now)
         case _:  # "menu" pages, and picking which habit's time to change
-            what = AWAIT_TIMEZONE if (tap.action, tap.page) == ("menu", "tz") else ""
-            return await intake.edit(user_id, what, now)
+            return await settings.open(user_id, now)

@@ -17,7 +17,7 @@ from coach.bot.screens.widgets import (
     rows,
     week_line,
 )
-from coach.domain.checkins import NOTE_LIMIT, TOO_MUCH, Amount, Food, foods_for
+from coach.domain.checkins import NOTE_LIMIT, TOO_MUCH, Amount, CheckInStatus, Food, foods_for
 from coach.domain.habits import Habit
 from coach.domain.plan import WeekTargets
 from coach.domain.zones import zone_info
@@ -28,7 +28,11 @@ ANSWER_KEYS = {
     **{food: f"food-{food}" for food in Food},
     **{amount: f"amount-{amount.replace('_', '-')}" for amount in Amount},
 }
-STATUS_MARKS = {"done": "check-mark-done", "skipped": "check-mark-skipped", None: "check-mark-open"}
+STATUS_MARKS = {
+    CheckInStatus.DONE: "check-mark-done",
+    CheckInStatus.SKIPPED: "check-mark-skipped",
+    None: "check-mark-open",
+}
 
 
 class Origin:
@@ -55,7 +59,7 @@ def logged_screen(t: Translator, view: CheckInView, origin: Origin) -> Screen:
     habit, day = habit_name(t, view.habit), t.date(view.day)
     lines: list[str] = []
     buttons: list[InlineKeyboardButton] = []
-    if view.status == "skipped":
+    if view.status is CheckInStatus.SKIPPED:
         lines.append(t("reminder-logged-skipped", habit=habit, day=day))
     else:
         lines.append(t("reminder-logged-done", habit=habit, day=day))
@@ -79,7 +83,7 @@ def logged_screen(t: Translator, view: CheckInView, origin: Origin) -> Screen:
         lines.append(t("checkin-note-shown", note=view.note))
     grid = rows(buttons, 3).inline_keyboard if buttons else ()
     actions = []
-    if view.status == "done":
+    if view.status is CheckInStatus.DONE:
         actions.append(button(t("button-note"), origin.tap("note")))
     actions.append(button(t("button-undo"), origin.tap("undo")))
     if origin.delivery_id is None:
@@ -123,11 +127,11 @@ def day_screen(t: Translator, view: DayView, lead: str = "") -> Screen:
 
 def _item_line(t: Translator, item: HabitDay, targets: WeekTargets) -> str:
     name = habit_name(t, item.habit)
-    if item.status == "done":
+    if item.status is CheckInStatus.DONE:
         line = t("today-line-done", habit=name)
         if item.detail:
             line += t("today-line-answer", answer=answer_label(t, item.detail))
-    elif item.status == "skipped":
+    elif item.status is CheckInStatus.SKIPPED:
         line = t("today-line-skipped", habit=name)
     elif item.habit is Habit.FIBER:
         line = t("today-line-open-fiber", habit=name, grams=targets.fiber_grams)
@@ -161,7 +165,7 @@ def saved_line(t: Translator, view: CheckInView) -> str:
     habit, day = habit_name(t, view.habit), t.date(view.day)
     if view.status is None:
         return t("reminder-undone", habit=habit, day=day)
-    if view.status == "skipped":
+    if view.status is CheckInStatus.SKIPPED:
         return t("reminder-logged-skipped", habit=habit, day=day)
     return t("reminder-logged-done", habit=habit, day=day)
 

@@ -27,6 +27,7 @@ from coach.domain.habits import PRESET_TIMES, SAFETY_ORDER, SCORES, Habit, Safet
 from coach.domain.intake import ORDER, Step
 from coach.domain.zones import zone_info
 from coach.i18n import Translator
+from coach.services.answers import ProfileView
 from coach.services.intake import IntakeView
 
 # The label of each preset time (coach.domain.habits.PRESET_TIMES), in the same order.
@@ -96,7 +97,7 @@ def consent_screen(t: Translator, view: IntakeView) -> Screen:
     return Screen(text, rows(buttons, 2))
 
 
-def timezone_screen(t: Translator, view: IntakeView, in_intake: bool = True) -> Screen:
+def timezone_screen(t: Translator, view: ProfileView, in_intake: bool = True) -> Screen:
     """Location button plus cities as a reply keyboard: a tap sends the city's name as text."""
     cities = [
         KeyboardButton(t(f"zone-{key}"))
@@ -120,7 +121,7 @@ def timezone_confirmation(t: Translator, zone: str, now: datetime) -> Screen:
     return Screen(text, ReplyKeyboardRemove())
 
 
-def safety_keyboard(t: Translator, view: IntakeView, round_: int | None) -> InlineKeyboardMarkup:
+def safety_keyboard(t: Translator, view: ProfileView, round_: int | None) -> InlineKeyboardMarkup:
     buttons = [
         button(
             toggle(t, t(SAFETY_KEYS[flag]), flag in view.safety),
@@ -155,7 +156,7 @@ def safety_changes(t: Translator, safety: frozenset[Safety]) -> str:
     return "\n".join(lines)
 
 
-def habits_keyboard(t: Translator, view: IntakeView, round_: int | None) -> InlineKeyboardMarkup:
+def habits_keyboard(t: Translator, view: ProfileView, round_: int | None) -> InlineKeyboardMarkup:
     grid = [
         [
             button(
@@ -179,7 +180,7 @@ def habits_screen(t: Translator, view: IntakeView) -> Screen:
     return Screen(text, habits_keyboard(t, view, view.round))
 
 
-def time_screen(t: Translator, view: IntakeView, habit: Habit, round_: int | None) -> Screen:
+def time_screen(t: Translator, view: ProfileView, habit: Habit, round_: int | None) -> Screen:
     buttons = [
         button(t(key, time=clock(at)), _answer(round_, "time", habit=habit, at=at))
         for key, at in zip(PRESET_LABELS[habit], PRESET_TIMES[habit], strict=True)

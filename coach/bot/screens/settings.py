@@ -27,7 +27,7 @@ from coach.config import SUPPORTED_LANGUAGES
 from coach.domain.habits import SAFETY_ORDER, Habit
 from coach.domain.zones import zone_info
 from coach.i18n import Translator
-from coach.services.intake import IntakeView
+from coach.services.answers import ProfileView
 
 MENU = (
     ("lang", "button-settings-language"),
@@ -42,7 +42,7 @@ MENU = (
 )
 
 
-def menu_screen(t: Translator, view: IntakeView, now: datetime, note: str = "") -> Screen:
+def menu_screen(t: Translator, view: ProfileView, now: datetime, note: str = "") -> Screen:
     """The current answers at a glance, and a button per thing to change."""
     lines = [note, ""] if note else []
     lines.append(t("settings-title"))
@@ -85,7 +85,7 @@ def menu_screen(t: Translator, view: IntakeView, now: datetime, note: str = "") 
     return Screen("\n".join(lines), rows(buttons, 3))
 
 
-def page_screen(t: Translator, view: IntakeView, page: str) -> Screen:
+def page_screen(t: Translator, view: ProfileView, page: str) -> Screen:
     back = [button(t("button-back"), SettingsTap("menu"))]
     match page:
         case "lang":
