@@ -47,6 +47,7 @@ def _run(settings: Settings, webhook: bool) -> int:
 
     from telegram.error import InvalidToken
 
+    from coach.bot import drawing
     from coach.bot.app import build_application, polling
     from coach.bot.app import webhook as webhook_source
     from coach.bot.runner import serve
@@ -66,7 +67,10 @@ def _run(settings: Settings, webhook: bool) -> int:
 
     logging.captureWarnings(True)  # warnings go through the (redacting) log handler too
     try:
-        asyncio.run(serve(application, source))
+        try:
+            asyncio.run(serve(application, source))
+        finally:
+            drawing.shutdown()
     except InvalidToken:
         print(
             "coach: Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather).",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -38,7 +38,9 @@ class Translator:
     language: str
     _bundle: FluentBundle
     _fallback: FluentBundle
-    _catalog: tuple[Path, tuple[str, ...]] = (MESSAGES_DIR, SUPPORTED_LANGUAGES)
+    _catalog: tuple[Path, tuple[str, ...]] = field(
+        default=(MESSAGES_DIR, SUPPORTED_LANGUAGES), compare=False, repr=False
+    )
 
     def __reduce__(self) -> tuple[object, tuple[tuple[Path, tuple[str, ...]], str]]:
         """Pickled as its catalog (directory and languages) and its language, for the

@@ -3,6 +3,7 @@ process, so they never hold its event loop, and a worker that dies is replaced."
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pickle
 import signal
@@ -11,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from coach.bot import drawing
 from coach.bot.drawing import draw
 from coach.i18n import Catalog
 
@@ -62,3 +64,16 @@ def test_the_worker_exits_when_the_bot_is_killed() -> None:
     while _running(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _running(worker), "the drawing worker outlived the killed bot"
+
+
+async def test_the_worker_stops_at_the_process_exit() -> None:
+    """coach run and coach webhook call shutdown() as they exit: the worker goes with them,
+    and the next drawing (another run in this process) starts a new one."""
+    worker = await draw(os.getpid)
+    drawing.shutdown()
+    for _ in range(200):
+        if not _running(worker):
+            break
+        await asyncio.sleep(0.1)
+    assert not _running(worker), "the drawing worker outlived shutdown()"
+    assert await draw(os.getpid) not in (worker, os.getpid())

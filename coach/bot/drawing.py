@@ -65,6 +65,19 @@ def _follow_parent(parent: int) -> None:
     threading.Thread(target=watch, name="coach-follow-parent", daemon=True).start()
 
 
+def shutdown() -> None:
+    """At the process's exit: the worker is stopped, a drawing in progress abandoned (the
+    exit would otherwise wait for it, past a container's grace period)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+
+
 async def draw(render: Callable[..., T], *args: object) -> T:
     """Run a renderer (a module-level function) in the drawing process. If that process
     died (killed, out of memory), a new one is started and the drawing tried once more."""

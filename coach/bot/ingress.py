@@ -13,9 +13,9 @@ few seconds from instances whose lease ran out.
 What this relies on: Telegram sends a chat's next update only once the last one was
 acknowledged, and re-sends what was not. So a chat's updates reach us in order, and an
 update handled but not yet acknowledged when a process dies comes again (handlers are
-idempotent: it writes nothing twice). And a user's update handled at once is acknowledged
-only after that user's earlier stored updates are marked handled: otherwise a crash could
-leave an earlier one in the inbox behind a later one already gone, to be replayed after it.
+idempotent: it writes nothing twice). And a user's update handled at once while an earlier
+stored one of theirs is not yet marked handled is stored too, and marked after it: a crash
+then replays both in order, never the earlier one after the later one.
 """
 
 from __future__ import annotations
@@ -190,8 +190,9 @@ class Ingress:
         self._writes = InboxWriter(inbox, clock)
         self._inflight: dict[int, _OnItsWay] = {}  # queued for the lanes, not yet handled
         # Per lane, the stored updates whose handled mark is not committed yet: a later
-        # update of the lane is not acknowledged before them (see _after_earlier).
+        # update of the lane is marked only after them (see _store_behind).
         self._unmarked: dict[int, dict[int, asyncio.Future[None]]] = {}
+        self._behind: set[int] = set()  # stored, handled, their mark waiting for earlier ones
         self._stopping = False
         self._handled: deque[int] = deque(maxlen=REMEMBERED)
         self._handled_ids: set[int] = set()
@@ -215,9 +216,10 @@ class Ingress:
             on_its_way.handled.set_result(None)
         if on_its_way.stored is None:
             return
-        try:
-            await on_its_way.stored
-        except Exception:  # never stored (and so never acknowledged): nothing to mark
+        if earlier := self._earlier_unmarked(update):  # marked after them, in the background
+            self._background(self._mark_behind(update, on_its_way.stored, earlier))
+            return
+        if not await _stored(on_its_way.stored):  # never stored, never acknowledged
             self._marked(update)
             return
         await self._writes.mark(update.update_id)
@@ -226,8 +228,8 @@ class Ingress:
     def _unmarked_from_now(self, update: Update) -> None:
         """A stored update: until it is marked handled, the later ones of its lane wait
         for it to be acknowledged."""
-        future = asyncio.get_running_loop().create_future()
-        self._unmarked.setdefault(lane_key(update), {})[update.update_id] = future
+        lane = self._unmarked.setdefault(lane_key(update), {})
+        lane.setdefault(update.update_id, asyncio.get_running_loop().create_future())
 
     def _marked(self, update: Update) -> None:
         key = lane_key(update)
@@ -238,21 +240,30 @@ class Ingress:
         if not lane:
             self._unmarked.pop(key, None)
 
-    async def _after_earlier(self, handled: Sequence[Update]) -> None:
-        """Updates handled at once are acknowledged only after the earlier stored updates
-        of their lanes are marked handled. Otherwise a crash in between would leave an
-        earlier update unhandled in the inbox and a later one acknowledged: the earlier
-        one, taken over, would run after the later one (a Done replayed over its Undo)."""
-        earlier = [
-            future
-            for update in handled
-            for update_id, future in self._unmarked.get(lane_key(update), {}).items()
-            if update_id < update.update_id
-        ]
-        if earlier:
-            await asyncio.gather(*earlier)
-        if self._stopping and earlier:  # given up at the stop: not acknowledged, sent again
-            raise RuntimeError("stopping before earlier updates were marked handled")
+    def _earlier_unmarked(self, update: Update) -> list[asyncio.Future[None]]:
+        """The marks of this lane's earlier stored updates, not yet committed."""
+        lane = self._unmarked.get(lane_key(update), {})
+        return [future for update_id, future in lane.items() if update_id < update.update_id]
+
+    async def _mark_behind(
+        self, update: Update, store: asyncio.Future[None], earlier: list[asyncio.Future[None]]
+    ) -> None:
+        """A handled, stored update whose lane has earlier stored updates not yet marked
+        handled: it is marked once they are (so a crash never leaves an earlier one to be
+        replayed after it). At a stop it stays unmarked, to be handled again after them by
+        whoever comes next."""
+        if not await _stored(store):  # never stored, so never acknowledged: sent again
+            self._marked(update)
+            return
+        self._behind.add(update.update_id)
+        try:
+            await asyncio.wait(earlier)
+            if self._stopping:
+                return
+            await self._writes.mark(update.update_id)
+        finally:
+            self._behind.discard(update.update_id)
+        self._marked(update)
 
     def _remember(self, update_id: int) -> None:
         if len(self._handled) == self._handled.maxlen:
@@ -283,17 +294,33 @@ class Ingress:
             return
         await asyncio.wait([w.handled for _, _, w in waiting], timeout=STORE_AFTER)
         late = [(u, body, w) for u, body, w in waiting if w.needs_store]
-        if late:
-            store = self._background(
-                self._writes.store([Stored(u.update_id, lane_key(u), b) for u, b, _ in late])
-            )
+        # Handled at once, but an earlier stored update of its lane is not marked handled
+        # yet (its drawing is still on its way, say): acknowledged bare, a crash now would
+        # leave the earlier one in the inbox behind it, to be replayed after it (a Done
+        # replayed over its Undo). So it is stored too, and marked after the earlier ones:
+        # a crash replays both, in order. Nothing waits for the earlier ones here.
+        behind = [
+            (u, body, earlier)
+            for u, body, w in waiting
+            if w.stored is None and not w.needs_store and (earlier := self._earlier_unmarked(u))
+        ]
+        rows = [Stored(u.update_id, lane_key(u), b) for u, b, _ in late]
+        rows += [Stored(u.update_id, lane_key(u), b) for u, b, _ in behind]
+        stores: list[asyncio.Future[None]] = []
+        if rows:
+            store = self._background(self._writes.store(rows))
+            stores.append(store)
             for update, _, on_its_way in late:
                 on_its_way.stored = store
                 self._unmarked_from_now(update)
-        stores = {id(w.stored): w.stored for _, _, w in waiting if w.stored is not None}
+            for update, _, earlier in behind:
+                self._unmarked_from_now(update)
+                self._background(self._mark_behind(update, store, earlier))
+        stores += [w.stored for _, _, w in waiting if w.stored is not None]
         if stores:
-            await asyncio.gather(*stores.values())  # a failed store: not acknowledged
-        await self._after_earlier([u for u, _, w in waiting if w.stored is None])
+            # A failed store: not acknowledged. Shielded: the stores are shared with other
+            # callers, whom a cancelled caller must not cancel.
+            await asyncio.gather(*(asyncio.shield(s) for s in {id(s): s for s in stores}.values()))
 
     def _read(self, body: dict[str, Any]) -> Update | None:
         try:
@@ -346,6 +373,7 @@ class Ingress:
         seconds (for rows a stopped or dead instance left) and keep our own leases."""
         self._inflight.clear()  # a restart: whatever was on its way is in the inbox again
         self._unmarked.clear()
+        self._behind.clear()
         self._stopping = False
         await self._take_over(every_lease=self._alone)
         self._sweeper = asyncio.create_task(self._sweep())
@@ -381,6 +409,7 @@ class Ingress:
                     # left to expire, and then taken over (by anyone, us included).
                     self._writes.renew(
                         [i for i, w in self._inflight.items() if w.stored is not None]
+                        + list(self._behind)
                     )
                     renewed_at = now
                 await self._take_over()
@@ -408,7 +437,7 @@ class Ingress:
             await asyncio.gather(self._sweeper, return_exceptions=True)
         for task in list(self._notes):
             task.cancel()
-        self._stopping = True  # what waits on an unmarked update is not acknowledged
+        self._stopping = True  # an update stored behind others stays unmarked, for later
         for lane in self._unmarked.values():
             for future in lane.values():
                 if not future.done():
@@ -580,6 +609,19 @@ class WebhookServer:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+async def _stored(store: asyncio.Future[None]) -> bool:
+    """Whether a store (shared with others: shielded) committed."""
+    try:
+        await asyncio.shield(store)
+    except Exception:
+        return False
+    except asyncio.CancelledError:
+        if not store.cancelled():
+            raise  # we are cancelled, not the store
+        return False
+    return True
 
 
 def _done() -> asyncio.Future[None]:

@@ -10,22 +10,7 @@ from coach.bot.drawing import draw
 from coach.bot.handlers.common import answer_and_edit, answer_tap, send, user_language
 from coach.bot.screens.progress import delete_screen, progress_screen
 from coach.report.csv_export import render_csv
-from coach.services.progress import ProgressView
-
-
-# matplotlib, numpy and Pillow cost a process about 50 MB: loaded in the drawing process
-# (coach/bot/drawing.py) by the first chart, never in the bot's.
-def _chart_png(view: ProgressView, t) -> bytes:  # type: ignore[no-untyped-def]
-    from coach.report.chart import render_chart
-
-    return render_chart(view, t)
-
-
-def _report_pdf(view: ProgressView, t) -> bytes:  # type: ignore[no-untyped-def]
-    from coach.report.chart import render_chart
-    from coach.report.pdf import render_pdf
-
-    return render_pdf(view, t, render_chart(view, t))
+from coach.report.drawings import chart_png, report_pdf
 
 
 async def progress_command(update: Update, context: CoachContext) -> None:
@@ -40,7 +25,7 @@ async def progress_command(update: Update, context: CoachContext) -> None:
     chat = update.effective_chat
 
     async def chart() -> None:
-        png = await draw(_chart_png, view, t)
+        png = await draw(chart_png, view, t)
         await chat.send_photo(
             InputFile(png, filename="progress.png"), caption=t("progress-chart-caption")
         )
@@ -69,7 +54,7 @@ async def export_command(update: Update, context: CoachContext) -> None:
             caption=t("export-csv-caption"),
         )
         if data.progress is not None:
-            pdf = await draw(_report_pdf, data.progress, t)
+            pdf = await draw(report_pdf, data.progress, t)
             await chat.send_document(
                 InputFile(pdf, filename="gut-coach-report.pdf"), caption=t("export-pdf-caption")
             )

@@ -59,7 +59,7 @@ def logged_screen(t: Translator, view: CheckInView, origin: Origin) -> Screen:
     habit, day = habit_name(t, view.habit), t.date(view.day)
     lines: list[str] = []
     buttons: list[InlineKeyboardButton] = []
-    if view.status is CheckInStatus.SKIPPED:
+    if view.status == CheckInStatus.SKIPPED:
         lines.append(t("reminder-logged-skipped", habit=habit, day=day))
     else:
         lines.append(t("reminder-logged-done", habit=habit, day=day))
@@ -83,7 +83,7 @@ def logged_screen(t: Translator, view: CheckInView, origin: Origin) -> Screen:
         lines.append(t("checkin-note-shown", note=view.note))
     grid = rows(buttons, 3).inline_keyboard if buttons else ()
     actions = []
-    if view.status is CheckInStatus.DONE:
+    if view.status == CheckInStatus.DONE:
         actions.append(button(t("button-note"), origin.tap("note")))
     actions.append(button(t("button-undo"), origin.tap("undo")))
     if origin.delivery_id is None:
@@ -127,11 +127,11 @@ def day_screen(t: Translator, view: DayView, lead: str = "") -> Screen:
 
 def _item_line(t: Translator, item: HabitDay, targets: WeekTargets) -> str:
     name = habit_name(t, item.habit)
-    if item.status is CheckInStatus.DONE:
+    if item.status == CheckInStatus.DONE:
         line = t("today-line-done", habit=name)
         if item.detail:
             line += t("today-line-answer", answer=answer_label(t, item.detail))
-    elif item.status is CheckInStatus.SKIPPED:
+    elif item.status == CheckInStatus.SKIPPED:
         line = t("today-line-skipped", habit=name)
     elif item.habit is Habit.FIBER:
         line = t("today-line-open-fiber", habit=name, grams=targets.fiber_grams)
@@ -165,7 +165,7 @@ def saved_line(t: Translator, view: CheckInView) -> str:
     habit, day = habit_name(t, view.habit), t.date(view.day)
     if view.status is None:
         return t("reminder-undone", habit=habit, day=day)
-    if view.status is CheckInStatus.SKIPPED:
+    if view.status == CheckInStatus.SKIPPED:
         return t("reminder-logged-skipped", habit=habit, day=day)
     return t("reminder-logged-done", habit=habit, day=day)
 
