@@ -190,7 +190,7 @@ class Ingress:
         self._writes = InboxWriter(inbox, clock)
         self._inflight: dict[int, _OnItsWay] = {}  # queued for the lanes, not yet handled
         # Per lane, the stored updates whose handled mark is not committed yet: a later
-        # update of the lane is marked only after them (see _store_behind).
+        # update of the lane is marked only after them (see _mark_behind).
         self._unmarked: dict[int, dict[int, asyncio.Future[None]]] = {}
         self._behind: set[int] = set()  # stored, handled, their mark waiting for earlier ones
         self._stopping = False
@@ -226,8 +226,8 @@ class Ingress:
         self._marked(update)
 
     def _unmarked_from_now(self, update: Update) -> None:
-        """A stored update: until it is marked handled, the later ones of its lane wait
-        for it to be acknowledged."""
+        """A stored update: until it is marked handled, the later ones of its lane are
+        stored too and marked only after it."""
         lane = self._unmarked.setdefault(lane_key(update), {})
         lane.setdefault(update.update_id, asyncio.get_running_loop().create_future())
 
