@@ -143,9 +143,11 @@ async def set_time(
         await reschedule(session, plan, user, now, kinds={habit})
 
 
-async def time_question_open(session: AsyncSession, user: User, habit: Habit, asked: bool) -> bool:
+def time_question_open(
+    user: User, reminders: dict[Habit, Reminder], habit: Habit, asked: bool
+) -> bool:
     """The habit is on, and (`asked`: as the intake needs) its time is the open question."""
-    reminder = (await habit_reminders(session, user.id)).get(habit)
+    reminder = reminders.get(habit)
     if reminder is None or not reminder.enabled:
         return False
     return not asked or user.question == AwaitTime(habit)

@@ -156,7 +156,8 @@ class IntakeService:
                     parsed = parse_time(text)
                     if parsed is None:
                         return await self._result(session, user, now, Answer.INVALID)
-                    await self._set_time(session, user, habit, parsed, now)
+                    reminders = await habit_reminders(session, user.id)
+                    await self._set_time(session, user, reminders, habit, parsed, now)
                     return await self._result(session, user, now, Answer.ACCEPTED, question)
             in_intake = user.intake_step not in (Step.DONE, Step.DECLINED)
             answer = Answer.USE_BUTTONS if in_intake else Answer.NOT_EXPECTED
@@ -242,7 +243,8 @@ class IntakeService:
             user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.TIMES):
                 return await self._result(session, user, now, Answer.STALE)
-            if not await time_question_open(session, user, habit, asked=True):
+            reminders = await habit_reminders(session, user.id)
+            if not time_question_open(user, reminders, habit, asked=True):
                 return await self._result(session, user, now, Answer.STALE)
             user.question = AwaitTime(habit)
             return await self._result(session, user, now, Answer.ACCEPTED)
@@ -255,9 +257,10 @@ class IntakeService:
             user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.TIMES):
                 return await self._result(session, user, now, Answer.STALE)
-            if not await time_question_open(session, user, habit, asked=True):
+            reminders = await habit_reminders(session, user.id)
+            if not time_question_open(user, reminders, habit, asked=True):
                 return await self._result(session, user, now, Answer.STALE)
-            await self._set_time(session, user, habit, at, now)
+            await self._set_time(session, user, reminders, habit, at, now)
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     async def rate_baseline(
@@ -313,9 +316,14 @@ class IntakeService:
             user.intake_step = Step.SAFETY
 
     async def _set_time(
-        self, session: AsyncSession, user: User, habit: Habit, at: time, now: datetime
+        self,
+        session: AsyncSession,
+        user: User,
+        reminders: dict[Habit, Reminder],
+        habit: Habit,
+        at: time,
+        now: datetime,
     ) -> None:
-        reminders = await habit_reminders(session, user.id)
         await set_time(session, self._plan, user, reminders, habit, at, now)
         if user.intake_step == Step.TIMES:
             _ask_next_time(user, reminders)

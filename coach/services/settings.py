@@ -57,22 +57,20 @@ class SettingsService:
         return await self._change(user_id, now, ask)
 
     async def choose_language(self, user_id: int, language: str, now: datetime) -> SettingsResult:
-        async def choose(session: AsyncSession, user: User) -> Answer:
+        def choose(user: User) -> None:
             user.language = language
-            return Answer.ACCEPTED
 
-        return await self._write(user_id, now, choose)
+        return await self._change(user_id, now, choose)
 
     async def set_safety(
         self, user_id: int, flag: Safety, on: bool, now: datetime
     ) -> SettingsResult:
         """Tick or untick one condition (a repeated tap changes nothing)."""
 
-        async def tick(session: AsyncSession, user: User) -> Answer:
+        def tick(user: User) -> None:
             setattr(user, SAFETY_COLUMNS[flag], on)
-            return Answer.ACCEPTED
 
-        return await self._write(user_id, now, tick)
+        return await self._change(user_id, now, tick)
 
     async def set_habit(
         self, user_id: int, habit: Habit, on: bool, now: datetime
@@ -106,7 +104,8 @@ class SettingsService:
         """ "Other time" for a habit that is on: typed text is now its time."""
 
         async def ask(session: AsyncSession, user: User) -> Answer:
-            if not await time_question_open(session, user, habit, asked=False):
+            reminders = await habit_reminders(session, user.id)
+            if not time_question_open(user, reminders, habit, asked=False):
                 return Answer.STALE
             user.question = AwaitTime(habit)
             return Answer.ACCEPTED
@@ -119,9 +118,9 @@ class SettingsService:
         """A preset time for a habit that is on."""
 
         async def choose(session: AsyncSession, user: User) -> Answer:
-            if not await time_question_open(session, user, habit, asked=False):
-                return Answer.STALE
             reminders = await habit_reminders(session, user.id)
+            if not time_question_open(user, reminders, habit, asked=False):
+                return Answer.STALE
             await set_time(session, self._plan, user, reminders, habit, at, now)
             return Answer.ACCEPTED
 
@@ -171,6 +170,8 @@ class SettingsService:
     # -- helpers -------------------------------------------------------------------------
 
     async def _change(self, user_id: int, now: datetime, change) -> SettingsResult:  # type: ignore[no-untyped-def]
+        """A change that only sets fields of the user's row, always accepted."""
+
         async def apply(session: AsyncSession, user: User) -> Answer:
             change(user)
             return Answer.ACCEPTED
