@@ -15,6 +15,7 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
 import signal  # noqa: E402
 import time  # noqa: E402
@@ -559,6 +560,13 @@ class BotProcess:
             await self.process.wait()
             raise BenchError(f"the bot took over {STOP_LIMIT:.0f} s to stop") from None
         return time.monotonic() - began
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) the process has used so far, from /proc (Linux):
+        unlike wall time, barely moved by other work on a shared machine."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     async def kill(self) -> None:
         """SIGKILL it if it still runs (after a run that failed)."""
