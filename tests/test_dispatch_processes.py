@@ -27,6 +27,7 @@ from tests.support.databases import truncate_all
 from tests.support.processes import bot_process_env
 from tests.support.rows import count, delivery_statuses
 from tests.support.seeding import seed_due_reminders
+from tests.support.services import delete_user
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs COACH_TEST_POSTGRES_URL")
 REMINDERS = 1000
@@ -115,8 +116,7 @@ async def test_two_dispatchers_with_users_acting_meanwhile(
         await asyncio.sleep(rng.random())  # spread over the dispatch
         now = datetime.now(UTC)
         if user_id in doomed:
-            key = await services.progress.deletion_key(user_id)
-            assert key is not None and await services.progress.delete(user_id, key)
+            await delete_user(services, user_id)
         elif user_id % 3 == 0:
             await services.pause.pause(user_id, "day", now)
         elif user_id % 3 == 1:

@@ -25,6 +25,7 @@ from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from coach.domain.habits import Habit
 from tests.support.bot import RunningBot
 from tests.support.seeding import seed_due_reminders
+from tests.support.services import delete_user
 
 DUE = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 USERS = 120
@@ -50,9 +51,7 @@ async def test_claims_racing_settings_changes_and_deletions(bot: RunningBot, ses
 
         async def act(user_id: int, now: datetime = now, doomed: set[int] = doomed) -> None:
             if user_id in doomed:
-                key = await services.progress.deletion_key(user_id)
-                assert key is not None
-                assert await services.progress.delete(user_id, key)
+                await delete_user(services, user_id)
                 return
             # Switching a habit off writes the reminder row; a day end and a pause write
             # the user's row and recompute every reminder row.

@@ -24,6 +24,7 @@ from tests.fakebot.server import Fault
 from tests.support.bot import RunningBot
 from tests.support.flows import enrolled, quiet_until
 from tests.support.rows import user_rows
+from tests.support.services import delete_user
 
 # The default intake (Berlin, baseline energy 2, clarity 3, digestion 2, mood 3, nails 4)
 # starts the plan on Monday 2026-03-02; the digest comes on Sundays at 19:00 (18:00 UTC).
@@ -427,8 +428,7 @@ async def test_outcomes_are_recorded_even_when_a_user_deleted_their_data_meanwhi
         d.delivery_id for d in due
     }
     services = bot.application.bot_data["coach.runtime"].services
-    key = await services.progress.deletion_key(9014)
-    assert key is not None and await services.progress.delete(9014, key)
+    await delete_user(services, 9014)
     await store.record(
         [Outcome(d.delivery_id, d.user_id, Status.SENT, message_id=7) for d in due], now
     )

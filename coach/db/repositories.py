@@ -228,14 +228,15 @@ class DeliveryRepository:
 
     async def with_user_locked(
         self, delivery_id: int, user_id: int
-    ) -> tuple[Delivery, User] | None:
-        """A delivery of this user's, with their row, fresh. Only the user's row is locked
-        (the lock order: a user's row first); the delivery is locked when it is written."""
+    ) -> tuple[User, Delivery | None] | None:
+        """The user's row, fresh, with that delivery if it is theirs (else None beside it);
+        None: no such user. Only the user's row is locked (the lock order: a user's row
+        first); the delivery is locked when it is written."""
         row = (
             await self.session.execute(
-                select(Delivery, User)
-                .join(User, Delivery.user_id == User.id)
-                .where(Delivery.id == delivery_id, Delivery.user_id == user_id)
+                select(User, Delivery)
+                .outerjoin(Delivery, and_(Delivery.id == delivery_id, Delivery.user_id == User.id))
+                .where(User.id == user_id)
                 .with_for_update(of=User)
                 .execution_options(populate_existing=True)
             )

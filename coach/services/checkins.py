@@ -33,6 +33,7 @@ from coach.domain.checkins import (
 from coach.domain.habits import HABITS, Habit, Safety
 from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Status
+from coach.services.refusals import Refusal, Why, refused
 from coach.services.targets import TargetBook
 
 
@@ -109,13 +110,13 @@ class CheckInService:
         status: CheckInStatus,
         now: datetime,
         checklist: bool = False,
-    ) -> CheckInView | None:
-        """Done or skipped for the day. None: not this user's, too old, or not a habit.
+    ) -> CheckInView | Refusal:
+        """Done or skipped for the day. Refused: not this user's, too old, or not a habit.
         checklist=True also returns the day's checklist, from the same transaction."""
         async with self._sessionmaker.begin() as session:
             found = await self._resolve(session, user_id, ref, now)
-            if found is None:
-                return None
+            if isinstance(found, Refusal):
+                return found
             user, habit, day, _, habits = found
             row = await CheckInRepository(session).save(user_id, habit, day, status, now)
             return await self._view(
@@ -124,16 +125,16 @@ class CheckInService:
 
     async def answer(
         self, user_id: int, ref: Ref, detail: str, now: datetime, checklist: bool = False
-    ) -> CheckInView | None:
+    ) -> CheckInView | Refusal:
         """The follow-up after Done: which fermented food, or how much fiber."""
         async with self._sessionmaker.begin() as session:
             found = await self._resolve(session, user_id, ref, now)
-            if found is None:
-                return None
+            if isinstance(found, Refusal):
+                return found
             user, habit, day, _, habits = found
             no_natto = Safety.BLOOD_THINNER in user.safety
             if detail not in FOLLOW_UPS[habit] or (no_natto and detail == Food.NATTO):
-                return None
+                return refused(Why.TOO_OLD, user)
             row = await CheckInRepository(session).save(
                 user_id, habit, day, CheckInStatus.DONE, now, detail
             )
@@ -151,37 +152,37 @@ class CheckInService:
 
     async def undo(
         self, user_id: int, ref: Ref, now: datetime, checklist: bool = False
-    ) -> CheckInView | None:
+    ) -> CheckInView | Refusal:
         """Take back what was logged for the day."""
         async with self._sessionmaker.begin() as session:
             found = await self._resolve(session, user_id, ref, now)
-            if found is None:
-                return None
+            if isinstance(found, Refusal):
+                return found
             user, habit, day, _, habits = found
             await CheckInRepository(session).remove(user_id, habit, day)
             return await self._view(
                 session, user, habit, day, now, checklist=checklist, row=NOTHING, habits=habits
             )
 
-    async def look(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | None:
+    async def look(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | Refusal:
         """What is logged for the day, changing nothing (a ticked habit opened from /today)."""
         async with self._sessionmaker.begin() as session:
             found = await self._resolve(session, user_id, ref, now)
-            if found is None:
-                return None
+            if isinstance(found, Refusal):
+                return found
             user, habit, day, _, _ = found
             return await self._view(session, user, habit, day, now)
 
-    async def ask_note(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | None:
+    async def ask_note(self, user_id: int, ref: Ref, now: datetime) -> CheckInView | Refusal:
         """Open the note question for a logged day: the user's next text is the note."""
         async with self._sessionmaker.begin() as session:
             found = await self._resolve(session, user_id, ref, now)
-            if found is None:
-                return None
+            if isinstance(found, Refusal):
+                return found
             user, habit, day, _, _ = found
             view = await self._view(session, user, habit, day, now)
             if view.status is None:
-                return None
+                return refused(Why.TOO_OLD, user)
             user.question = AwaitNote(habit, day)
             return view
 
@@ -216,17 +217,17 @@ class CheckInService:
 
     async def snooze(
         self, user_id: int, delivery_id: int, minutes: int | None, now: datetime
-    ) -> CheckInView | None:
+    ) -> CheckInView | Refusal:
         """minutes None: may this reminder be snoozed? Else re-fire it once, `minutes` from now."""
         async with self._sessionmaker.begin() as session:
             found = await self._resolve(session, user_id, delivery_id, now)
-            if found is None:
-                return None
+            if isinstance(found, Refusal):
+                return found
             user, habit, day, delivery, _ = found
             assert delivery is not None
             reminder = await ReminderRepository(session).locked(delivery.reminder_id)
             if reminder is None or not reminder.enabled:
-                return None
+                return refused(Why.TOO_OLD, user)
             view = await self._view(session, user, habit, day, now)
             if delivery.status == Status.SNOOZED and reminder.snoozed:  # a double tap
                 return replace(view, snooze_until=reminder.next_fire_at)
@@ -251,44 +252,49 @@ class CheckInService:
             delivery.updated_at = now
             return replace(view, snooze_until=until)
 
-    async def day(self, user_id: int, day: date | None, now: datetime) -> DayView | None:
+    async def day(self, user_id: int, day: date | None, now: datetime) -> DayView | Refusal:
         """The checklist for today (day None) or one of the last BACKFILL_DAYS days.
-        None: the intake isn't done, or the day is out of reach."""
+        Refused: the intake isn't done, or the day is out of reach."""
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
             if user is None or not user.enrolled:
-                return None
+                return refused(Why.NOT_SET_UP, user)
             today = user.today(now)
             day = today if day is None else day
             if not _within_reach(user, day, today):
-                return None
+                return refused(Why.TOO_OLD, user)
             _close_note_question(user)  # moving on closes an unanswered note question
             return await self._day_view(session, user, day, today)
 
     async def _resolve(
         self, session: AsyncSession, user_id: int, ref: Ref, now: datetime
-    ) -> tuple[User, Habit, date, Delivery | None, tuple[Habit, ...] | None] | None:
+    ) -> tuple[User, Habit, date, Delivery | None, tuple[Habit, ...] | None] | Refusal:
         """The user, habit and day a button points at, if it is theirs and within reach;
-        the reminder's delivery, or (for /today's buttons) the habits the user coaches."""
+        the reminder's delivery, or (for /today's buttons) the habits the user coaches.
+        Refused (all alike, as too old: a reminder or day out of reach is by far the usual
+        case): someone unknown or not set up, another's reminder, a day or habit out of
+        reach."""
         if isinstance(ref, DayRef):
             user = await UserRepository(session).locked(user_id)
             if user is None or not user.enrolled:
-                return None
+                return refused(Why.TOO_OLD, user)
             if not _within_reach(user, ref.day, user.today(now)):
-                return None
+                return refused(Why.TOO_OLD, user)
             habits = await ReminderRepository(session).coached_habits(user_id)
             if ref.habit not in habits:
-                return None
+                return refused(Why.TOO_OLD, user)
             _close_note_question(user)
             return user, ref.habit, ref.day, None, habits
         # Only the user's row is locked here (the one lock order, reminders/store.py:
         # a user's row first); the delivery is locked when it is written, after it.
         row = await DeliveryRepository(session).with_user_locked(ref, user_id)
-        if row is None or row[0].kind not in _HABIT_KINDS:
-            return None
-        delivery, user = row
+        if row is None:
+            return refused(Why.TOO_OLD, None)
+        user, delivery = row
+        if delivery is None or delivery.kind not in _HABIT_KINDS:
+            return refused(Why.TOO_OLD, user)
         if (user.today(now) - delivery.local_day).days > BACKFILL_DAYS:
-            return None
+            return refused(Why.TOO_OLD, user)
         _close_note_question(user)
         return user, Habit(delivery.kind), delivery.local_day, delivery, None
 

@@ -15,6 +15,7 @@ from coach.domain.intake import Step
 from coach.domain.plan import Plan
 from coach.domain.reminders import coached
 from coach.reminders.fire_times import reschedule
+from coach.services.refusals import Refusal, Why, refused
 
 PAUSES = {"day": timedelta(days=1), "week": timedelta(days=7), "resume": None}
 
@@ -30,7 +31,6 @@ class ReminderLine:
 class PauseView:
     language: str
     timezone: str
-    ready: bool  # the intake is done, so there is a schedule to show
     lines: tuple[ReminderLine, ...]
     paused: bool
     paused_until: datetime | None  # UTC; None with paused=True means until /resume
@@ -41,34 +41,40 @@ class PauseService:
         self._sessionmaker = sessionmaker
         self._plan = plan
 
-    async def overview(self, user_id: int, now: datetime) -> PauseView | None:
-        """The user's reminders with their next fire times, and whether they are paused."""
+    async def overview(self, user_id: int, now: datetime) -> PauseView | Refusal:
+        """The user's reminders with their next fire times, and whether they are paused.
+        Refused until the intake is done: there is no schedule to show."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
-            if user is None:
-                return None
+            if user is None or user.intake_step != Step.DONE:
+                return refused(Why.NOT_SET_UP, user)
             return _view(user, await ReminderRepository(session).of_user(user.id), now)
 
-    async def pause(self, user_id: int, how_long: str, now: datetime) -> PauseView | None:
+    async def pause(self, user_id: int, how_long: str, now: datetime) -> PauseView | Refusal:
         """Pause for a day, a week, or until resumed ("resume" pauses with no end). The rows
         move past the pause (or stop until /resume): paused days write nothing."""
         async with self._sessionmaker.begin() as session:
             user = await session.get(User, user_id, with_for_update=True)
-            if user is None or user.intake_step != Step.DONE:
-                return None
+            if user is None or user.intake_step != Step.DONE:  # a button from before
+                return refused(Why.STALE, user)  # a start over
             span = PAUSES[how_long]
             user.paused = True
             user.paused_until = None if span is None else now + span
             return _view(user, await reschedule(session, self._plan, user, now), now)
 
-    async def resume(self, user_id: int, now: datetime) -> PauseView | None:
+    async def resume(self, user_id: int, now: datetime) -> PauseView | Refusal:
+        """Reminders back on at once (a pause left from before a start over ends too, though
+        until the intake is done this is refused: there is no schedule to show)."""
         async with self._sessionmaker.begin() as session:
             user = await session.get(User, user_id, with_for_update=True)
             if user is None:
-                return None
+                return refused(Why.NOT_SET_UP, user)
             user.paused = False
             user.paused_until = None
-            return _view(user, await reschedule(session, self._plan, user, now), now)
+            reminders = await reschedule(session, self._plan, user, now)
+            if user.intake_step != Step.DONE:
+                return refused(Why.NOT_SET_UP, user)
+            return _view(user, reminders, now)
 
 
 def _view(user: User, reminders: Sequence[Reminder], now: datetime) -> PauseView:
@@ -82,7 +88,6 @@ def _view(user: User, reminders: Sequence[Reminder], now: datetime) -> PauseView
     return PauseView(
         language=user.language,
         timezone=user.timezone or "UTC",
-        ready=user.intake_step == Step.DONE,
         lines=lines,
         paused=paused,
         paused_until=user.paused_until if paused else None,

@@ -14,6 +14,7 @@ from coach.domain.habits import Habit
 from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Kind, coached
 from coach.reminders.fire_times import checkin_days, reschedule
+from coach.services.refusals import Refusal, Why, refused
 from coach.services.targets import TargetBook
 
 
@@ -31,31 +32,31 @@ class PlanService:
         self._sessionmaker = sessionmaker
         self._book = book
 
-    async def overview(self, user_id: int, now: datetime) -> PlanView | None:
+    async def overview(self, user_id: int, now: datetime) -> PlanView | Refusal:
         """This week's targets and the weeks ahead, with the tolerance rule applied."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
             if user is None or not user.enrolled:
-                return None
+                return refused(Why.NOT_SET_UP, user)
             return await self._view(session, user, now)
 
-    async def keep_going(self, user_id: int, now: datetime) -> PlanView | None:
+    async def keep_going(self, user_id: int, now: datetime) -> PlanView | Refusal:
         """After week 12: the same habits at the final targets, no ramp."""
         async with self._sessionmaker.begin() as session:
             user = await self._finished(session, user_id, now)
-            if user is None:
-                return None
+            if isinstance(user, Refusal):
+                return user
             user.maintenance = True
             reminders = await reschedule(session, self._book.plan, user, now)
             return await self._view(session, user, now, reminders)
 
-    async def start_again(self, user_id: int, now: datetime) -> PlanView | None:
+    async def start_again(self, user_id: int, now: datetime) -> PlanView | Refusal:
         """A new 12 weeks from today. The old weekly ratings go (their week numbers would
         mix with the new plan's); check-ins and the baseline stay."""
         async with self._sessionmaker.begin() as session:
             user = await self._finished(session, user_id, now)
-            if user is None:
-                return None
+            if isinstance(user, Refusal):
+                return user
             user.plan_started_on = user.today(now)
             user.plan_completed_on = None
             user.maintenance = False
@@ -69,13 +70,13 @@ class PlanService:
             await reschedule(session, self._book.plan, user, now, reminders=reminders)
             return await self._view(session, user, now, reminders)
 
-    async def _finished(self, session: AsyncSession, user_id: int, now: datetime) -> User | None:
-        """The user, if their plan has run its 12 weeks (a choice before that is refused)."""
+    async def _finished(self, session: AsyncSession, user_id: int, now: datetime) -> User | Refusal:
+        """The user, if their plan has run its 12 weeks (a choice before that is stale)."""
         user = await UserRepository(session).locked(user_id)
         if user is None or not user.enrolled:
-            return None
+            return refused(Why.STALE, user)
         if self._book.week(user, user.today(now)) <= self._book.plan.weeks:
-            return None
+            return refused(Why.STALE, user)
         return user
 
     async def _view(

@@ -21,6 +21,7 @@ from coach.domain.habits import SAFETY_ORDER, SYMPTOMS, Habit, Symptom
 from coach.domain.plan import Signals, WeekTargets, week_of_plan
 from coach.domain.reminders import coached
 from coach.domain.scoring import DAYS_PER_WEEK, Day, HabitScore, day_states, score_habit
+from coach.services.refusals import Refusal, Why, refused
 from coach.services.targets import TargetBook
 
 
@@ -157,10 +158,20 @@ def _days_asked(habit: Habit, targets: WeekTargets) -> int:
 class ExportData:
     """Everything stored about one user, for /export."""
 
+    language: str
     progress: ProgressView | None  # None before the plan starts
     settings: tuple[tuple[str, str], ...]  # (name, value)
     checkins: tuple[tuple[date, str, str, str, str], ...]  # day, habit, status, detail, note
     scores: tuple[tuple[int, str, int, datetime], ...]  # week, symptom, score, recorded at
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """Which account a /delete confirmation is for: its creation time in µs, so an old
+    button can't erase an account made after it."""
+
+    key: int
+    language: str
 
 
 class ProgressService:
@@ -168,20 +179,20 @@ class ProgressService:
         self._sessionmaker = sessionmaker
         self._book = book
 
-    async def progress(self, user_id: int, now: datetime) -> ProgressView | None:
-        """/progress: None until the intake is done and the plan has begun."""
+    async def progress(self, user_id: int, now: datetime) -> ProgressView | Refusal:
+        """/progress: refused until the intake is done and the plan has begun."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
             if user is None or not user.enrolled:
-                return None
+                return refused(Why.NO_PROGRESS, user)
             return await load_progress(session, self._book, user, user.today(now))
 
-    async def export(self, user_id: int, now: datetime) -> ExportData | None:
-        """/export: the user's own rows, and nobody else's. None for an unknown user."""
+    async def export(self, user_id: int, now: datetime) -> ExportData | Refusal:
+        """/export: the user's own rows, and nobody else's. Refused for an unknown user."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
             if user is None:
-                return None
+                return refused(Why.NOTHING_TO_EXPORT, user)
             progress = None
             if user.enrolled:
                 progress = await load_progress(session, self._book, user, user.today(now))
@@ -197,6 +208,7 @@ class ProgressService:
                 .order_by(SymptomScore.week, SymptomScore.symptom)
             )
             return ExportData(
+                language=user.language,
                 progress=progress,
                 settings=_settings_rows(user, reminders),
                 checkins=tuple(
@@ -205,20 +217,21 @@ class ProgressService:
                 scores=tuple((s.week, s.symptom, s.score, s.recorded_at) for s in scores),
             )
 
-    async def deletion_key(self, user_id: int) -> int | None:
-        """What a /delete confirmation carries: which account it was asked for (its creation
-        time in µs), so an old button can't erase an account made after it. None: no data."""
+    async def deletion(self, user_id: int) -> Deletion | Refusal:
+        """What a /delete confirmation carries."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
-            return None if user is None else _key(user)
+            if user is None:
+                return refused(Why.NOTHING_TO_DELETE, user)
+            return Deletion(_key(user), user.language)
 
-    async def delete(self, user_id: int, key: int) -> bool:
-        """/delete, confirmed: every row about the user, in every table. False if there is
-        nothing to delete, or the confirmation was for an earlier account."""
+    async def delete(self, user_id: int, key: int) -> Deletion | Refusal:
+        """/delete, confirmed: every row about the user, in every table. Refused (stale) if
+        there is nothing to delete, or the confirmation was for an earlier account."""
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
             if user is None or _key(user) != key:
-                return False
+                return refused(Why.STALE, user)
             # Children first: no reliance on ON DELETE CASCADE (SQLite enforces it only with
             # its foreign_keys pragma on).
             await DeliveryRepository(session).delete_all(user_id)
@@ -232,8 +245,9 @@ class ProgressService:
                     InboxUpdate.chat_key == user_id, InboxUpdate.handled_at.is_not(None)
                 )
             )
-            result = await session.execute(delete(User).where(User.id == user_id))
-            return result.rowcount > 0
+            deleted = Deletion(key, user.language)
+            await session.execute(delete(User).where(User.id == user_id))
+            return deleted
 
 
 def _key(user: User) -> int:

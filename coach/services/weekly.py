@@ -14,6 +14,7 @@ from coach.domain.checkins import DISCOMFORT_AT_MOST
 from coach.domain.habits import SYMPTOMS, Habit, Symptom
 from coach.domain.plan import WeekTargets
 from coach.domain.symptoms import BASELINE_WEEK, sharp_drop
+from coach.services.refusals import Refusal, Why, refused
 from coach.services.targets import TargetBook
 
 # The habits on a ramp, which the tolerance rule holds (B12 has none).
@@ -51,34 +52,35 @@ class WeeklyCheckInService:
         self._sessionmaker = sessionmaker
         self._book = book
 
-    async def open(self, user_id: int, now: datetime) -> WeeklyView | None:
-        """/checkin: this week's check-in, as far as it is answered. None before the plan."""
+    async def open(self, user_id: int, now: datetime) -> WeeklyView | Refusal:
+        """/checkin: this week's check-in, as far as it is answered. Refused before the plan,
+        and after it until the user chooses what next (NOT_SET_UP and STALE: the bot shows
+        /plan, which says which)."""
         async with self._sessionmaker() as session:
             user = await session.get(User, user_id)
             if user is None or not user.enrolled:
-                return None
+                return refused(Why.NOT_SET_UP, user)
             week = self._current_week(user, now)
             if not user.maintenance:
                 week = min(week, self._book.plan.weeks)
                 if self._current_week(user, now) > week + 1:
-                    return None  # the plan is over and its last week can't be rated now
+                    # The plan is over and its last week can't be rated now.
+                    return refused(Why.STALE, user)
             return await self._view(session, user, week)
 
     async def rate(
         self, user_id: int, week: int, symptom: Symptom, score: int, now: datetime
-    ) -> WeeklyView | None:
+    ) -> WeeklyView | Refusal:
         """One rating for this week (or last week, answered late). Changing one is fine:
-        the last answer wins. None: a week out of reach, or not this user's plan."""
-        if not 1 <= score <= 5:
-            return None
+        the last answer wins. Refused: a week out of reach, or not this user's plan."""
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
-            if user is None or not user.enrolled:
-                return None
+            if user is None or not user.enrolled or not 1 <= score <= 5:
+                return refused(Why.STALE, user)
             current = self._current_week(user, now)
             in_plan = 1 <= week <= self._book.plan.weeks or user.maintenance
             if week not in (current, current - 1) or not in_plan or week < 1:
-                return None
+                return refused(Why.STALE, user)
             await ScoreRepository(session).save(user_id, week, symptom, score, now)
             return await self._view(session, user, week)
 

@@ -147,14 +147,17 @@ async def seed_enrolled_user(
 
 
 async def seed_newcomer(
-    sessionmaker: async_sessionmaker[AsyncSession], user_id: int, now: datetime
+    sessionmaker: async_sessionmaker[AsyncSession],
+    user_id: int,
+    now: datetime,
+    language: str = "en",
 ) -> None:
     """A user halfway through the intake: consented, asked for their time zone."""
     async with sessionmaker.begin() as session:
         session.add(
             User(
                 id=user_id,
-                language="en",
+                language=language,
                 intake_step=Step.TIMEZONE,
                 awaiting="timezone",
                 consented_at=now,

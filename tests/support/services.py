@@ -10,6 +10,7 @@ from coach.config import SUPPORTED_LANGUAGES
 from coach.domain.plan import Plan, load_plan
 from coach.paths import PLAN_FILE
 from coach.services import Services
+from coach.services.progress import Deletion
 
 
 @functools.cache
@@ -23,3 +24,10 @@ def build_services(
 ) -> Services:
     """Every service on this database, wired as the bot wires them."""
     return Services.build(sessionmaker, the_plan(), SUPPORTED_LANGUAGES, default_language)
+
+
+async def delete_user(services: Services, user_id: int) -> None:
+    """/delete, asked for and confirmed; fails the test unless it erased the user."""
+    deletion = await services.progress.deletion(user_id)
+    assert isinstance(deletion, Deletion), deletion
+    assert await services.progress.delete(user_id, deletion.key) == deletion

@@ -6,7 +6,7 @@ from telegram import Update
 
 from coach.bot.callbacks import ReminderTap, TodayTap
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import answer_and_edit, answer_tap, send, user_language
+from coach.bot.handlers.common import answer_and_edit, answer_tap, refuse, send
 from coach.bot.screens.checkins import (
     Origin,
     day_screen,
@@ -22,6 +22,7 @@ from coach.domain.checkins import NOTE_LIMIT, CheckInStatus
 from coach.domain.habits import Habit
 from coach.i18n import Translator
 from coach.services.checkins import CheckInView, DayRef, Ref
+from coach.services.refusals import Refusal
 
 SNOOZE_MINUTES = {"snooze30": 30, "snooze60": 60}
 
@@ -29,9 +30,8 @@ SNOOZE_MINUTES = {"snooze30": 30, "snooze60": 60}
 async def today_command(update: Update, context: CoachContext) -> None:
     """/today: today's checklist, one tap per habit, with the last days a tap away."""
     view = await context.services.checkins.day(update.effective_user.id, None, context.now())
-    if view is None:
-        t = context.translator(await user_language(update, context))
-        await send(update, [t("schedule-not-ready")])
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
         return
     await send(update, [day_screen(context.translator(view.language), view)])
 
@@ -42,8 +42,8 @@ async def on_reminder_tap(update: Update, context: CoachContext, tap: ReminderTa
         await _snooze(update, context, tap)
         return
     view = await _apply(context, update.effective_user.id, tap.action, tap.answer, tap.delivery_id)
-    if view is None:
-        await _refuse(update, context)
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
         return
     t = context.translator(view.language)
     if tap.action == "note":
@@ -61,15 +61,15 @@ async def on_today_tap(update: Update, context: CoachContext, tap: TodayTap) -> 
     user_id, now = update.effective_user.id, context.now()
     if tap.habit is None:  # "day": show that day
         day_view = await context.services.checkins.day(user_id, tap.day, now)
-        if day_view is None:
-            await _refuse(update, context)
+        if isinstance(day_view, Refusal):
+            await refuse(update, context, day_view)
             return
         await answer_and_edit(update, day_screen(context.translator(day_view.language), day_view))
         return
     ref = DayRef(tap.habit, tap.day)
     view = await _apply(context, user_id, tap.action, tap.answer, ref, checklist=True)
-    if view is None:
-        await _refuse(update, context)
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
         return
     t = context.translator(view.language)
     if tap.action == "note":
@@ -107,7 +107,7 @@ async def close_note_question(update: Update, context: CoachContext) -> None:
 
 async def _apply(
     context: CoachContext, user_id: int, action: str, answer: str, ref: Ref, checklist: bool = False
-) -> CheckInView | None:
+) -> CheckInView | Refusal:
     """Run the tap's service call; checklist=True: a tap on /today, which shows the day."""
     checkins, now = context.services.checkins, context.now()
     match action:
@@ -129,8 +129,8 @@ async def _snooze(update: Update, context: CoachContext, tap: ReminderTap) -> No
     view = await context.services.checkins.snooze(
         query.from_user.id, tap.delivery_id, SNOOZE_MINUTES.get(tap.action), context.now()
     )
-    if view is None:
-        await _refuse(update, context)
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
         return
     t = context.translator(view.language)
     if view.snooze_until is None and not (tap.action == "snooze" and view.snooze_allowed):
@@ -145,9 +145,3 @@ async def _snooze(update: Update, context: CoachContext, tap: ReminderTap) -> No
 async def _ask_note(update: Update, t: Translator, view: CheckInView) -> None:
     await answer_tap(update)
     await send(update, [note_question(t, view)])
-
-
-async def _refuse(update: Update, context: CoachContext) -> None:
-    """Not this user's, too old, or no longer a habit they coach: said briefly."""
-    t = context.translator(await user_language(update, context))
-    await answer_tap(update, t("reminder-too-old"))

@@ -12,11 +12,13 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from coach.bot.context import CoachContext
+from coach.bot.screens.refusals import refusal_text
 from coach.bot.screens.widgets import Screen, as_screen
 from coach.domain.language import pick_language
 from coach.i18n import Translator
 from coach.services.answers import Answer, ProfileView
 from coach.services.intake import Result
+from coach.services.refusals import Refusal, Why
 from coach.services.settings import SettingsResult
 
 log = logging.getLogger(__name__)
@@ -70,10 +72,20 @@ async def _edit(request: Awaitable[object]) -> None:
         log.info("edit skipped: %s", error.message)
 
 
+async def refuse(update: Update, context: CoachContext, refusal: Refusal) -> None:
+    """Why a service turned the update down, in the language it carries (Telegram's for
+    someone without a row): a tap's toast, or a message for a command."""
+    t = context.translator(refusal.language or telegram_language(update, context))
+    text = refusal_text(t, refusal)
+    if update.callback_query is not None:
+        await answer_tap(update, text)
+    else:
+        await send(update, [text])
+
+
 async def answer_stale(update: Update, context: CoachContext, language: str | None) -> None:
     """An old, foreign or forged button: a short explanation, nothing written."""
-    t = context.translator(language or telegram_language(update, context))
-    await answer_tap(update, t("tap-stale"))
+    await refuse(update, context, Refusal(Why.STALE, language))
 
 
 async def answer_unknown(update: Update, context: CoachContext) -> None:

@@ -11,17 +11,19 @@ from coach.bot.handlers.common import (
     answer_tap,
     edit_keyboard,
     edit_text,
+    refuse,
     send,
     user_language,
 )
 from coach.bot.screens.plan import again_confirm, plan_screen, weekly_screen
+from coach.services.refusals import Refusal
 
 
 async def plan_command(update: Update, context: CoachContext) -> None:
     """/plan: this week's targets and tip, and the weeks ahead."""
     view = await context.services.plan.overview(update.effective_user.id, context.now())
-    if view is None:
-        await _not_ready(update, context)
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
         return
     await send(update, [plan_screen(context.translator(view.language), view)])
 
@@ -29,7 +31,7 @@ async def plan_command(update: Update, context: CoachContext) -> None:
 async def checkin_command(update: Update, context: CoachContext) -> None:
     """/checkin: this week's symptom check-in, any day of the week."""
     view = await context.services.weekly.open(update.effective_user.id, context.now())
-    if view is None:  # before the plan, or after it with the choice still to make
+    if isinstance(view, Refusal):  # before the plan, or after it with the choice to make
         await plan_command(update, context)
         return
     await send(update, [weekly_screen(context.translator(view.language), view)])
@@ -41,8 +43,8 @@ async def on_weekly_tap(update: Update, context: CoachContext, tap: WeeklyTap) -
     view = await context.services.weekly.rate(
         query.from_user.id, tap.week, tap.symptom, tap.score, context.now()
     )
-    if view is None:
-        await _refuse(update, context)
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
         return
     await answer_tap(update)
     await edit_text(update, weekly_screen(context.translator(view.language), view))
@@ -52,7 +54,7 @@ async def on_finale_tap(update: Update, context: CoachContext, tap: FinaleTap) -
     """After week 12: carry on in maintenance, or begin a new plan."""
     query = update.callback_query
     plan, now = context.services.plan, context.now()
-    if tap.choice == "again":  # a new plan erases the weekly ratings: ask
+    if tap.choice == "again":  # a new plan erases the weekly ratings: ask (no service call)
         t = context.translator(await user_language(update, context))
         await answer_and_edit(update, again_confirm(t))
         return
@@ -60,21 +62,11 @@ async def on_finale_tap(update: Update, context: CoachContext, tap: FinaleTap) -
         view = await plan.keep_going(query.from_user.id, now)
     else:
         view = await plan.start_again(query.from_user.id, now)
-    if view is None:
-        await _refuse(update, context)
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
         return
     t = context.translator(view.language)
     await answer_tap(update)
     await edit_keyboard(update, None)
     lead = t("finale-maintenance") if tap.choice == "keep" else t("finale-again")
     await send(update, [plan_screen(t, view, lead)])
-
-
-async def _not_ready(update: Update, context: CoachContext) -> None:
-    t = context.translator(await user_language(update, context))
-    await send(update, [t("schedule-not-ready")])
-
-
-async def _refuse(update: Update, context: CoachContext) -> None:
-    t = context.translator(await user_language(update, context))
-    await answer_tap(update, t("tap-stale"))

@@ -7,18 +7,19 @@ from telegram import InputFile, Update
 from coach.bot.callbacks import DeleteTap
 from coach.bot.context import CoachContext
 from coach.bot.drawing import draw
-from coach.bot.handlers.common import answer_and_edit, answer_tap, send, user_language
+from coach.bot.handlers.common import answer_and_edit, refuse, send, user_language
 from coach.bot.screens.progress import delete_screen, progress_screen
 from coach.report.csv_export import render_csv
 from coach.report.drawings import chart_png, report_pdf
+from coach.services.refusals import Refusal
 
 
 async def progress_command(update: Update, context: CoachContext) -> None:
     """/progress: the summary at once, then the chart when it is drawn (off the update
     path; a second /progress meanwhile gets a short note instead of a second chart)."""
     view = await context.services.progress.progress(update.effective_user.id, context.now())
-    if view is None:
-        await _not_ready(update, context)
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
         return
     t = context.translator(view.language)
     await send(update, [progress_screen(t, view)])
@@ -38,12 +39,10 @@ async def export_command(update: Update, context: CoachContext) -> None:
     """/export: a CSV of everything kept about the user, and a PDF report once the plan runs
     (drawn off the update path, one at a time per user)."""
     data = await context.services.progress.export(update.effective_user.id, context.now())
-    if data is None:
-        t = context.translator(await user_language(update, context))
-        await send(update, [t("export-nothing")])
+    if isinstance(data, Refusal):
+        await refuse(update, context, data)
         return
-    language = data.progress.language if data.progress else await user_language(update, context)
-    t = context.translator(language)
+    t = context.translator(data.language)
     chat = update.effective_chat
 
     async def export() -> None:
@@ -74,27 +73,22 @@ def _report(update: Update, context: CoachContext):  # type: ignore[no-untyped-d
 
 async def delete_command(update: Update, context: CoachContext) -> None:
     """/delete: asks for a confirming tap first."""
-    t = context.translator(await user_language(update, context))
-    key = await context.services.progress.deletion_key(update.effective_user.id)
-    if key is None:
-        await send(update, [t("delete-nothing")])
+    deletion = await context.services.progress.deletion(update.effective_user.id)
+    if isinstance(deletion, Refusal):
+        await refuse(update, context, deletion)
         return
-    await send(update, [delete_screen(t, key)])
+    await send(update, [delete_screen(context.translator(deletion.language), deletion.key)])
 
 
 async def on_delete_tap(update: Update, context: CoachContext, tap: DeleteTap) -> None:
     """The answer to /delete: erase every row about the user, or leave everything be."""
-    query = update.callback_query
-    t = context.translator(await user_language(update, context))
-    if tap.key is None:
+    if tap.key is None:  # no service call
+        t = context.translator(await user_language(update, context))
         await answer_and_edit(update, t("delete-cancelled"))
         return
-    if not await context.services.progress.delete(query.from_user.id, tap.key):
-        await answer_tap(update, t("tap-stale"))  # already deleted, or asked for an earlier account
+    # Refused: already deleted, or asked for an earlier account.
+    deleted = await context.services.progress.delete(update.callback_query.from_user.id, tap.key)
+    if isinstance(deleted, Refusal):
+        await refuse(update, context, deleted)
         return
-    await answer_and_edit(update, t("delete-done"))
-
-
-async def _not_ready(update: Update, context: CoachContext) -> None:
-    t = context.translator(await user_language(update, context))
-    await send(update, [t("progress-not-ready")])
+    await answer_and_edit(update, context.translator(deleted.language)("delete-done"))

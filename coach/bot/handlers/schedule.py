@@ -8,11 +8,12 @@ from telegram import Update
 
 from coach.bot.callbacks import PauseTap
 from coach.bot.context import CoachContext
-from coach.bot.handlers.common import answer_stale, answer_tap, edit_text, telegram_language
+from coach.bot.handlers.common import answer_tap, edit_text, refuse
 from coach.bot.screens.schedule import overview_screen, pause_question
 from coach.bot.screens.widgets import Screen
 from coach.i18n import Translator
 from coach.services.pause import PauseView
+from coach.services.refusals import Refusal
 
 
 async def reminders_command(update: Update, context: CoachContext) -> None:
@@ -38,8 +39,8 @@ async def on_pause_tap(update: Update, context: CoachContext, tap: PauseTap) -> 
     """A choice from /pause."""
     query = update.callback_query
     view = await context.services.pause.pause(query.from_user.id, tap.what, context.now())
-    if view is None:
-        await answer_stale(update, context, None)
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
         return
     await answer_tap(update)
     await edit_text(update, overview_screen(context.translator(view.language), view))
@@ -48,14 +49,11 @@ async def on_pause_tap(update: Update, context: CoachContext, tap: PauseTap) -> 
 async def _reply(
     update: Update,
     context: CoachContext,
-    view: PauseView | None,
+    view: PauseView | Refusal,
     render: Callable[[Translator, PauseView], Screen],
 ) -> None:
-    if view is None or not view.ready:
-        language = view.language if view else telegram_language(update, context)
-        await update.effective_message.reply_text(
-            context.translator(language)("schedule-not-ready")
-        )
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
         return
     screen = render(context.translator(view.language), view)
     await update.effective_message.reply_text(screen.text, reply_markup=screen.markup)

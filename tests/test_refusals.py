@@ -1,0 +1,87 @@
+"""Refused requests through the real bot: each is said in the user's saved language (not the
+one their Telegram app suggests), and finding that language costs no second read of the
+database: the service's refusal carries it (coach/services/refusals.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from coach.bot.callbacks import PauseTap, TodayTap, WeeklyTap
+from coach.domain.habits import Habit, Symptom
+from coach.i18n import Catalog
+from tests.fakebot import FakeUser
+from tests.support.bot import RunningBot
+from tests.support.seeding import ENROLLED_AT, PLAN_START, seed_enrolled_user, seed_newcomer
+
+KOREAN = Catalog().translator("ko")
+ENROLLED, NEWCOMER = 17_001, 17_002
+# The read a handler made to learn the language of a refusal (UserRepository.language).
+LANGUAGE_READ = re.compile(r"SELECT users\.language\s+FROM users", re.IGNORECASE)
+
+
+@pytest.fixture
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement any engine in this process runs, from now on."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(Engine, "before_cursor_execute", record)
+
+
+async def korean_user(bot: RunningBot, user_id: int) -> FakeUser:
+    """A user whose saved language is Korean while their Telegram app says English; /help
+    gives them a message to tap on."""
+    user = bot.user(user_id, language_code="en")
+    help_text = (await user.ask("/help")).text
+    assert help_text == KOREAN("help")
+    return user
+
+
+async def tapped(user: FakeUser, data: str, statements: list[str]) -> str:
+    """Tap `data` on the user's last message; the toast it was answered with."""
+    statements.clear()
+    answer = await user.answer(await user.press(data))
+    await user.quiet(0.1)  # nothing else: a refused tap changes no message
+    return answer.text
+
+
+async def test_refused_taps_are_said_in_the_users_language_without_reading_it_again(
+    bot: RunningBot, sessionmaker, statements: list[str]
+) -> None:
+    bot.clock.now = ENROLLED_AT + timedelta(days=10)
+    await seed_enrolled_user(sessionmaker, ENROLLED, ENROLLED_AT, language="ko")
+    user = await korean_user(bot, ENROLLED)
+
+    out_of_reach = TodayTap("done", PLAN_START, Habit.B12).encode()  # ten days back
+    assert await tapped(user, out_of_reach, statements) == KOREAN("reminder-too-old")
+    assert not [s for s in statements if LANGUAGE_READ.search(s)]
+
+    future_week = WeeklyTap(9, Symptom.MOOD, 3).encode()
+    assert await tapped(user, future_week, statements) == KOREAN("tap-stale")
+    assert not [s for s in statements if LANGUAGE_READ.search(s)]
+
+
+async def test_refusals_before_the_intake_is_done_are_in_the_users_language(
+    bot: RunningBot, sessionmaker, statements: list[str]
+) -> None:
+    bot.clock.now = ENROLLED_AT
+    await seed_newcomer(sessionmaker, NEWCOMER, ENROLLED_AT, language="ko")
+    user = await korean_user(bot, NEWCOMER)
+
+    # A /pause button kept from before a start over: refused, in Korean (it used to be
+    # said in the language Telegram suggests).
+    assert await tapped(user, PauseTap("day").encode(), statements) == KOREAN("tap-stale")
+    for command, key in (("/progress", "progress-not-ready"), ("/today", "schedule-not-ready")):
+        statements.clear()
+        assert (await user.ask(command)).text == KOREAN(key)
+        assert not [s for s in statements if LANGUAGE_READ.search(s)], command
