@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from coach.bot.callbacks import PauseTap, TodayTap, WeeklyTap
 from coach.domain.habits import Habit, Symptom
@@ -18,6 +16,7 @@ from coach.i18n import Catalog
 from tests.fakebot import FakeUser
 from tests.support.bot import RunningBot
 from tests.support.seeding import ENROLLED_AT, PLAN_START, seed_enrolled_user, seed_newcomer
+from tests.support.sql import statements as watch_statements
 
 KOREAN = Catalog().translator("ko")
 ENROLLED, NEWCOMER = 17_001, 17_002
@@ -28,14 +27,8 @@ LANGUAGE_READ = re.compile(r"SELECT users\.language\s+FROM users", re.IGNORECASE
 @pytest.fixture
 def statements() -> Iterator[list[str]]:
     """Every SQL statement any engine in this process runs, from now on."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, _parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(Engine, "before_cursor_execute", record)
+    with watch_statements() as seen:
+        yield seen
 
 
 async def korean_user(bot: RunningBot, user_id: int) -> FakeUser:

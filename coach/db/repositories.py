@@ -138,20 +138,9 @@ class ReminderRepository:
             )
         )
 
-    async def of_kind(self, user_id: int, kind: str) -> Reminder | None:
-        return await self.session.scalar(
-            select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == kind)
-        )
-
     async def locked(self, reminder_id: int) -> Reminder | None:
         """One row by id, locked for this transaction on PostgreSQL."""
         return await self.session.get(Reminder, reminder_id, with_for_update=True)
-
-    async def kinds(self, user_id: int) -> set[str]:
-        """The kinds of reminder row the user has, on or off."""
-        return set(
-            await self.session.scalars(select(Reminder.kind).where(Reminder.user_id == user_id))
-        )
 
     async def coached_habits(self, user_id: int) -> tuple[Habit, ...]:
         """The habits the user has switched on, in the plan's order."""

@@ -3,11 +3,14 @@ both make (coach/services/intake.py, coach/services/settings.py).
 
 Each service checks that an answer is for where the user is (the intake: its step and
 round; /settings: a finished intake), then applies it with the functions here, in its own
-transaction, and returns a view read from the same transaction.
+transaction, and returns a view read from the same transaction. A transaction reads the
+user's reminder rows once (`reminder_rows`); the writes and the view take that list, and a
+row added joins it (`add_reminder`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -64,14 +67,31 @@ class ProfileView:
         return dict(self.times)
 
 
-async def profile_fields(
-    session: AsyncSession, plan: Plan, user: User, now: datetime
+async def reminder_rows(session: AsyncSession, user_id: int) -> list[Reminder]:
+    """The user's reminder rows: read once per transaction, then handed around."""
+    return list(await ReminderRepository(session).of_user(user_id))
+
+
+def add_reminder(session: AsyncSession, rows: list[Reminder], reminder: Reminder) -> Reminder:
+    """A new row of the user's, in the session and in the transaction's list."""
+    session.add(reminder)
+    rows.append(reminder)
+    return reminder
+
+
+def habits_of(rows: Sequence[Reminder]) -> dict[Habit, Reminder]:
+    """The habit rows among a user's rows (not the weekly check-in, digest or finale)."""
+    return {Habit(r.kind): r for r in rows if r.kind in _HABIT_KINDS}
+
+
+def profile_fields(
+    plan: Plan, user: User, rows: Sequence[Reminder], now: datetime
 ) -> dict[str, object]:
-    """A ProfileView's fields for this user, read in the caller's transaction."""
-    rows = {r.kind: r for r in await ReminderRepository(session).of_user(user.id)}
-    reminders = {Habit(kind): r for kind, r in rows.items() if kind in _HABIT_KINDS}
-    checkin = rows.get(Kind.CHECKIN)
-    digest = rows.get(Kind.DIGEST)
+    """A ProfileView's fields for this user and their reminder rows."""
+    by_kind = {r.kind: r for r in rows}
+    reminders = habits_of(rows)
+    checkin = by_kind.get(Kind.CHECKIN)
+    digest = by_kind.get(Kind.DIGEST)
     safety = user.safety
     targets = None
     if user.plan_started_on is not None and user.timezone is not None:
@@ -101,12 +121,6 @@ async def profile_fields(
     }
 
 
-async def habit_reminders(session: AsyncSession, user_id: int) -> dict[Habit, Reminder]:
-    """The user's habit rows (not the weekly check-in, digest or finale)."""
-    rows = await ReminderRepository(session).of_user(user_id)
-    return {Habit(r.kind): r for r in rows if r.kind in _HABIT_KINDS}
-
-
 async def baseline_scores(session: AsyncSession, user_id: int) -> dict[Symptom, int]:
     rows = await session.scalars(
         select(SymptomScore).where(
@@ -117,37 +131,41 @@ async def baseline_scores(session: AsyncSession, user_id: int) -> dict[Symptom, 
 
 
 async def set_timezone(
-    session: AsyncSession, plan: Plan, user: User, zone: str, now: datetime
+    session: AsyncSession,
+    plan: Plan,
+    user: User,
+    rows: Sequence[Reminder],
+    zone: str,
+    now: datetime,
 ) -> None:
     """A new time zone: the question closes and every reminder follows the new clock."""
     user.timezone = zone
     user.question = None
-    await reschedule(session, plan, user, now)
+    await reschedule(session, plan, user, now, reminders=rows)
 
 
 async def set_time(
     session: AsyncSession,
     plan: Plan,
     user: User,
-    reminders: dict[Habit, Reminder],
+    rows: Sequence[Reminder],
     habit: Habit,
     at: time,
     now: datetime,
 ) -> None:
     """A habit's reminder time: the question closes; the same time again moves nothing (a
     due reminder stays due)."""
-    moved = reminders[habit].local_time != at
-    reminders[habit].local_time = at
+    reminder = habits_of(rows)[habit]
+    moved = reminder.local_time != at
+    reminder.local_time = at
     user.question = None
     if moved:
-        await reschedule(session, plan, user, now, kinds={habit})
+        await reschedule(session, plan, user, now, kinds={habit}, reminders=rows)
 
 
-def time_question_open(
-    user: User, reminders: dict[Habit, Reminder], habit: Habit, asked: bool
-) -> bool:
+def time_question_open(user: User, rows: Sequence[Reminder], habit: Habit, asked: bool) -> bool:
     """The habit is on, and (`asked`: as the intake needs) its time is the open question."""
-    reminder = reminders.get(habit)
+    reminder = habits_of(rows).get(habit)
     if reminder is None or not reminder.enabled:
         return False
     return not asked or user.question == AwaitTime(habit)

@@ -32,9 +32,11 @@ from coach.reminders.fire_times import plan_reminders, reschedule
 from coach.services.answers import (
     Answer,
     ProfileView,
+    add_reminder,
     baseline_scores,
-    habit_reminders,
+    habits_of,
     profile_fields,
+    reminder_rows,
     set_time,
     set_timezone,
     time_question_open,
@@ -90,14 +92,15 @@ class IntakeService:
         async with self._sessionmaker.begin() as session:
             await UserRepository(session).get_or_create(user_id, language)
             user = await UserRepository(session).locked(user_id)
+            rows = await reminder_rows(session, user.id)
             if not user.active:  # back after blocking the bot: reminders resume
                 user.active = True
-                await reschedule(session, self._plan, user, now)
+                await reschedule(session, self._plan, user, now, reminders=rows)
             if user.intake_step == Step.DECLINED:
                 user.intake_step = Step.LANGUAGE
             if user.intake_step == Step.DONE:
                 user.question = None  # /start closes any question /settings left open
-            return await self._view(session, user, now)
+            return await self._view(session, user, now, rows)
 
     async def current(self, user_id: int, now: datetime) -> IntakeView | None:
         """The user's state, or None for someone the bot has never met."""
@@ -150,15 +153,19 @@ class IntakeService:
                     zone = resolve_zone(text)
                     if zone is None:
                         return await self._result(session, user, now, Answer.INVALID)
-                    await self._set_timezone(session, user, zone, now)
-                    return await self._result(session, user, now, Answer.ACCEPTED, question)
+                    rows = await self._set_timezone(session, user, zone, now)
+                    return await self._result(
+                        session, user, now, Answer.ACCEPTED, question, rows=rows
+                    )
                 case AwaitTime(habit):
                     parsed = parse_time(text)
                     if parsed is None:
                         return await self._result(session, user, now, Answer.INVALID)
-                    reminders = await habit_reminders(session, user.id)
-                    await self._set_time(session, user, reminders, habit, parsed, now)
-                    return await self._result(session, user, now, Answer.ACCEPTED, question)
+                    rows = await reminder_rows(session, user.id)
+                    await self._set_time(session, user, rows, habit, parsed, now)
+                    return await self._result(
+                        session, user, now, Answer.ACCEPTED, question, rows=rows
+                    )
             in_intake = user.intake_step not in (Step.DONE, Step.DECLINED)
             answer = Answer.USE_BUTTONS if in_intake else Answer.NOT_EXPECTED
             return await self._result(session, user, now, answer)
@@ -176,8 +183,10 @@ class IntakeService:
                 return await self._result(session, user, now, Answer.NOT_EXPECTED)
             if zone is None:
                 return await self._result(session, user, now, Answer.INVALID)
-            await self._set_timezone(session, user, zone, now)
-            return await self._result(session, user, now, Answer.ACCEPTED, AwaitTimezone())
+            rows = await self._set_timezone(session, user, zone, now)
+            return await self._result(
+                session, user, now, Answer.ACCEPTED, AwaitTimezone(), rows=rows
+            )
 
     async def set_safety(
         self, user_id: int, round_: int, flag: Safety, on: bool, now: datetime
@@ -199,12 +208,13 @@ class IntakeService:
             if none:
                 for column in SAFETY_COLUMNS.values():
                     setattr(user, column, False)
-            existing = await ReminderRepository(session).kinds(user.id)
+            rows = await reminder_rows(session, user.id)
+            existing = {r.kind for r in rows}
             for habit in HABITS:
                 if habit not in existing:
-                    session.add(Reminder(user_id=user.id, kind=habit, enabled=True))
+                    add_reminder(session, rows, Reminder(user_id=user.id, kind=habit, enabled=True))
             user.intake_step = Step.HABITS
-            return await self._result(session, user, now, Answer.ACCEPTED)
+            return await self._result(session, user, now, Answer.ACCEPTED, rows=rows)
 
     async def set_habit(
         self, user_id: int, round_: int, habit: Habit, on: bool, now: datetime
@@ -214,14 +224,15 @@ class IntakeService:
             user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.HABITS):
                 return await self._result(session, user, now, Answer.STALE)
-            target = (await habit_reminders(session, user.id)).get(habit)
+            rows = await reminder_rows(session, user.id)
+            target = habits_of(rows).get(habit)
             if target is None:
                 target = Reminder(user_id=user.id, kind=habit, enabled=False)
-                session.add(target)
+                add_reminder(session, rows, target)
             target.enabled = on
             if not on and user.question == AwaitTime(habit):
                 user.question = None
-            return await self._result(session, user, now, Answer.ACCEPTED)
+            return await self._result(session, user, now, Answer.ACCEPTED, rows=rows)
 
     async def finish_habits(self, user_id: int, round_: int, now: datetime) -> Result:
         """Step 5 done: at least one habit must be on."""
@@ -229,13 +240,14 @@ class IntakeService:
             user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.HABITS):
                 return await self._result(session, user, now, Answer.STALE)
-            reminders = await habit_reminders(session, user.id)
+            rows = await reminder_rows(session, user.id)
+            reminders = habits_of(rows)
             chosen = [h for h in HABITS if h in reminders and reminders[h].enabled]
             if not chosen:
-                return await self._result(session, user, now, Answer.NOTHING_CHOSEN)
+                return await self._result(session, user, now, Answer.NOTHING_CHOSEN, rows=rows)
             user.intake_step = Step.TIMES
-            _ask_next_time(user, reminders)
-            return await self._result(session, user, now, Answer.ACCEPTED)
+            _ask_next_time(user, rows)
+            return await self._result(session, user, now, Answer.ACCEPTED, rows=rows)
 
     async def ask_time(self, user_id: int, round_: int, habit: Habit, now: datetime) -> Result:
         """ "Other time": typed text is now the habit's time."""
@@ -243,11 +255,11 @@ class IntakeService:
             user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.TIMES):
                 return await self._result(session, user, now, Answer.STALE)
-            reminders = await habit_reminders(session, user.id)
-            if not time_question_open(user, reminders, habit, asked=True):
-                return await self._result(session, user, now, Answer.STALE)
+            rows = await reminder_rows(session, user.id)
+            if not time_question_open(user, rows, habit, asked=True):
+                return await self._result(session, user, now, Answer.STALE, rows=rows)
             user.question = AwaitTime(habit)
-            return await self._result(session, user, now, Answer.ACCEPTED)
+            return await self._result(session, user, now, Answer.ACCEPTED, rows=rows)
 
     async def choose_time(
         self, user_id: int, round_: int, habit: Habit, at: time, now: datetime
@@ -257,11 +269,11 @@ class IntakeService:
             user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.TIMES):
                 return await self._result(session, user, now, Answer.STALE)
-            reminders = await habit_reminders(session, user.id)
-            if not time_question_open(user, reminders, habit, asked=True):
-                return await self._result(session, user, now, Answer.STALE)
-            await self._set_time(session, user, reminders, habit, at, now)
-            return await self._result(session, user, now, Answer.ACCEPTED)
+            rows = await reminder_rows(session, user.id)
+            if not time_question_open(user, rows, habit, asked=True):
+                return await self._result(session, user, now, Answer.STALE, rows=rows)
+            await self._set_time(session, user, rows, habit, at, now)
+            return await self._result(session, user, now, Answer.ACCEPTED, rows=rows)
 
     async def rate_baseline(
         self, user_id: int, round_: int, symptom: Symptom, score: int, now: datetime
@@ -275,7 +287,7 @@ class IntakeService:
                 return await self._result(session, user, now, Answer.STALE)
             scores = await baseline_scores(session, user.id)
             if symptom_awaiting_score(scores) != symptom:
-                return await self._result(session, user, now, Answer.STALE)
+                return await self._result(session, user, now, Answer.STALE, scores=scores)
             session.add(
                 SymptomScore(
                     user_id=user.id,
@@ -286,14 +298,16 @@ class IntakeService:
                 )
             )
             scores[symptom] = score
+            rows = None
             if symptom_awaiting_score(scores) is None:
                 user.intake_step = Step.DONE
                 user.plan_started_on = user.today(now)
-                kinds = await ReminderRepository(session).kinds(user.id)
-                session.add_all(plan_reminders(user, kinds))
+                rows = await reminder_rows(session, user.id)
+                for row in plan_reminders(user, {r.kind for r in rows}):
+                    add_reminder(session, rows, row)
                 await session.flush()
-                await reschedule(session, self._plan, user, now)
-            return await self._result(session, user, now, Answer.ACCEPTED)
+                await reschedule(session, self._plan, user, now, reminders=rows)
+            return await self._result(session, user, now, Answer.ACCEPTED, rows=rows, scores=scores)
 
     async def start_over(self, user_id: int, round_: int, now: datetime) -> Result:
         """Erase every answer (after the user confirmed) and begin again at the language."""
@@ -310,23 +324,26 @@ class IntakeService:
 
     async def _set_timezone(
         self, session: AsyncSession, user: User, zone: str, now: datetime
-    ) -> None:
-        await set_timezone(session, self._plan, user, zone, now)
+    ) -> list[Reminder]:
+        """The new zone; the user's reminder rows, read for it."""
+        rows = await reminder_rows(session, user.id)
+        await set_timezone(session, self._plan, user, rows, zone, now)
         if user.intake_step == Step.TIMEZONE:
             user.intake_step = Step.SAFETY
+        return rows
 
     async def _set_time(
         self,
         session: AsyncSession,
         user: User,
-        reminders: dict[Habit, Reminder],
+        rows: list[Reminder],
         habit: Habit,
         at: time,
         now: datetime,
     ) -> None:
-        await set_time(session, self._plan, user, reminders, habit, at, now)
+        await set_time(session, self._plan, user, rows, habit, at, now)
         if user.intake_step == Step.TIMES:
-            _ask_next_time(user, reminders)
+            _ask_next_time(user, rows)
 
     async def _stale(self, user_id: int, now: datetime) -> Result:
         async with self._sessionmaker() as session:
@@ -340,16 +357,31 @@ class IntakeService:
         now: datetime,
         answer: Answer,
         answered: Awaiting | None = None,
+        rows: list[Reminder] | None = None,
+        scores: dict[Symptom, int] | None = None,
     ) -> Result:
+        """The answer with the view after it; `rows` and `scores`: the user's reminder rows
+        and baseline ratings, if this transaction has read them already (each read once)."""
         if user is None:
             return Result(None, Answer.STALE)
         await session.flush()
-        return Result(await self._view(session, user, now), answer, answered)
+        return Result(await self._view(session, user, now, rows, scores), answer, answered)
 
-    async def _view(self, session: AsyncSession, user: User, now: datetime) -> IntakeView:
-        baseline = sorted((await baseline_scores(session, user.id)).items(), key=_symptom_order)
+    async def _view(
+        self,
+        session: AsyncSession,
+        user: User,
+        now: datetime,
+        rows: list[Reminder] | None = None,
+        scores: dict[Symptom, int] | None = None,
+    ) -> IntakeView:
+        if rows is None:
+            rows = await reminder_rows(session, user.id)
+        if scores is None:
+            scores = await baseline_scores(session, user.id)
+        baseline = sorted(scores.items(), key=_symptom_order)
         return IntakeView(
-            **await profile_fields(session, self._plan, user, now),  # type: ignore[arg-type]
+            **profile_fields(self._plan, user, rows, now),  # type: ignore[arg-type]
             step=Step(user.intake_step),
             round=user.intake_round,
             baseline=tuple(baseline),
@@ -360,8 +392,9 @@ def _symptom_order(item: tuple[Symptom, int]) -> int:
     return list(Symptom).index(item[0])
 
 
-def _ask_next_time(user: User, reminders: dict[Habit, Reminder]) -> None:
+def _ask_next_time(user: User, rows: list[Reminder]) -> None:
     """In the times step: ask for the next habit without a time, or move on to the baseline."""
+    reminders = habits_of(rows)
     chosen = [h for h in HABITS if h in reminders and reminders[h].enabled]
     times = {h: r.local_time for h, r in reminders.items() if r.local_time is not None}
     pending = habit_awaiting_time(chosen, times)

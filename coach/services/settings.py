@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.db.models import SAFETY_COLUMNS, Reminder, User
-from coach.db.repositories import ReminderRepository, UserRepository
+from coach.db.repositories import UserRepository
 from coach.domain.awaiting import AwaitTime, AwaitTimezone
 from coach.domain.habits import PRESET_TIMES, Habit, Safety
 from coach.domain.intake import Step
@@ -25,8 +25,10 @@ from coach.reminders.fire_times import reschedule, resting
 from coach.services.answers import (
     Answer,
     ProfileView,
-    habit_reminders,
+    add_reminder,
+    habits_of,
     profile_fields,
+    reminder_rows,
     set_time,
     time_question_open,
 )
@@ -78,12 +80,12 @@ class SettingsService:
         """Switch a habit on or off. One must stay on; a habit switched on gets its first
         preset time at once (the user can change it), and counts from today."""
 
-        async def switch(session: AsyncSession, user: User) -> Answer:
-            reminders = await habit_reminders(session, user.id)
+        async def switch(session: AsyncSession, user: User, rows: list[Reminder]) -> Answer:
+            reminders = habits_of(rows)
             target = reminders.get(habit)
             if target is None:
                 target = Reminder(user_id=user.id, kind=habit, enabled=False)
-                session.add(target)
+                add_reminder(session, rows, target)
             if not on and not [h for h, r in reminders.items() if r.enabled and h != habit]:
                 return Answer.NOTHING_CHOSEN
             was_on = target.enabled
@@ -95,7 +97,7 @@ class SettingsService:
             if user.plan_started_on is not None and on != was_on:
                 count_from(target, on, user.plan_started_on, user.today(now))
             if on != was_on:  # a repeated tap moves nothing (a due reminder stays due)
-                await reschedule(session, self._plan, user, now, kinds={habit})
+                await reschedule(session, self._plan, user, now, kinds={habit}, reminders=rows)
             return Answer.ACCEPTED
 
         return await self._write(user_id, now, switch)
@@ -103,9 +105,8 @@ class SettingsService:
     async def ask_time(self, user_id: int, habit: Habit, now: datetime) -> SettingsResult:
         """ "Other time" for a habit that is on: typed text is now its time."""
 
-        async def ask(session: AsyncSession, user: User) -> Answer:
-            reminders = await habit_reminders(session, user.id)
-            if not time_question_open(user, reminders, habit, asked=False):
+        async def ask(session: AsyncSession, user: User, rows: list[Reminder]) -> Answer:
+            if not time_question_open(user, rows, habit, asked=False):
                 return Answer.STALE
             user.question = AwaitTime(habit)
             return Answer.ACCEPTED
@@ -117,11 +118,10 @@ class SettingsService:
     ) -> SettingsResult:
         """A preset time for a habit that is on."""
 
-        async def choose(session: AsyncSession, user: User) -> Answer:
-            reminders = await habit_reminders(session, user.id)
-            if not time_question_open(user, reminders, habit, asked=False):
+        async def choose(session: AsyncSession, user: User, rows: list[Reminder]) -> Answer:
+            if not time_question_open(user, rows, habit, asked=False):
                 return Answer.STALE
-            await set_time(session, self._plan, user, reminders, habit, at, now)
+            await set_time(session, self._plan, user, rows, habit, at, now)
             return Answer.ACCEPTED
 
         return await self._write(user_id, now, choose)
@@ -138,10 +138,10 @@ class SettingsService:
         """Move the weekly check-in or digest to another weekday and/or time, or switch it
         on or off. The digest ends with the plan: a change after that is stale."""
 
-        async def move(session: AsyncSession, user: User) -> Answer:
+        async def move(session: AsyncSession, user: User, rows: list[Reminder]) -> Answer:
             if kind == Kind.DIGEST and resting(self._plan, user, kind, user.today(now)):
                 return Answer.STALE
-            row = await ReminderRepository(session).of_kind(user.id, kind)
+            row = next((r for r in rows if r.kind == kind), None)
             if row is None:
                 return Answer.STALE
             before = (row.days, row.local_time, row.enabled)
@@ -152,7 +152,7 @@ class SettingsService:
             if on is not None:
                 row.enabled = on
             if (row.days, row.local_time, row.enabled) != before:
-                await reschedule(session, self._plan, user, now, kinds={kind})
+                await reschedule(session, self._plan, user, now, kinds={kind}, reminders=rows)
             return Answer.ACCEPTED
 
         return await self._write(user_id, now, move)
@@ -160,9 +160,10 @@ class SettingsService:
     async def set_day_end(self, user_id: int, at: time, now: datetime) -> SettingsResult:
         """When the user's day ends (midnight, or later for night owls)."""
 
-        async def end(session: AsyncSession, user: User) -> Answer:
+        async def end(session: AsyncSession, user: User, rows: list[Reminder]) -> Answer:
             user.day_ends_at = None if at == time(0) else at
-            await reschedule(session, self._plan, user, now)  # which day each belongs to
+            # Which day each belongs to.
+            await reschedule(session, self._plan, user, now, reminders=rows)
             return Answer.ACCEPTED
 
         return await self._write(user_id, now, end)
@@ -172,25 +173,26 @@ class SettingsService:
     async def _change(self, user_id: int, now: datetime, change) -> SettingsResult:  # type: ignore[no-untyped-def]
         """A change that only sets fields of the user's row, always accepted."""
 
-        async def apply(session: AsyncSession, user: User) -> Answer:
+        async def apply(session: AsyncSession, user: User, rows: list[Reminder]) -> Answer:
             change(user)
             return Answer.ACCEPTED
 
         return await self._write(user_id, now, apply)
 
     async def _write(self, user_id: int, now: datetime, apply) -> SettingsResult:  # type: ignore[no-untyped-def]
-        """One transaction: the user's row locked, the change applied if the intake is done
-        (else STALE, nothing written), and the view read after it."""
+        """One transaction: the user's row locked, their reminder rows read (once), the
+        change applied if the intake is done (else STALE, nothing written), and the view."""
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
             if user is None:
                 return SettingsResult(None, Answer.STALE)
+            rows = await reminder_rows(session, user.id)
             if user.intake_step != Step.DONE:
                 answer = Answer.STALE
             else:
-                answer = await apply(session, user)
+                answer = await apply(session, user, rows)
             await session.flush()
-            view = ProfileView(**await profile_fields(session, self._plan, user, now))  # type: ignore[arg-type]
+            view = ProfileView(**profile_fields(self._plan, user, rows, now))  # type: ignore[arg-type]
             return SettingsResult(view, answer)
 
 
