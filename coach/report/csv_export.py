@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from coach.services.progress import ExportData
+from coach.services.account import ExportData
 
 HEADER = ("section", "date", "item", "value", "detail", "note")
 

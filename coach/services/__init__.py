@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.domain.plan import Plan
+from coach.services.account import AccountService
 from coach.services.checkins import CheckInService
 from coach.services.groups import GroupService
 from coach.services.intake import IntakeService
@@ -32,6 +33,7 @@ class Services:
     weekly: WeeklyCheckInService
     plan: PlanService
     progress: ProgressService
+    account: AccountService  # /export and /delete
     stats: StatsService
     groups: GroupService
 
@@ -53,6 +55,7 @@ class Services:
             weekly=WeeklyCheckInService(sessionmaker, book),
             plan=PlanService(sessionmaker, book),
             progress=ProgressService(sessionmaker, book),
+            account=AccountService(sessionmaker, book),
             stats=StatsService(sessionmaker),
             groups=GroupService(sessionmaker),
         )

@@ -9,8 +9,8 @@ import pytest
 
 from coach.domain.habits import Habit, Symptom
 from coach.services import Services
+from coach.services.account import Deletion, ExportData
 from coach.services.checkins import DayRef
-from coach.services.progress import Deletion, ExportData
 from coach.services.refusals import Refusal, Why
 from tests.support.rows import user_rows
 from tests.support.seeding import seed_enrolled_user
@@ -35,7 +35,7 @@ async def users(services: Services, sessionmaker) -> tuple[int, int]:
 async def test_export_holds_the_users_rows_and_nobody_elses(
     services: Services, users: tuple[int, int]
 ) -> None:
-    data = await services.progress.export(USER, SUNDAY)
+    data = await services.account.export(USER, SUNDAY)
     assert isinstance(data, ExportData) and data.language == "en"
     settings = dict(data.settings)
     assert settings["language"] == "en" and settings["timezone"] == "Europe/Berlin"
@@ -51,8 +51,8 @@ async def test_export_holds_the_users_rows_and_nobody_elses(
 
 
 async def test_export_of_an_unknown_user_is_nothing(services: Services) -> None:
-    assert await services.progress.export(USER, NOW) == Refusal(Why.NOTHING_TO_EXPORT, None)
-    assert await services.progress.deletion(USER) == Refusal(Why.NOTHING_TO_DELETE, None)
+    assert await services.account.export(USER, NOW) == Refusal(Why.NOTHING_TO_EXPORT, None)
+    assert await services.account.deletion(USER) == Refusal(Why.NOTHING_TO_DELETE, None)
 
 
 async def test_delete_erases_every_row_about_the_user_only(
@@ -60,21 +60,21 @@ async def test_delete_erases_every_row_about_the_user_only(
 ) -> None:
     before = await user_rows(sessionmaker, OTHER)
     assert before["users"] == 1 and before["checkins"] == 1
-    deletion = await services.progress.deletion(USER)
+    deletion = await services.account.deletion(USER)
     assert isinstance(deletion, Deletion) and deletion.language == "en"
-    assert await services.progress.delete(USER, deletion.key) == deletion
+    assert await services.account.delete(USER, deletion.key) == deletion
     assert set((await user_rows(sessionmaker, USER)).values()) == {0}
     assert await user_rows(sessionmaker, OTHER) == before
-    assert await services.progress.export(USER, SUNDAY) == Refusal(Why.NOTHING_TO_EXPORT, None)
+    assert await services.account.export(USER, SUNDAY) == Refusal(Why.NOTHING_TO_EXPORT, None)
     # Nothing left to delete.
-    assert await services.progress.delete(USER, deletion.key) == Refusal(Why.STALE, None)
+    assert await services.account.delete(USER, deletion.key) == Refusal(Why.STALE, None)
 
 
 async def test_an_old_confirmation_cannot_erase_a_newer_account(
     services: Services, sessionmaker, users: tuple[int, int]
 ) -> None:
-    deletion = await services.progress.deletion(USER)
+    deletion = await services.account.deletion(USER)
     assert isinstance(deletion, Deletion)
-    assert await services.progress.delete(USER, deletion.key - 1) == Refusal(Why.STALE, "en")
+    assert await services.account.delete(USER, deletion.key - 1) == Refusal(Why.STALE, "en")
     assert (await user_rows(sessionmaker, USER))["users"] == 1
-    assert isinstance(await services.progress.export(USER, SUNDAY), ExportData)
+    assert isinstance(await services.account.export(USER, SUNDAY), ExportData)

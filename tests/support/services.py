@@ -10,7 +10,7 @@ from coach.config import SUPPORTED_LANGUAGES
 from coach.domain.plan import Plan, load_plan
 from coach.paths import PLAN_FILE
 from coach.services import Services
-from coach.services.progress import Deletion
+from coach.services.account import Deletion
 
 
 @functools.cache
@@ -28,6 +28,6 @@ def build_services(
 
 async def delete_user(services: Services, user_id: int) -> None:
     """/delete, asked for and confirmed; fails the test unless it erased the user."""
-    deletion = await services.progress.deletion(user_id)
+    deletion = await services.account.deletion(user_id)
     assert isinstance(deletion, Deletion), deletion
-    assert await services.progress.delete(user_id, deletion.key) == deletion
+    assert await services.account.delete(user_id, deletion.key) == deletion

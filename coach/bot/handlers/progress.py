@@ -38,7 +38,7 @@ async def progress_command(update: Update, context: CoachContext) -> None:
 async def export_command(update: Update, context: CoachContext) -> None:
     """/export: a CSV of everything kept about the user, and a PDF report once the plan runs
     (drawn off the update path, one at a time per user)."""
-    data = await context.services.progress.export(update.effective_user.id, context.now())
+    data = await context.services.account.export(update.effective_user.id, context.now())
     if isinstance(data, Refusal):
         await refuse(update, context, data)
         return
@@ -73,7 +73,7 @@ def _report(update: Update, context: CoachContext):  # type: ignore[no-untyped-d
 
 async def delete_command(update: Update, context: CoachContext) -> None:
     """/delete: asks for a confirming tap first."""
-    deletion = await context.services.progress.deletion(update.effective_user.id)
+    deletion = await context.services.account.deletion(update.effective_user.id)
     if isinstance(deletion, Refusal):
         await refuse(update, context, deletion)
         return
@@ -87,7 +87,7 @@ async def on_delete_tap(update: Update, context: CoachContext, tap: DeleteTap) -
         await answer_and_edit(update, t("delete-cancelled"))
         return
     # Refused: already deleted, or asked for an earlier account.
-    deleted = await context.services.progress.delete(update.callback_query.from_user.id, tap.key)
+    deleted = await context.services.account.delete(update.callback_query.from_user.id, tap.key)
     if isinstance(deleted, Refusal):
         await refuse(update, context, deleted)
         return
