@@ -1,4 +1,9 @@
-"""Data access. Repositories flush at most; the calling service owns the transaction."""
+"""Data access. Repositories flush at most; the calling service owns the transaction.
+
+The statements of a tap's path (check-ins, /today) are built once, here, with bound
+parameters: building a statement and computing its cache key cost more than running it
+on SQLite, on every call.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +45,81 @@ def upsert_for(session: AsyncSession):  # type: ignore[no-untyped-def]
     return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
 
 
+# -- the hot path's statements, built once -----------------------------------------------------
+
+_USER_LOCKED = (
+    select(User)
+    .where(User.id == bindparam("user_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_COACHED_KINDS = select(Reminder.kind).where(
+    Reminder.user_id == bindparam("user_id"), Reminder.enabled
+)
+_CHECKINS_BETWEEN = select(CheckIn).where(
+    CheckIn.user_id == bindparam("user_id"),
+    CheckIn.day >= bindparam("first"),
+    CheckIn.day <= bindparam("last"),
+)
+_CHECKIN_OF_DAY = and_(
+    CheckIn.user_id == bindparam("user_id"),
+    CheckIn.habit == bindparam("habit"),
+    CheckIn.day == bindparam("day"),
+)
+_CHECKIN_GET = select(CheckIn).where(_CHECKIN_OF_DAY).execution_options(populate_existing=True)
+_CHECKIN_REMOVE = delete(CheckIn.__table__).where(_CHECKIN_OF_DAY)
+
+
+def _checkin_upsert(dialect_insert):  # type: ignore[no-untyped-def]
+    """Log a day: a new status clears the old follow-up answer; a note is kept."""
+    table = CheckIn.__table__
+    statement = dialect_insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["user_id", "habit", "day"],
+        set_={
+            "status": statement.excluded.status,
+            "detail": statement.excluded.detail,
+            "updated_at": statement.excluded.updated_at,
+        },
+    ).returning(table.c.status, table.c.detail, table.c.note)
+
+
+_CHECKIN_UPSERT = {
+    "postgresql": _checkin_upsert(postgresql.insert),
+    "sqlite": _checkin_upsert(sqlite.insert),
+}
+_WITH_DELIVERY_LOCKED = (
+    select(User, Delivery)
+    .outerjoin(
+        Delivery,
+        and_(Delivery.id == bindparam("delivery_id"), Delivery.user_id == User.id),
+    )
+    .where(User.id == bindparam("user_id"))
+    .with_for_update(of=User)
+    .execution_options(populate_existing=True)
+)
+_USER_IDS = bindparam("user_ids", expanding=True)
+_TOLERANCE_INPUTS = union_all(
+    select(
+        CheckIn.user_id,
+        CheckIn.habit.label("habit"),
+        CheckIn.day.label("day"),
+        literal(None, SmallInteger).label("week"),
+    ).where(CheckIn.user_id.in_(_USER_IDS), CheckIn.detail == TOO_MUCH),
+    select(
+        SymptomScore.user_id,
+        literal(None, String).label("habit"),
+        literal(None, Date).label("day"),
+        SymptomScore.week,
+    ).where(
+        SymptomScore.user_id.in_(_USER_IDS),
+        SymptomScore.symptom == Symptom.DIGESTION,
+        SymptomScore.week >= 1,
+        SymptomScore.score <= DISCOMFORT_AT_MOST,
+    ),
+)
+
+
 class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -53,12 +133,7 @@ class UserRepository:
     async def locked(self, user_id: int) -> User | None:
         """The user row, fresh, locked for this transaction on PostgreSQL so that one
         user's concurrent taps serialise."""
-        return await self.session.scalar(
-            select(User)
-            .where(User.id == user_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        return await self.session.scalar(_USER_LOCKED, {"user_id": user_id})
 
     async def get_or_create(self, user_id: int, language: str) -> User:
         """The user row, created with `language` if absent. Safe when two instances race."""
@@ -144,11 +219,7 @@ class ReminderRepository:
 
     async def coached_habits(self, user_id: int) -> tuple[Habit, ...]:
         """The habits the user has switched on, in the plan's order."""
-        return coached(
-            await self.session.scalars(
-                select(Reminder.kind).where(Reminder.user_id == user_id, Reminder.enabled)
-            )
-        )
+        return coached(await self.session.scalars(_COACHED_KINDS, {"user_id": user_id}))
 
     async def coached_since(self, user_ids: Collection[int]) -> dict[int, dict[str, date | None]]:
         """For each user, the kinds switched on and since when (None: since the plan began)."""
@@ -223,11 +294,7 @@ class DeliveryRepository:
         first); the delivery is locked when it is written."""
         row = (
             await self.session.execute(
-                select(User, Delivery)
-                .outerjoin(Delivery, and_(Delivery.id == delivery_id, Delivery.user_id == User.id))
-                .where(User.id == user_id)
-                .with_for_update(of=User)
-                .execution_options(populate_existing=True)
+                _WITH_DELIVERY_LOCKED, {"delivery_id": delivery_id, "user_id": user_id}
             )
         ).first()
         return None if row is None else (row[0], row[1])
@@ -389,29 +456,28 @@ class CheckInRepository:
     ) -> tuple[str, str | None, str | None]:
         """Log the day. A new status clears the old follow-up answer; a detail sets it.
         Returns the row as it now stands: status, detail, note (a note is kept)."""
-        insert = upsert_for(self.session)
-        values = {"status": status, "detail": detail, "updated_at": now}
         result = await self.session.execute(
-            insert(CheckIn)
-            .values(user_id=user_id, habit=habit, day=day, **values)
-            .on_conflict_do_update(index_elements=["user_id", "habit", "day"], set_=values)
-            .returning(CheckIn.status, CheckIn.detail, CheckIn.note)
+            _CHECKIN_UPSERT[self.session.bind.dialect.name],
+            {
+                "user_id": user_id,
+                "habit": habit,
+                "day": day,
+                "status": status,
+                "detail": detail,
+                "updated_at": now,
+            },
         )
         saved, saved_detail, note = result.one()
         return CheckInStatus(saved), saved_detail, note
 
     async def get(self, user_id: int, habit: str, day: date) -> CheckIn | None:
         return await self.session.scalar(
-            select(CheckIn)
-            .where(CheckIn.user_id == user_id, CheckIn.habit == habit, CheckIn.day == day)
-            .execution_options(populate_existing=True)
+            _CHECKIN_GET, {"user_id": user_id, "habit": habit, "day": day}
         )
 
     async def remove(self, user_id: int, habit: str, day: date) -> None:
         await self.session.execute(
-            delete(CheckIn).where(
-                CheckIn.user_id == user_id, CheckIn.habit == habit, CheckIn.day == day
-            )
+            _CHECKIN_REMOVE, {"user_id": user_id, "habit": habit, "day": day}
         )
 
     async def set_note(self, user_id: int, habit: str, day: date, note: str, now: datetime) -> bool:
@@ -440,9 +506,7 @@ class CheckInRepository:
     async def between(self, user_id: int, first: date, last: date) -> list[CheckIn]:
         return list(
             await self.session.scalars(
-                select(CheckIn).where(
-                    CheckIn.user_id == user_id, CheckIn.day >= first, CheckIn.day <= last
-                )
+                _CHECKINS_BETWEEN, {"user_id": user_id, "first": first, "last": last}
             )
         )
 
@@ -501,22 +565,5 @@ async def tolerance_inputs(
 ) -> list[tuple[int, str | None, date | None, int | None]]:
     """The tolerance rule's inputs in one query: (user, habit, day, None) for each "too much"
     answer, and (user, None, None, week) for each weekly digestion rating of discomfort."""
-    too_much = select(
-        CheckIn.user_id,
-        CheckIn.habit.label("habit"),
-        CheckIn.day.label("day"),
-        literal(None, SmallInteger).label("week"),
-    ).where(CheckIn.user_id.in_(user_ids), CheckIn.detail == TOO_MUCH)
-    discomfort = select(
-        SymptomScore.user_id,
-        literal(None, String).label("habit"),
-        literal(None, Date).label("day"),
-        SymptomScore.week,
-    ).where(
-        SymptomScore.user_id.in_(user_ids),
-        SymptomScore.symptom == Symptom.DIGESTION,
-        SymptomScore.week >= 1,
-        SymptomScore.score <= DISCOMFORT_AT_MOST,
-    )
-    rows = await session.execute(union_all(too_much, discomfort))
+    rows = await session.execute(_TOLERANCE_INPUTS, {"user_ids": list(user_ids)})
     return [tuple(row) for row in rows]  # type: ignore[misc]
