@@ -28,6 +28,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from coach.db import sqlite_driver
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # An execution option: how a SQLite transaction begins on that engine or connection.
 SQLITE_BEGIN = "coach_sqlite_begin"
@@ -45,7 +47,10 @@ def create_engine(database_url: str, foreign_keys: bool = True) -> AsyncEngine:
     # (notes, scores: health data), and its traceback is logged. It names the statement only.
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
+            module=sqlite_driver.module(),  # one trip to aiosqlite's thread per statement
         )
         event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, foreign_keys))
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
