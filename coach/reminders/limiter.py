@@ -8,17 +8,23 @@ The rate is per process: with N instances on one bot token, set BROADCAST_RATE t
 from __future__ import annotations
 
 import asyncio
+import math
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
+
+WINDOW = 1.0  # Telegram counts broadcasts per second
 
 
 class BroadcastLimiter:
     """At most `rate` messages a second overall and one per `per_chat` seconds to each chat.
 
     Global slots are reserved in advance and spaced exactly, so the rate holds over any
-    window instead of bursting at the start of each second. A chat's next slot is set from
-    the moment its message actually goes out. rate=None switches pacing off.
+    window instead of bursting at the start of each second. A stall of the event loop (a
+    busy process, a slow machine) would wake every sender whose slot passed meanwhile at
+    once, so the sends of the last WINDOW are counted too: never more than `rate` of them.
+    A chat's next slot is set from the moment its message actually goes out. rate=None
+    switches pacing off.
     """
 
     def __init__(
@@ -35,6 +41,8 @@ class BroadcastLimiter:
         self._pauses = 0  # bumped by pause(): slots reserved before it are void
         self._chat_free_at: dict[int, float] = {}
         self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._per_window = max(1, math.floor(rate * WINDOW)) if rate else 0
+        self._recent: deque[float] = deque()  # when the sends of the last WINDOW went
 
     async def wait(self, chat_id: int) -> None:
         """Return when a message to this chat may go out."""
@@ -58,8 +66,20 @@ class BroadcastLimiter:
             self._next_slot = slot + self._interval
             if slot > now:
                 await asyncio.sleep(slot - now)
-            if pauses == self._pauses:
-                return  # no 429 came in while we waited: our slot stands
+            if pauses == self._pauses:  # no 429 came in while we waited: our slot stands
+                await self._within_window()
+                return
+
+    async def _within_window(self) -> None:
+        """Wait while `rate` messages went out within the last WINDOW; then count this one."""
+        while True:
+            now = self._monotonic()
+            while self._recent and self._recent[0] <= now - WINDOW:
+                self._recent.popleft()
+            if len(self._recent) < self._per_window:
+                self._recent.append(now)
+                return
+            await asyncio.sleep(self._recent[0] + WINDOW - now)
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends until retry_after has passed; then pace again."""
