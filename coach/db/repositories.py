@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
+from coach.db.models import CheckIn, Delivery, GroupChat, Reminder, SymptomScore, User
 from coach.domain.checkins import DISCOMFORT_AT_MOST, TOO_MUCH, CheckInStatus
 from coach.domain.habits import Habit, Symptom
 from coach.domain.intake import Step
@@ -159,6 +159,10 @@ class UserRepository:
     async def awaiting(self, user_id: int) -> str | None:
         """The question the user's next text answers, read without the row or a lock."""
         return await self.session.scalar(select(User.awaiting).where(User.id == user_id))
+
+    async def delete(self, user_id: int) -> None:
+        """The user's row (their children first: see AccountService.delete)."""
+        await self.session.execute(delete(User).where(User.id == user_id))
 
     async def deactivate(self, user_ids: Collection[int]) -> None:
         """The users blocked the bot: no reminder goes to them until they /start again."""
@@ -492,6 +496,27 @@ class CheckInRepository:
     async def delete_all(self, user_id: int) -> None:
         await self.session.execute(delete(CheckIn).where(CheckIn.user_id == user_id))
 
+    async def of_user(self, user_id: int) -> list[CheckIn]:
+        """Every check-in of the user's, by day and habit."""
+        return list(
+            await self.session.scalars(
+                select(CheckIn)
+                .where(CheckIn.user_id == user_id)
+                .order_by(CheckIn.day, CheckIn.habit)
+            )
+        )
+
+    async def statuses_between(
+        self, user_ids: Collection[int], first: date, last: date
+    ) -> list[tuple[int, str, date, str]]:
+        """(user, habit, day, status) of these users' check-ins from `first` to `last`."""
+        rows = await self.session.execute(
+            select(CheckIn.user_id, CheckIn.habit, CheckIn.day, CheckIn.status).where(
+                CheckIn.user_id.in_(set(user_ids)), CheckIn.day >= first, CheckIn.day <= last
+            )
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
     async def logged_since(
         self, user_ids: Collection[int], since: date
     ) -> list[tuple[int, str, date]]:
@@ -529,6 +554,25 @@ class ScoreRepository:
     async def delete_all(self, user_id: int) -> None:
         await self.session.execute(delete(SymptomScore).where(SymptomScore.user_id == user_id))
 
+    async def of_user(self, user_id: int) -> list[SymptomScore]:
+        """Every rating of the user's, the baseline (week 0) first, by week and symptom."""
+        return list(
+            await self.session.scalars(
+                select(SymptomScore)
+                .where(SymptomScore.user_id == user_id)
+                .order_by(SymptomScore.week, SymptomScore.symptom)
+            )
+        )
+
+    async def baseline(self, user_id: int) -> dict[Symptom, int]:
+        """The intake's ratings (week 0)."""
+        rows = await self.session.scalars(
+            select(SymptomScore).where(
+                SymptomScore.user_id == user_id, SymptomScore.week == BASELINE_WEEK
+            )
+        )
+        return {Symptom(r.symptom): r.score for r in rows}
+
     async def delete_weekly(self, user_id: int) -> None:
         """Every weekly rating of the user; the baseline stays."""
         await self.session.execute(
@@ -558,6 +602,24 @@ class ScoreRepository:
             .having(func.count() >= symptoms)
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+class GroupRepository:
+    """The group chats the bot has told that it coaches in private only."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def first_heard(self, chat_id: int, now: datetime) -> bool:
+        """Record the group; True if it was not recorded before."""
+        insert = upsert_for(self.session)
+        result = await self.session.execute(
+            insert(GroupChat)
+            .values(chat_id=chat_id, told_at=now)
+            .on_conflict_do_nothing()
+            .returning(GroupChat.chat_id)
+        )
+        return result.first() is not None
 
 
 async def tolerance_inputs(

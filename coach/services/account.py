@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import CheckIn, InboxUpdate, Reminder, SymptomScore, User
+from coach.db.models import Reminder, User
 from coach.db.repositories import (
     CheckInRepository,
     DeliveryRepository,
@@ -17,6 +16,7 @@ from coach.db.repositories import (
     UserRepository,
 )
 from coach.domain.habits import SAFETY_ORDER
+from coach.services.inbox import forget_handled
 from coach.services.progress import ProgressView, load_progress
 from coach.services.refusals import Refusal, Why, refused
 from coach.services.targets import TargetBook
@@ -57,16 +57,8 @@ class AccountService:
             if user.enrolled:
                 progress = await load_progress(session, self._book, user, user.today(now))
             reminders = await ReminderRepository(session).of_user(user_id)
-            checkins = await session.scalars(
-                select(CheckIn)
-                .where(CheckIn.user_id == user_id)
-                .order_by(CheckIn.day, CheckIn.habit)
-            )
-            scores = await session.scalars(
-                select(SymptomScore)
-                .where(SymptomScore.user_id == user_id)
-                .order_by(SymptomScore.week, SymptomScore.symptom)
-            )
+            checkins = await CheckInRepository(session).of_user(user_id)
+            scores = await ScoreRepository(session).of_user(user_id)
             return ExportData(
                 language=user.language,
                 progress=progress,
@@ -98,15 +90,10 @@ class AccountService:
             await CheckInRepository(session).delete_all(user_id)
             await ScoreRepository(session).delete_all(user_id)
             await ReminderRepository(session).delete_all(user_id)
-            # The updates of theirs the inbox kept (ids only, once handled). Those still
-            # waiting are their own later updates: handled as usual, then emptied.
-            await session.execute(
-                delete(InboxUpdate).where(
-                    InboxUpdate.chat_key == user_id, InboxUpdate.handled_at.is_not(None)
-                )
-            )
+            # The updates of theirs the inbox kept (ids only, once handled).
+            await forget_handled(session, user_id)
             deleted = Deletion(key, user.language)
-            await session.execute(delete(User).where(User.id == user_id))
+            await UserRepository(session).delete(user_id)
             return deleted
 
 

@@ -15,16 +15,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.db.models import Reminder, SymptomScore, User
-from coach.db.repositories import ReminderRepository
+from coach.db.models import Reminder, User
+from coach.db.repositories import ReminderRepository, ScoreRepository
 from coach.domain.awaiting import Awaiting, AwaitTime
 from coach.domain.habits import HABITS, Habit, Safety, Symptom
 from coach.domain.plan import Plan, WeekTargets, week_of_plan
 from coach.domain.reminders import Kind
-from coach.domain.symptoms import BASELINE_WEEK
 from coach.reminders.fire_times import reschedule, resting
 
 _HABIT_KINDS = frozenset(h.value for h in Habit)
@@ -122,12 +120,7 @@ def profile_fields(
 
 
 async def baseline_scores(session: AsyncSession, user_id: int) -> dict[Symptom, int]:
-    rows = await session.scalars(
-        select(SymptomScore).where(
-            SymptomScore.user_id == user_id, SymptomScore.week == BASELINE_WEEK
-        )
-    )
-    return {Symptom(r.symptom): r.score for r in rows}
+    return await ScoreRepository(session).baseline(user_id)
 
 
 async def set_timezone(

@@ -6,8 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import GroupChat
-from coach.db.repositories import upsert_for
+from coach.db.repositories import GroupRepository
 
 
 class GroupService:
@@ -18,11 +17,4 @@ class GroupService:
         """True the first time the bot hears from this group (say so, once); False after,
         across restarts and instances."""
         async with self._sessionmaker.begin() as session:
-            insert = upsert_for(session)
-            result = await session.execute(
-                insert(GroupChat)
-                .values(chat_id=chat_id, told_at=now)
-                .on_conflict_do_nothing()
-                .returning(GroupChat.chat_id)
-            )
-            return result.first() is not None
+            return await GroupRepository(session).first_heard(chat_id, now)

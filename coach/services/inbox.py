@@ -167,6 +167,16 @@ class UpdateInbox:
             return result.rowcount
 
 
+async def forget_handled(session: AsyncSession, chat_key: int) -> None:
+    """In the caller's transaction (/delete): the chat's handled rows. Those still waiting
+    are the user's own later updates: handled as usual, then emptied."""
+    await session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.chat_key == chat_key, InboxUpdate.handled_at.is_not(None)
+        )
+    )
+
+
 def _parse(body: str) -> dict[str, Any] | None:
     try:
         parsed = json.loads(body)

@@ -6,14 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import CheckIn, User
-from coach.db.repositories import (
-    ReminderRepository,
-    ScoreRepository,
-)
+from coach.db.models import User
+from coach.db.repositories import CheckInRepository, ReminderRepository, ScoreRepository
 from coach.domain.habits import SYMPTOMS, Habit, Symptom
 from coach.domain.plan import Signals, WeekTargets, week_of_plan
 from coach.domain.reminders import coached
@@ -78,12 +74,9 @@ async def load_progresses(
     starts = [user.plan_started_on for user, _ in wanted if user.plan_started_on is not None]
     first, last = min(starts), max(starts) + timedelta(weeks=book.plan.weeks, days=-1)
     logged: dict[int, dict[str, dict[date, str]]] = {}
-    rows = await session.execute(
-        select(CheckIn.user_id, CheckIn.habit, CheckIn.day, CheckIn.status).where(
-            CheckIn.user_id.in_(ids), CheckIn.day >= first, CheckIn.day <= last
-        )
-    )
-    for user_id, habit, day, status in rows:
+    for user_id, habit, day, status in await CheckInRepository(session).statuses_between(
+        ids, first, last
+    ):
         logged.setdefault(user_id, {}).setdefault(habit, {})[day] = status
     signals = await book.signals(session, [user for user, _ in wanted])
     ratings = await ScoreRepository(session).by_week(ids)
