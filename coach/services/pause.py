@@ -55,8 +55,8 @@ class PauseService:
         move past the pause (or stop until /resume): paused days write nothing."""
         async with self._sessionmaker.begin() as session:
             user = await session.get(User, user_id, with_for_update=True)
-            if user is None or user.intake_step != Step.DONE:  # a button from before
-                return refused(Why.STALE, user)  # a start over
+            if user is None or user.intake_step != Step.DONE:  # a button from before a
+                return refused(Why.STALE, user)  # start over, or someone else's
             span = PAUSES[how_long]
             user.paused = True
             user.paused_until = None if span is None else now + span
