@@ -18,9 +18,9 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.db.models import Reminder, User
-from coach.db.repositories import ReminderRepository, ScoreRepository
+from coach.db.repositories import ReminderRepository
 from coach.domain.awaiting import Awaiting, AwaitTime
-from coach.domain.habits import HABITS, Habit, Safety, Symptom
+from coach.domain.habits import HABITS, Habit, Safety
 from coach.domain.plan import Plan, WeekTargets, week_of_plan
 from coach.domain.reminders import Kind
 from coach.reminders.fire_times import reschedule, resting
@@ -117,10 +117,6 @@ def profile_fields(
         "digest_time": digest.local_time if digest is not None else None,
         "digest_ended": resting(plan, user, Kind.DIGEST, user.today(now)),
     }
-
-
-async def baseline_scores(session: AsyncSession, user_id: int) -> dict[Symptom, int]:
-    return await ScoreRepository(session).baseline(user_id)
 
 
 async def set_timezone(

@@ -33,7 +33,6 @@ from coach.services.answers import (
     Answer,
     ProfileView,
     add_reminder,
-    baseline_scores,
     habits_of,
     profile_fields,
     reminder_rows,
@@ -285,7 +284,7 @@ class IntakeService:
             user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.BASELINE):
                 return await self._result(session, user, now, Answer.STALE)
-            scores = await baseline_scores(session, user.id)
+            scores = await ScoreRepository(session).baseline(user.id)
             if symptom_awaiting_score(scores) != symptom:
                 return await self._result(session, user, now, Answer.STALE, scores=scores)
             session.add(
@@ -378,7 +377,7 @@ class IntakeService:
         if rows is None:
             rows = await reminder_rows(session, user.id)
         if scores is None:
-            scores = await baseline_scores(session, user.id)
+            scores = await ScoreRepository(session).baseline(user.id)
         baseline = sorted(scores.items(), key=_symptom_order)
         return IntakeView(
             **profile_fields(self._plan, user, rows, now),  # type: ignore[arg-type]
