@@ -7,12 +7,24 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # A BotFather token: the bot's numeric id, a colon, then a long url-safe secret.
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+# Words of a placeholder left in place (deploy/.env.example, the README's quick start): such
+# a value is public, so it is refused even where it has the right shape.
+PLACEHOLDER = re.compile(r"replace|paste|your|example|placeholder|change-?me", re.IGNORECASE)
+TOKEN_HELP = (
+    "a token is the bot's number, a colon and about 35 letters, digits, - or _ "
+    "(like 110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw); "
+    "get yours from @BotFather in Telegram (/newbot, or /token for an existing bot)"
+)
+# The drivers the bot runs on, and what to write instead of the common near misses.
+DATABASE_HELP = "sqlite+aiosqlite:///coach.db or postgresql+asyncpg://user:password@host/db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SUPPORTED_LANGUAGES = ("en", "ko")
 # What Telegram accepts as a webhook's secret_token (1-256 of these), at least 16 long: a
 # guessable secret is none.
@@ -64,7 +76,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     # /healthz and /metrics on their own port; 0 switches them off.
     metrics_listen: str = "127.0.0.1"  # compose.yaml sets 0.0.0.0 inside its network
-    metrics_port: int = Field(9090, ge=0, le=65535)
+    metrics_port: int = Field(8321, ge=0, le=65535)
     # /healthz reports unhealthy when due reminders wait longer than this.
     max_dispatch_lag_seconds: float = Field(300, gt=0)
 
@@ -89,8 +101,33 @@ class Settings(BaseSettings):
 
     @field_validator("log_level")
     @classmethod
-    def _upper_level(cls, value: str) -> str:
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.upper()
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"not a database URL; write {DATABASE_HELP}") from None
+        backend, _, driver = url.drivername.partition("+")  # no dialect is loaded
+        if backend in ("postgres", "postgresql") and driver != "asyncpg":
+            raise ValueError(
+                "PostgreSQL needs the asyncpg driver: write postgresql+asyncpg://user:password@host/db"
+            )
+        if backend == "sqlite" and driver != "aiosqlite":
+            raise ValueError(
+                "SQLite needs the aiosqlite driver: write sqlite+aiosqlite:///coach.db"
+            )
+        if backend not in ("postgresql", "sqlite"):
+            raise ValueError(f"{backend} is not supported; write {DATABASE_HELP}")
+        return value
 
     @property
     def bot_api_base_url(self) -> str:
@@ -124,9 +161,25 @@ class Settings(BaseSettings):
         """The public webhook URL and the secret, or ConfigError naming what is missing."""
         if not self.webhook_url:
             raise ConfigError("WEBHOOK_URL is not set (the public https URL Telegram posts to).")
+        public = urlsplit(self.webhook_url)
+        if public.scheme != "https" or not public.hostname:
+            raise ConfigError(
+                "WEBHOOK_URL must be an https:// URL with a host name (Telegram posts only to "
+                "https), like https://bot.example.com."
+            )
         secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        make_one = "make one with: openssl rand -hex 32"
+        if not secret:
+            raise ConfigError(f"WEBHOOK_SECRET is not set ({make_one}).")
         if not WEBHOOK_SECRET_PATTERN.match(secret):
-            raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -.")
+            raise ConfigError(
+                f"WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and - ({make_one})."
+            )
+        if PLACEHOLDER.search(secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET still holds the example's placeholder, which is public "
+                f"({make_one})."
+            )
         return self.webhook_url.rstrip("/") + self.webhook_path, secret
 
     @property
@@ -136,14 +189,12 @@ class Settings(BaseSettings):
     def token(self) -> str:
         """The bot token, or ConfigError with a clear line when it is missing or malformed."""
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
-            raise ConfigError(
-                "TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather and export it."
-            )
+            raise ConfigError(f"TELEGRAM_BOT_TOKEN is not set: {TOKEN_HELP}.")
         value = self.telegram_bot_token.get_secret_value().strip()
+        if PLACEHOLDER.search(value):
+            raise ConfigError(f"TELEGRAM_BOT_TOKEN still holds a placeholder: {TOKEN_HELP}.")
         if not TOKEN_PATTERN.match(value):
-            raise ConfigError(
-                "TELEGRAM_BOT_TOKEN does not look like a BotFather token (expected 123456:ABC...)."
-            )
+            raise ConfigError(f"TELEGRAM_BOT_TOKEN is not a bot token: {TOKEN_HELP}.")
         return value
 
 
@@ -153,7 +204,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: "
+            + err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
         )
         raise ConfigError(f"Invalid configuration: {problems}") from None
 

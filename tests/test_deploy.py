@@ -25,7 +25,7 @@ CADDYFILE = DEPLOY / "Caddyfile"
 UNIT_FILE = DEPLOY / "gut-coach.service"
 ENV_EXAMPLE = DEPLOY / ".env.example"
 
-METRICS_PORT = 9090
+METRICS_PORT = 8321
 WEBHOOK_PORT = 8080
 BOT_SERVICES = ("bot1", "bot2")
 SERVICES = ("postgres", "migrate", *BOT_SERVICES, "proxy")
@@ -384,6 +384,18 @@ def test_caddy_refuses_a_body_over_1_mb_on_the_webhook_path() -> None:
     assert re.search(r"request_body \{\s*max_size 1MB\s*\}", block)
 
 
+def test_caddy_logs_no_webhook_secret() -> None:
+    """Telegram sends the secret in a header on every update; Caddy's access log would keep it."""
+    from coach.bot.ingress import SECRET_HEADER
+
+    text = CADDYFILE.read_text(encoding="utf-8")
+    logs = re.findall(r"\blog \{(.*?)\n\t\}", text, re.DOTALL)
+    assert logs, "the site has an access log"
+    for block in logs:
+        assert re.search(rf"request>headers>{SECRET_HEADER}\s+delete", block), block
+        assert re.search(r"format filter \{\s*wrap json", block), block
+
+
 def test_caddy_never_proxies_the_metrics_port() -> None:
     assert all(not upstream.endswith(f":{METRICS_PORT}") for upstream in caddy_upstreams())
     text = CADDYFILE.read_text(encoding="utf-8")
@@ -590,12 +602,40 @@ def test_the_env_example_holds_placeholders_not_secrets(env_example: dict[str, s
         assert WEBHOOK_SECRET_PATTERN.fullmatch(value), f"{name}: {value!r}"
 
 
-def test_the_env_example_is_a_valid_configuration(
+def test_the_unedited_env_example_is_refused_until_its_placeholders_are_replaced(
     env_example: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from coach.config import Settings
+    from coach.config import ConfigError, Settings
 
     for name in env_example:
         monkeypatch.delenv(name, raising=False)
     settings = Settings(_env_file=ENV_EXAMPLE)  # type: ignore[call-arg]
-    assert settings.broadcast_rate * len(BOT_SERVICES) <= 30, "instances pace themselves"
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN still holds a placeholder"):
+        settings.token()
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET still holds the example's placeholder"):
+        settings.webhook()
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw")
+    monkeypatch.setenv("WEBHOOK_SECRET", "0f9c2b7e5d1a48c3b6e2f0a9d8c7b6a5")
+    edited = Settings(_env_file=ENV_EXAMPLE)  # type: ignore[call-arg]
+    assert edited.token() and edited.webhook()[0] == "https://bot.example.com/telegram"
+
+
+def test_the_env_example_suits_one_instance_and_compose_divides_for_its_bots(
+    env_example: dict[str, str], services: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """systemd copies .env.example for its one instance; compose runs several on it."""
+    from coach.config import Settings
+
+    for name in env_example:
+        monkeypatch.delenv(name, raising=False)
+    single = Settings(_env_file=ENV_EXAMPLE)  # type: ignore[call-arg]
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    for name in ("broadcast_rate", "flood_max_updates"):
+        assert getattr(single, name) == getattr(defaults, name), name
+    compose_env = {k: str(v) for k, v in services[BOT_SERVICES[0]]["environment"].items()}
+    for name in ("BROADCAST_RATE", "FLOOD_MAX_UPDATES"):
+        monkeypatch.setenv(name, compose_env[name])
+    shared = Settings(_env_file=ENV_EXAMPLE)  # type: ignore[call-arg]
+    bots = len(BOT_SERVICES)
+    assert shared.broadcast_rate * bots <= 30, "instances pace themselves"
+    assert shared.flood_max_updates * bots <= defaults.flood_max_updates

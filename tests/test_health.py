@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import aiohttp
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
+from coach import __version__
 from coach.bot.health import HealthServer, Metrics
 from coach.db.engine import create_engine
 from coach.db.models import Reminder
@@ -88,6 +89,24 @@ async def test_metrics_count_updates_reminders_and_lag(watched, sessionmaker) ->
     assert values['coach_reminders_total{outcome="sent"}'] == 2
     assert values["coach_dispatch_lag_seconds"] == 0
     assert values["coach_telegram_429_total"] == 0
+    assert values[f'coach_build_info{{version="{__version__}"}}'] == 1
+
+
+async def test_healthz_names_the_version_and_a_schema_gone_from_under_it(
+    watched, sessionmaker
+) -> None:
+    _, root = watched
+    status, body = await get(f"{root}/healthz")
+    assert status == 200 and f'"version": "{__version__}"' in body
+    async with sessionmaker.begin() as session:
+        await session.execute(text("ALTER TABLE reminders RENAME TO reminders_away"))
+    try:
+        status, body = await get(f"{root}/healthz")
+    finally:
+        async with sessionmaker.begin() as session:
+            await session.execute(text("ALTER TABLE reminders_away RENAME TO reminders"))
+    assert status == 503
+    assert '"database": "ok"' in body and '"schema": "unusable' in body, body
 
 
 async def test_stats_answers_admins_only(watched, sessionmaker) -> None:

@@ -12,11 +12,12 @@ from collections import Counter
 from datetime import datetime
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Info, generate_latest
 from prometheus_client import Counter as Total
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from coach import __version__
 from coach.db.engine import read_only
 from coach.reminders.dispatcher import Dispatcher
 
@@ -32,6 +33,9 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        Info("coach_build", "The running version", registry=self.registry).info(
+            {"version": __version__}
+        )
         self.updates = Total("coach_updates", "Telegram updates handled", registry=self.registry)
         self.reminders = Total(
             "coach_reminders",
@@ -81,7 +85,19 @@ class HealthServer:
         app.router.add_get("/metrics", self._metrics_page)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, host, port).start()
+        try:
+            await web.TCPSite(self._runner, host, port).start()
+        except OSError as error:  # the bot itself runs on: only the operator's view is lost
+            log.error(
+                "/healthz and /metrics are off: cannot listen on %s:%d (%s); free the port "
+                "or set METRICS_PORT (0 turns them off)",
+                host,
+                port,
+                error.strerror or error,
+            )
+            await self._runner.cleanup()
+            self._runner = None
+            return
         log.info("health and metrics on http://%s:%d/healthz and /metrics", host, port)
 
     async def stop(self) -> None:
@@ -96,30 +112,40 @@ class HealthServer:
         return lag
 
     async def _healthz(self, _request: web.Request) -> web.Response:
-        report: dict[str, object] = {}
+        report: dict[str, object] = {"version": __version__}
         healthy = True
         try:
             async with asyncio.timeout(DATABASE_TIMEOUT):
                 async with read_only(self._engine).connect() as conn:
                     await conn.execute(text("SELECT 1"))
-                report["database"] = "ok"
-                lag = await self.lag(self._clock())
+            report["database"] = "ok"
         except Exception as error:  # any failure to reach the database is "unhealthy"
             report["database"] = f"unreachable: {type(error).__name__}"
             healthy = False
         else:
-            # Unhealthy only when reminders are overdue AND this instance's dispatcher has
-            # got nothing done for as long: a backlog that every instance is working through
-            # must not take them all out of the load balancer at once.
-            last = self._dispatcher.last_progress
-            idle = None if last is None else max(0.0, (self._clock() - last).total_seconds())
-            report["dispatch_lag_seconds"] = round(lag, 1)
-            report["dispatcher_idle_seconds"] = None if idle is None else round(idle, 1)
-            if lag > self._max_lag and (idle is None or idle > self._max_lag):
-                report["dispatch"] = "stalled"
+            try:
+                async with asyncio.timeout(DATABASE_TIMEOUT):
+                    lag = await self.lag(self._clock())
+            except Exception as error:  # it answers, but not with our tables (dropped?)
+                report["schema"] = f"unusable: {type(error).__name__}"
                 healthy = False
+            else:
+                healthy = self._dispatch_report(lag, report)
         report["status"] = "ok" if healthy else "unhealthy"
         return web.json_response(report, status=200 if healthy else 503)
+
+    def _dispatch_report(self, lag: float, report: dict[str, object]) -> bool:
+        """Unhealthy only when reminders are overdue AND this instance's dispatcher has got
+        nothing done for as long: a backlog that every instance is working through must not
+        take them all out of the load balancer at once."""
+        last = self._dispatcher.last_progress
+        idle = None if last is None else max(0.0, (self._clock() - last).total_seconds())
+        report["dispatch_lag_seconds"] = round(lag, 1)
+        report["dispatcher_idle_seconds"] = None if idle is None else round(idle, 1)
+        if lag > self._max_lag and (idle is None or idle > self._max_lag):
+            report["dispatch"] = "stalled"
+            return False
+        return True
 
     async def _metrics_page(self, _request: web.Request) -> web.Response:
         try:

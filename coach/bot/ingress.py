@@ -39,6 +39,7 @@ from telegram.warnings import PTBUserWarning
 
 from coach.bot.flood import FloodGate
 from coach.bot.lanes import Lanes, lane_key
+from coach.config import ConfigError
 from coach.services.inbox import PRUNE_BATCH, Stored, UpdateInbox
 
 log = logging.getLogger(__name__)
@@ -567,7 +568,13 @@ class WebhookServer:
         # Posts in flight at a stop get a moment; Telegram retries any not answered.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, *self._listen).start()
+        try:
+            await web.TCPSite(self._runner, *self._listen).start()
+        except OSError as error:
+            raise ConfigError(
+                f"WEBHOOK_PORT: cannot listen on {self._listen[0]}:{self._listen[1]} "
+                f"({error.strerror or error}); free the port or set WEBHOOK_PORT."
+            ) from None
         log.info("webhook listening on %s:%d%s", *self._listen, self._path)
         for attempt in range(SET_WEBHOOK_TRIES):
             try:

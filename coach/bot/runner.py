@@ -19,9 +19,10 @@ Stop, all well within the 10 s a container runtime grants between SIGTERM and SI
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 from typing import Protocol
 
 from coach.bot.context import RUNTIME_KEY, CoachApplication, Runtime
@@ -41,20 +42,27 @@ class UpdateSource(Protocol):
     async def stop(self) -> None: ...
 
 
-async def serve(application: CoachApplication, source: UpdateSource) -> None:
-    """Start, take updates until a stop signal, then stop."""
-    stop = asyncio.Event()
+@contextlib.contextmanager
+def stop_signals(stop: asyncio.Event) -> Iterator[None]:
+    """Within the block, SIGTERM and SIGINT set `stop` (instead of ending the process)."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    try:
+        yield
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+async def serve(application: CoachApplication, source: UpdateSource, stop: asyncio.Event) -> None:
+    """Start, take updates until `stop` is set (stop_signals sets it), then stop."""
     try:
         await start(application, source)
         await stop.wait()
         log.info("stopping: finishing updates in flight, releasing unsent reminders")
     finally:
         await finish(application, source)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
     log.info("stopped")
 
 

@@ -24,8 +24,7 @@ STARTUP = 60.0
 
 def bot_process_env(api: FakeBotAPI, database_url: str, **settings: str) -> dict[str, str]:
     """This environment, minus any bot settings of the caller's, pointed at the fake server."""
-    ours = ("TELEGRAM_", "DATABASE_", "WEBHOOK_", "METRICS_", "LOG_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+    env = coach_env()
     env.update(
         TELEGRAM_BOT_TOKEN=TEST_TOKEN,
         TELEGRAM_API_URL=api.root_url,
@@ -35,6 +34,25 @@ def bot_process_env(api: FakeBotAPI, database_url: str, **settings: str) -> dict
     )
     env.update(settings)
     return env
+
+
+def coach_env(**settings: str) -> dict[str, str]:
+    """This environment without any bot settings of the caller's (metrics off), plus these."""
+    ours = ("TELEGRAM_", "DATABASE_", "WEBHOOK_", "METRICS_", "LOG_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+    env["METRICS_PORT"] = "0"
+    env.update(settings)
+    return env
+
+
+async def run_coach(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
+    """Run `coach ARGS` to its end: the exit code, stdout and stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "coach", *args,
+        env=env, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode or 0, out.decode(), err.decode()
 
 
 def free_port() -> int:

@@ -1,0 +1,72 @@
+"""Copies of a SQLite database through SQLite's online backup API.
+
+The API copies the database page by page inside one read transaction, so the copy is the
+database as of one moment, with every transaction committed before it (the write-ahead log
+included) and none half-done. In WAL mode readers never block the bot's writers, so a backup
+can run while the bot does. The copy is written next to its destination and renamed into
+place: a crash mid-way leaves the old file, never half a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 10_000  # wait this long for a writer's lock to pass (a restore writes)
+
+
+class NotADatabase(Exception):
+    """The file is not an intact SQLite database."""
+
+
+def copy(source: Path, target: Path) -> None:
+    """A consistent copy of the database `source` as the file `target` (replaced at once)."""
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        with (
+            contextlib.closing(_connect(source)) as src,
+            contextlib.closing(_connect(temporary)) as dst,
+        ):
+            src.backup(dst)  # all pages in one step: one read transaction, one moment
+            # A file that can be copied on its own: no write-ahead log beside it.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_into(backup: Path, database: Path) -> None:
+    """Replace the content of `database` (made if missing) with that of `backup`, through
+    SQLite, so the database's own write-ahead log and locks are respected."""
+    with contextlib.closing(_connect(backup)) as src, contextlib.closing(_connect(database)) as dst:
+        src.backup(dst)
+
+
+def verify(path: Path) -> str | None:
+    """The schema revision of an intact SQLite database (None: no schema); NotADatabase
+    if the file is missing, not SQLite, or damaged."""
+    if not path.is_file():
+        raise NotADatabase(f"{path} does not exist")
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            (status,) = conn.execute("PRAGMA integrity_check").fetchone()
+            if status != "ok":
+                raise NotADatabase(f"{path} is damaged ({status})")
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if "alembic_version" not in tables:
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise NotADatabase(f"{path} is not a SQLite database ({error})") from None
+    return row[0] if row else None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
