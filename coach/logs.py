@@ -34,6 +34,11 @@ from telegram import Update
 # Kept at WARNING: HTTP libraries log every request's URL, the token in it; aiosqlite and
 # SQLAlchemy's engine log every statement with its parameters (notes and scores).
 QUIET_LOGGERS = ("httpx", "httpcore", "aiosqlite", "sqlalchemy")
+# Loggers that say routine things at INFO: APScheduler two lines per job run (the safety net
+# runs every 30 s, and "executed successfully" even after a round that failed and said so),
+# Alembic its set-up, fontTools each font table it subsets. Quiet unless LOG_LEVEL=DEBUG;
+# what matters of them is said by our own lines (a schema upgrade, a failed round).
+CHATTY_LOGGERS = ("apscheduler", "alembic", "fontTools", "matplotlib")
 REDACTED = "[REDACTED]"
 WITHHELD = "[withheld]"
 # PTB's log templates whose string arguments are names PTB chose itself (the endpoint called,
@@ -196,3 +201,5 @@ def configure_logging(level: str, secrets: list[str], json_lines: bool = False) 
     root.setLevel(level)
     for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for chatty in CHATTY_LOGGERS:
+        logging.getLogger(chatty).setLevel(logging.NOTSET if level == "DEBUG" else logging.WARNING)

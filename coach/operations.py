@@ -72,6 +72,7 @@ async def prepare_schema(database_url: str) -> str:
         log.info("upgrading the schema from %s to %s", state.current or "nothing", state.latest)
         await asyncio.to_thread(upgrade_to_head, database_url)
         state = await schema(database_url)
+        log.info("the schema is at %s", state.current)
     refuse_outdated(state)
     return state.latest
 

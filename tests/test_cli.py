@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from coach.cli import COMMANDS
+from coach.db.migrate import revisions
 from tests.fakebot import FakeBotAPI, FakeUser
 from tests.support.bot import TEST_TOKEN
 from tests.support.processes import (
@@ -312,6 +313,29 @@ async def test_run_answers_start_in_both_languages_and_never_logs_the_token(
     assert TEST_TOKEN not in err.decode()
     assert TEST_TOKEN.split(":")[1] not in err.decode()
     assert re.search(r"Gut Coach \d+\.\d+\.\d+\S* starting as @\w+ \(long polling", err.decode())
+
+
+async def test_an_idle_bot_logs_one_line_per_meaningful_event(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """At INFO: no scheduler line per round (a round a second here), no migration set-up."""
+    bot = Instance(
+        fake_api,
+        f"sqlite+aiosqlite:///{tmp_path / 'c.db'}",
+        tmp_path,
+        "run",
+        LOG_LEVEL="INFO",
+        DISPATCH_INTERVAL_SECONDS="1",
+    )
+    await bot.start()
+    await asyncio.sleep(3)  # three safety-net rounds
+    await fake_api.release_pollers()
+    await bot.stop()
+    messages = [(line["logger"], line["message"]) for line in bot.log_lines()]
+    loggers = {logger for logger, _ in messages}
+    assert loggers <= {"coach", "coach.bot.health", "coach.bot.runner", "telegram.ext.Application"}
+    assert len(messages) <= 10, messages
+    assert ("coach", f"the schema is at {revisions()[0]}") in messages
 
 
 def _tables(database: Path) -> set[str]:

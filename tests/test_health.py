@@ -90,6 +90,8 @@ async def test_metrics_count_updates_reminders_and_lag(watched, sessionmaker) ->
     assert values["coach_dispatch_lag_seconds"] == 0
     assert values["coach_telegram_429_total"] == 0
     assert values[f'coach_build_info{{version="{__version__}"}}'] == 1
+    for where in ("update", "dispatch", "delivery", "prune"):
+        assert values[f'coach_errors_total{{where="{where}"}}'] == 0, "shown from the start"
 
 
 async def test_healthz_names_the_version_and_a_schema_gone_from_under_it(

@@ -138,6 +138,7 @@ def build_application(
     metrics = Metrics()
     dispatcher.on_counts = metrics.count_outcomes
     dispatcher.on_rate_limited = metrics.rate_limited.inc
+    dispatcher.on_error = lambda where: metrics.errors.labels(where=where).inc()
     health = HealthServer(metrics, engine, dispatcher, clock, settings.max_dispatch_lag_seconds)
     worker = store.worker
     inbox = UpdateInbox(sessionmaker, worker, UPDATE_LEASE)
@@ -336,6 +337,7 @@ async def on_error(update: object, context: CoachContext) -> None:
         log.warning("a reply timed out (it may still arrive): %s", error.message)
         return  # an apology could arrive after the answer itself
     log.error("error while handling an update", exc_info=error)
+    context.runtime.metrics.errors.labels(where="update").inc()
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != "private":

@@ -31,6 +31,7 @@ def start_dispatching(
             next_due = await dispatcher.store.next_due()
         except Exception:  # the heartbeat must survive a bad round (e.g. the database restarting)
             log.exception("dispatch round failed; retrying on the next wake")
+            dispatcher.on_error("dispatch")
             return
         if next_due is None:
             return

@@ -51,6 +51,15 @@ class Metrics:
         self.rate_limited = Total(
             "coach_telegram_429", "Bot API answers of 429 Too Many Requests", registry=self.registry
         )
+        self.errors = Total(
+            "coach_errors",
+            "Errors logged: update (a handler failed), dispatch (a reminder round), "
+            "delivery (a reminder not sent or not recorded), prune",
+            ["where"],
+            registry=self.registry,
+        )
+        for where in ("update", "dispatch", "delivery", "prune"):
+            self.errors.labels(where=where)  # every series at 0 from the start
         self.dispatch_lag = Gauge(
             "coach_dispatch_lag_seconds",
             "How long the oldest due reminder has waited (0 when none is overdue)",

@@ -76,9 +76,10 @@ class Dispatcher:
         self._stopping = False
         self._waiting: set[asyncio.Task[str]] = set()  # deliveries not yet handed over
         self._stop_event = asyncio.Event()
-        # For metrics, as they happen: outcome counts, and each 429.
+        # For metrics, as they happen: outcome counts, each 429, each error logged (by where).
         self.on_counts: Callable[[Counter[str]], None] = lambda counts: None
         self.on_rate_limited: Callable[[], None] = lambda: None
+        self.on_error: Callable[[str], None] = lambda where: None
         # When this dispatcher last got something done (a claim, a delivery): /healthz.
         self.last_progress: datetime | None = None
         # PTB nudges do_api_request callers towards send_message; here the raw call is the point.
@@ -132,6 +133,7 @@ class Dispatcher:
                 await asyncio.sleep(0)  # let replies and claims in between batches
         except Exception:  # housekeeping: try again after the next round
             log.exception("pruning old deliveries failed")
+            self.on_error("prune")
         if pruned:
             log.info("pruned %d deliveries older than %s", pruned, self._retention)
 
@@ -193,6 +195,7 @@ class Dispatcher:
                         outcome = await self._send(reminder)
                     except Exception as error:  # e.g. a rendering bug: recorded, not lost
                         log.exception("delivery %s failed", reminder.delivery_id)
+                        self.on_error("delivery")
                         outcome = self._outcome(reminder, Status.FAILED, detail=repr(error))
                     await recording.submit(outcome)
                     result = "released" if outcome.status is Status.CLAIMED else str(outcome.status)
@@ -201,6 +204,7 @@ class Dispatcher:
                     return result
                 except Exception:  # the database failed us: the row is recovered later
                     log.exception("delivery %s not recorded", reminder.delivery_id)
+                    self.on_error("delivery")
                     return "unrecorded"
             finally:
                 self._in_flight.release()

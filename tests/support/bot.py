@@ -48,6 +48,11 @@ class RunningBot:
     def dispatcher(self) -> Dispatcher:
         return self.application.bot_data[RUNTIME_KEY].dispatcher
 
+    def errors(self, where: str) -> float:
+        """What /metrics shows as coach_errors_total{where=...}."""
+        registry = self.application.bot_data[RUNTIME_KEY].metrics.registry
+        return registry.get_sample_value("coach_errors_total", {"where": where}) or 0.0
+
     def user(
         self, user_id: int = 1001, language_code: str | None = "en", name: str = "Lisa"
     ) -> FakeUser:
