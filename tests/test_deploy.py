@@ -10,6 +10,7 @@ import configparser
 import json
 import re
 import shlex
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -316,6 +317,8 @@ def test_the_image_is_built_from_the_repository_root(services: dict) -> None:
         assert (context / build["dockerfile"]).resolve() == DOCKERFILE
     images = {services[name].get("image") for name in ("migrate", *BOT_SERVICES)}
     assert len(images) == 1, f"migrate and the bots must run the same image: {images}"
+    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    assert images == {f"gut-coach:{version}"}, "tagged by the version, so a rollback can name one"
 
 
 def test_no_service_publishes_the_metrics_port(services: dict) -> None:
