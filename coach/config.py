@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # Deliveries older than this are deleted by the bot itself (hourly). Taps reach three
     # days back and a week's digest one week: two weeks is the least that keeps them working.
     delivery_retention_days: float = Field(35, ge=14)
+    # Users who have sent nothing for this long are purged, every row about them, as /delete
+    # would (hourly). At least 90 days: a user quiet for a few weeks of the plan is kept.
+    user_retention_days: float = Field(365, ge=90)
     paid_broadcast: bool = False  # must precede broadcast_rate, whose check reads it
     broadcast_rate: float = Field(25, gt=0, le=1000)
     broadcast_per_chat_seconds: float = Field(1, ge=0)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from coach.bot.commands import MENU
 from coach.db.models import User
@@ -76,3 +78,17 @@ async def test_command_menus_are_registered_per_language(bot: RunningBot) -> Non
     assert set(menus) == {"", "en", "ko"}
     assert [c["command"] for c in menus["ko"]] == [c["command"] for c in menus["en"]]
     assert menus["ko"][0]["description"] != menus["en"][0]["description"]
+
+
+async def test_any_update_notes_when_the_user_was_last_seen(bot: RunningBot, sessionmaker) -> None:
+    """The retention policy's clock: the first update of a day, whatever it is."""
+    user = bot.user(16_001)
+    await user.ask("/start")
+    long_ago = bot.clock.now - timedelta(days=300)
+    async with sessionmaker.begin() as session:
+        await session.execute(update(User).where(User.id == user.id).values(last_seen_at=long_ago))
+    bot.clock.now += timedelta(days=1)  # /start was today's note; tomorrow's first update
+    await user.ask("/help")
+    async with sessionmaker() as session:
+        seen = await session.scalar(select(User.last_seen_at).where(User.id == user.id))
+    assert seen == bot.clock.now

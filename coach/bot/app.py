@@ -26,6 +26,7 @@ from telegram.ext import (
     filters,
 )
 
+from coach.bot import retention
 from coach.bot.callbacks import (
     DeleteTap,
     FinaleTap,
@@ -165,6 +166,9 @@ def build_application(
             start_dispatching(
                 application.job_queue, dispatcher, clock, settings.dispatch_interval_seconds
             )
+            retention.start_purging(
+                application.job_queue, services.account, clock, settings.user_retention_days
+            )
 
     async def post_shutdown(_application: CoachApplication) -> None:
         released = await store.release(clock())
@@ -254,6 +258,7 @@ def claim_batch_size(settings: Settings) -> int:
 def add_handlers(application: CoachApplication) -> None:
     """All handlers in one place, most specific first."""
     application.add_handler(TypeHandler(Update, gate.count_update), group=-2)
+    application.add_handler(TypeHandler(Update, retention.on_any_update), group=-1)
     application.add_handler(MessageHandler(ELSEWHERE, core.group_message))
     commands = {
         "start": intake.start,

@@ -52,6 +52,11 @@ class User(Base):
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, server_default=func.now(), onupdate=func.now()
     )
+    # When the user last sent anything (at most once a day is written: AccountService.seen);
+    # the retention policy purges those silent for USER_RETENTION_DAYS.
+    last_seen_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, server_default=func.now(), index=True
+    )
     # Where the user is in the intake (coach.domain.intake.Step), and which run of it:
     # "Start over" bumps the round so buttons from an earlier run are recognised as stale.
     intake_step: Mapped[str] = mapped_column(String(16), server_default="language")

@@ -143,7 +143,13 @@ class UserRepository:
         created = datetime.now(UTC)
         await self.session.execute(
             insert(User)
-            .values(id=user_id, language=language, created_at=created, updated_at=created)
+            .values(
+                id=user_id,
+                language=language,
+                created_at=created,
+                updated_at=created,
+                last_seen_at=created,
+            )
             .on_conflict_do_nothing()
         )
         user = await self.session.scalar(
@@ -163,6 +169,26 @@ class UserRepository:
     async def delete(self, user_id: int) -> None:
         """The user's row (their children first: see AccountService.delete)."""
         await self.session.execute(delete(User).where(User.id == user_id))
+
+    async def seen(self, user_id: int, now: datetime, unless_since: datetime) -> None:
+        """The user sent something at `now`: written unless already seen since
+        `unless_since` (the row's updated_at stays: nothing the user chose changed)."""
+        await self.session.execute(
+            update(User)
+            .where(User.id == user_id, User.last_seen_at < unless_since)
+            .values(last_seen_at=now, updated_at=User.updated_at)
+        )
+
+    async def silent_since(self, cutoff: datetime, limit: int) -> list[int]:
+        """Users who have sent nothing since `cutoff`, the longest silent first."""
+        return list(
+            await self.session.scalars(
+                select(User.id)
+                .where(User.last_seen_at < cutoff)
+                .order_by(User.last_seen_at)
+                .limit(limit)
+            )
+        )
 
     async def deactivate(self, user_ids: Collection[int]) -> None:
         """The users blocked the bot: no reminder goes to them until they /start again."""

@@ -1,9 +1,11 @@
-"""The user's own data: /export of everything kept about them, and /delete of all of it."""
+"""The user's own data: /export of everything kept about them, /delete of all of it, and the
+retention policy (when a user was last seen, and purging those silent too long)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,6 +22,11 @@ from coach.services.inbox import forget_handled
 from coach.services.progress import ProgressView, load_progress
 from coach.services.refusals import Refusal, Why, refused
 from coach.services.targets import TargetBook
+
+log = logging.getLogger(__name__)
+
+SEEN_RESOLUTION = timedelta(days=1)  # last_seen_at is kept to within a day
+SEEN_MEMO = 100_000  # users noted today that this process remembers
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class AccountService:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], book: TargetBook) -> None:
         self._sessionmaker = sessionmaker
         self._book = book
+        self._seen: dict[int, date] = {}  # user -> the UTC day this process noted them
 
     async def export(self, user_id: int, now: datetime) -> ExportData | Refusal:
         """/export: the user's own rows, and nobody else's. Refused for an unknown user."""
@@ -84,17 +92,54 @@ class AccountService:
             user = await UserRepository(session).locked(user_id)
             if user is None or _key(user) != key:
                 return refused(Why.STALE, user)
-            # Children first: no reliance on ON DELETE CASCADE (SQLite enforces it only with
-            # its foreign_keys pragma on).
-            await DeliveryRepository(session).delete_all(user_id)
-            await CheckInRepository(session).delete_all(user_id)
-            await ScoreRepository(session).delete_all(user_id)
-            await ReminderRepository(session).delete_all(user_id)
-            # The updates of theirs the inbox kept (ids only, once handled).
-            await forget_handled(session, user_id)
             deleted = Deletion(key, user.language)
-            await UserRepository(session).delete(user_id)
+            await _erase(session, user_id)
             return deleted
+
+    async def seen(self, user_id: int, now: datetime) -> None:
+        """The user sent something: noted for the retention policy, at most one write a
+        day per user (a memo here, and the statement writes nothing if another instance
+        noted it within the day). Best effort: a failure is logged, never the user's."""
+        day = now.date()
+        if self._seen.get(user_id) == day:
+            return
+        if len(self._seen) >= SEEN_MEMO:
+            self._seen.clear()
+        try:
+            async with self._sessionmaker.begin() as session:
+                await UserRepository(session).seen(user_id, now, now - SEEN_RESOLUTION)
+        except Exception as error:  # the update itself goes on, and says what failed
+            log.warning("could not note that a user was seen (%s)", type(error).__name__)
+            return
+        self._seen[user_id] = day
+
+    async def purge_silent(self, cutoff: datetime, limit: int) -> int:
+        """The retention policy: every row about users who have sent nothing since
+        `cutoff` (at most `limit` of them), as /delete would; how many were purged."""
+        async with self._sessionmaker() as session:
+            silent = await UserRepository(session).silent_since(cutoff, limit)
+        purged = 0
+        for user_id in silent:
+            async with self._sessionmaker.begin() as session:
+                user = await UserRepository(session).locked(user_id)
+                if user is None or user.last_seen_at >= cutoff:
+                    continue  # deleted, or back, meanwhile
+                await _erase(session, user_id)
+                purged += 1
+        return purged
+
+
+async def _erase(session: AsyncSession, user_id: int) -> None:
+    """Every row about the user, in the caller's transaction, which holds the user's row.
+    Children first: no reliance on ON DELETE CASCADE (SQLite enforces it only with its
+    foreign_keys pragma on)."""
+    await DeliveryRepository(session).delete_all(user_id)
+    await CheckInRepository(session).delete_all(user_id)
+    await ScoreRepository(session).delete_all(user_id)
+    await ReminderRepository(session).delete_all(user_id)
+    # The updates of theirs the inbox kept (ids only, once handled).
+    await forget_handled(session, user_id)
+    await UserRepository(session).delete(user_id)
 
 
 def _key(user: User) -> int:
