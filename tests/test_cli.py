@@ -73,7 +73,11 @@ async def test_version_is_the_package_version_and_in_the_changelog(tmp_path: Pat
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     code, out, _ = await run_coach("--version", env=coach_env(), cwd=tmp_path)
     assert code == 0 and out.strip() == f"coach {version}"
-    assert f"## {version}" in (ROOT / "CHANGELOG.md").read_text()
+    headings = [
+        line for line in (ROOT / "CHANGELOG.md").read_text().splitlines() if line[:3] == "## "
+    ]
+    assert headings[0].startswith(f"## {version} "), "the newest entry is this version"
+    assert headings[0].endswith(f"schema {revisions()[0]}"), "and names the schema it needs"
 
 
 @pytest.mark.parametrize(
