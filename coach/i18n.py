@@ -101,6 +101,12 @@ class Catalog:
         self._directory = directory
         self._bundles = {lang: _load_bundle(directory, lang) for lang in languages}
 
+    def names(self, prefix: str) -> tuple[str, ...]:
+        """The message ids that start with `prefix`, in every language, sorted, without it
+        (`names("announcement-")` lists the announcements /announce can send)."""
+        shared = set.intersection(*(set(b._messages) for b in self._bundles.values()))
+        return tuple(sorted(key.removeprefix(prefix) for key in shared if key.startswith(prefix)))
+
     def translator(self, language: str) -> Translator:
         lang = language if language in self._bundles else FALLBACK_LANGUAGE
         return Translator(

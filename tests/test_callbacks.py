@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -413,3 +414,27 @@ def test_the_wire_format_is_unchanged() -> None:
     assert ST("time", habit=Habit.FIBER).encode() == "s::time:fiber-"
     assert ST("menu").encode() == "s::menu:"
     assert ST("dtime", at=time(18)).encode() == "s::dtime:1800"
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.from_regex(r"[a-z0-9][a-z0-9-]{0,40}", fullmatch=True), send=st.booleans())
+def test_an_announce_tap_encodes_to_what_decodes_back_to_it(name: str, send: bool) -> None:
+    tap = callbacks.AnnounceTap(name, send)
+    assert len(tap.encode().encode()) <= 64
+    assert decode(tap.encode()) == tap
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "a::announce:send-",
+        "a::announce:send-Maintenance",
+        "a::announce:go-maintenance",
+        "a:1:announce:send-maintenance",
+        "a::announce:send-" + "x" * 42,
+        "a::announce:send-../core",
+        "a::stats:send-maintenance",
+    ],
+)
+def test_a_forged_announce_tap_does_not_decode(data: str) -> None:
+    assert decode(data) is None

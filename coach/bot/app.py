@@ -28,6 +28,7 @@ from telegram.ext import (
 
 from coach.bot import retention
 from coach.bot.callbacks import (
+    AnnounceTap,
     DeleteTap,
     FinaleTap,
     IntakeTap,
@@ -51,7 +52,7 @@ from coach.bot.context import (
 from coach.bot.dispatch_jobs import start_dispatching
 from coach.bot.drawing import Drawings
 from coach.bot.flood import FloodGate
-from coach.bot.handlers import checkins, core, gate, intake, progress, schedule
+from coach.bot.handlers import admin, checkins, core, gate, intake, progress, schedule
 from coach.bot.handlers import plan as plan_menu
 from coach.bot.handlers import settings as settings_menu
 from coach.bot.handlers.common import answer_unknown
@@ -65,6 +66,7 @@ from coach.domain.language import pick_language
 from coach.domain.plan import load_plan
 from coach.i18n import Catalog
 from coach.paths import PLAN_FILE
+from coach.reminders.announcer import Announcer
 from coach.reminders.dispatcher import Dispatcher
 from coach.reminders.http import AiohttpRequest
 from coach.reminders.limiter import BroadcastLimiter
@@ -140,6 +142,7 @@ def build_application(
     dispatcher.on_counts = metrics.count_outcomes
     dispatcher.on_rate_limited = metrics.rate_limited.inc
     dispatcher.on_error = lambda where: metrics.errors.labels(where=where).inc()
+    announcer = Announcer(broadcast_bot, limiter, settings.paid_broadcast)
     health = HealthServer(metrics, engine, dispatcher, clock, settings.max_dispatch_lag_seconds)
     worker = store.worker
     inbox = UpdateInbox(sessionmaker, worker, UPDATE_LEASE)
@@ -221,6 +224,7 @@ def build_application(
         ingress=ingress,
         lanes=lanes,
         drawings=Drawings(),
+        announcer=announcer,
     )
     add_handlers(application)
     return application
@@ -270,7 +274,8 @@ def add_handlers(application: CoachApplication) -> None:
         "progress": progress.progress_command,
         "export": progress.export_command,
         "delete": progress.delete_command,
-        "stats": core.stats_command,
+        "stats": admin.stats_command,
+        "announce": admin.announce_command,
         "reminders": schedule.reminders_command,
         "pause": schedule.pause_command,
         "resume": schedule.resume_command,
@@ -302,6 +307,7 @@ TAPS: dict[type, TapCallback] = {
     FinaleTap: plan_menu.on_finale_tap,
     PauseTap: schedule.on_pause_tap,
     DeleteTap: progress.on_delete_tap,
+    AnnounceTap: admin.on_announce_tap,
     SettingsTap: settings_menu.on_settings_tap,
 }
 

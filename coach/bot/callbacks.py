@@ -11,6 +11,7 @@ encodes itself, `decode` is the one way back, and handlers get the typed tap.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
@@ -47,6 +48,7 @@ _SYMPTOMS = frozenset(s.value for s in Symptom)
 _SAFETY = frozenset(s.value for s in Safety)
 _ANSWERS = frozenset(a for answers in FOLLOW_UPS.values() for a in answers)
 _Named = TypeVar("_Named", Habit, Safety)
+_ANNOUNCEMENT = re.compile(r"[a-z0-9][a-z0-9-]{0,40}")  # an announcement's name in messages/
 
 
 def _join(scope: str, round_: int | None, action: str, arg: str) -> str:
@@ -241,8 +243,24 @@ class SettingsTap:
         return _join(self.scope, None, self.action, arg)
 
 
+@dataclass(frozen=True)
+class AnnounceTap:
+    """/announce's answer for admins: send the announcement `name`, or (send=False) cancel."""
+
+    scope: ClassVar[str] = "a"
+    action: ClassVar[str] = "announce"
+    name: str
+    send: bool
+
+    def encode(self) -> str:
+        return _join(
+            self.scope, None, self.action, f"{'send' if self.send else 'cancel'}-{self.name}"
+        )
+
+
 Tap = (
-    IntakeTap
+    AnnounceTap
+    | IntakeTap
     | StartOverTap
     | ReminderTap
     | TodayTap
@@ -414,6 +432,14 @@ def _delete(_round: int | None, action: str, arg: str) -> DeleteTap | None:
     return DeleteTap(key) if word == "confirm" and key is not None else None
 
 
+def _announce(_round: int | None, action: str, arg: str) -> AnnounceTap | None:
+    """The name is checked against the catalog by the handler (it knows the catalog)."""
+    word, _, name = arg.partition("-")
+    if action != "announce" or word not in ("send", "cancel") or not _ANNOUNCEMENT.fullmatch(name):
+        return None
+    return AnnounceTap(name, word == "send")
+
+
 def _pause(_round: int | None, action: str, arg: str) -> PauseTap | None:
     if action == "pause" and arg in ("day", "week", "resume"):
         return PauseTap(arg)
@@ -453,6 +479,7 @@ def _settings(_round: int | None, action: str, arg: str) -> SettingsTap | None:
 
 
 _SCOPES: dict[str, Callable[[int | None, str, str], Tap | None]] = {
+    AnnounceTap.scope: _announce,
     IntakeTap.scope: _intake,
     StartOverTap.scope: _start_over,
     ReminderTap.scope: _reminder,

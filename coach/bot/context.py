@@ -14,6 +14,7 @@ from coach.bot.ingress import Ingress
 from coach.bot.lanes import Lanes
 from coach.config import Settings
 from coach.i18n import Catalog, Translator
+from coach.reminders.announcer import Announcer
 from coach.reminders.dispatcher import Dispatcher
 from coach.services import Services
 
@@ -38,6 +39,7 @@ class Runtime:
     ingress: Ingress
     lanes: Lanes
     drawings: Drawings
+    announcer: Announcer
 
 
 class CoachContext(CallbackContext[ExtBot[None], dict, dict, dict]):

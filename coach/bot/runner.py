@@ -92,6 +92,8 @@ async def finish(application: CoachApplication, source: UpdateSource | None) -> 
     runtime = _runtime(application)
     runtime.dispatcher.stop()
     try:
+        # What an announcement has left is not sent; the admin hears how far it got.
+        await _within(runtime.announcer.stop(), 1.0, "the announcement")
         if source is not None:
             await _within(source.stop(), deadline - loop.time() - 5, "taking updates")
         runtime.lanes.stop()

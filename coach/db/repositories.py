@@ -190,6 +190,13 @@ class UserRepository:
             )
         )
 
+    async def active_languages(self) -> list[tuple[int, str]]:
+        """(id, language) of every user who has not blocked the bot, by id."""
+        rows = await self.session.execute(
+            select(User.id, User.language).where(User.active).order_by(User.id)
+        )
+        return [(user_id, language) for user_id, language in rows]
+
     async def deactivate(self, user_ids: Collection[int]) -> None:
         """The users blocked the bot: no reminder goes to them until they /start again."""
         await self.session.execute(update(User).where(User.id.in_(user_ids)).values(active=False))

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.domain.plan import Plan
 from coach.services.account import AccountService
+from coach.services.announcements import AnnouncementService
 from coach.services.checkins import CheckInService
 from coach.services.groups import GroupService
 from coach.services.intake import IntakeService
@@ -33,8 +34,9 @@ class Services:
     weekly: WeeklyCheckInService
     plan: PlanService
     progress: ProgressService
-    account: AccountService  # /export and /delete
+    account: AccountService  # /export, /delete and the retention policy
     stats: StatsService
+    announcements: AnnouncementService
     groups: GroupService
 
     @classmethod
@@ -57,5 +59,6 @@ class Services:
             progress=ProgressService(sessionmaker, book),
             account=AccountService(sessionmaker, book),
             stats=StatsService(sessionmaker),
+            announcements=AnnouncementService(sessionmaker),
             groups=GroupService(sessionmaker),
         )

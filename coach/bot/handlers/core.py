@@ -1,4 +1,4 @@
-"""/help, and friendly answers to anything the bot does not understand."""
+"""/help, and friendly answers to anything the bot does not understand (and to groups)."""
 
 from __future__ import annotations
 
@@ -18,25 +18,6 @@ async def unknown_command(update: Update, context: CoachContext) -> None:
     """Answer a command the bot does not have."""
     t = await _translator_for(update, context)
     await update.effective_message.reply_html(t("unknown-command"))
-
-
-async def stats_command(update: Update, context: CoachContext) -> None:
-    """/stats, for ADMIN_IDS only; anyone else gets the unknown-command reply."""
-    if update.effective_user.id not in context.runtime.settings.admin_ids:
-        await unknown_command(update, context)
-        return
-    stats = await context.services.stats.stats(context.now())
-    t = await _translator_for(update, context)
-    await update.effective_message.reply_html(
-        t(
-            "stats",
-            users=stats.users,
-            active=stats.active,
-            completed=stats.completed,
-            sent=stats.sent_today,
-            failed=stats.failed_today,
-        )
-    )
 
 
 async def group_message(update: Update, context: CoachContext) -> None:
