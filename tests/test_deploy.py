@@ -458,6 +458,23 @@ def test_the_final_image_is_slim_python_without_build_tools(
             assert not build_tools.search(instruction.arguments), instruction
 
 
+def test_the_image_prunes_only_what_never_runs(dockerfile: list[Instruction]) -> None:
+    """The builder drops test suites, other locales, unused fonts and the installers; the
+    fonts the report reads and the catalogs' languages stay."""
+    from coach.config import SUPPORTED_LANGUAGES
+    from coach.report import fonts
+
+    builder = stages(dockerfile)[0]
+    prune = next(
+        i.arguments for i in builder if i.keyword == "RUN" and "locale-data" in i.arguments
+    )
+    assert "pip uninstall --yes pip setuptools" in prune
+    for language in SUPPORTED_LANGUAGES:
+        assert f"! -name '{language}.dat'" in prune and f"! -name '{language}_*.dat'" in prune
+    deleted_fonts = re.findall(r"fonts/(\S+?\.ttf)", prune)
+    assert deleted_fonts and not {fonts.REGULAR, fonts.BOLD} & set(deleted_fonts)
+
+
 def test_a_fixed_non_root_user_runs_the_command(final_stage: list[Instruction]) -> None:
     user = None
     commands = 0
