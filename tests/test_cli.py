@@ -19,7 +19,7 @@ import pytest
 from coach.cli import COMMANDS
 from coach.db.migrate import revisions
 from tests.fakebot import FakeBotAPI, FakeUser
-from tests.support.bot import TEST_TOKEN
+from tests.support.bot import POSTGRES_URL, TEST_TOKEN
 from tests.support.processes import (
     PUBLIC_URL,
     SECRET,
@@ -95,6 +95,8 @@ async def test_version_is_the_package_version_and_in_the_changelog(tmp_path: Pat
         ({"LOG_LEVEL": "INFOO"}, ["LOG_LEVEL", "DEBUG, INFO"]),
         ({"DATABASE_URL": "sqlite+aiosqlite:///no/such/folder/c.db"}, ["no/such/folder"]),
         ({"DATABASE_URL": "sqlite+aiosqlite:///a-file/c.db"}, ["a-file", "not a folder"]),
+        # A folder nobody may create files in, root included: /proc.
+        ({"DATABASE_URL": "sqlite+aiosqlite:////proc/coach.db"}, ["cannot write in /proc"]),
     ],
 )
 async def test_a_wrong_setting_is_one_line_and_exit_2(
@@ -131,6 +133,16 @@ async def test_a_wrong_webhook_setting_is_one_line_and_exit_2(
     assert_one_line(code, err, *expected)
     if settings.get("WEBHOOK_SECRET"):
         assert settings["WEBHOOK_SECRET"] not in err
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs COACH_TEST_POSTGRES_URL")
+async def test_a_postgres_database_that_does_not_exist_is_one_line_and_exit_2(
+    tmp_path: Path,
+) -> None:
+    missing = POSTGRES_URL.rsplit("/", 1)[0] + "/no_such_database"
+    env = coach_env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, DATABASE_URL=missing)
+    code, _, err = await run_coach("run", env=env, cwd=tmp_path)
+    assert_one_line(code, err, "DATABASE_URL", 'database "no_such_database" does not exist')
 
 
 async def test_a_token_telegram_rejects_is_one_line_and_exit_2(
