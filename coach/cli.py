@@ -47,9 +47,10 @@ COMMANDS = {
         "check the settings, the database, its schema and the Bot API, then exit",
         "Checks what the bot needs to start, once each, and prints what it found: the "
         "settings, the database (reachable), its schema (the latest revision?) and the Bot "
-        "API (getMe with the token). Changes nothing. Exit 0: all is well; 2: a setting is "
-        "wrong; 3: the database or its schema; 4: the Bot API. --webhook checks the webhook "
-        "settings too.",
+        "API (getMe with the token). Changes nothing. Exit 0: the bot can start (an older "
+        "schema is fine: the start upgrades it); 2: a setting is wrong; 3: the database is "
+        "unreachable or its schema newer than this version; 4: the Bot API. --webhook "
+        "checks the webhook settings too.",
         "coach check && coach run\n  coach check --webhook",
     ),
     "backup": (
@@ -126,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_SETTINGS
+    except Exception as exc:  # an operator command's unforeseen fault: one line, no traceback
+        words = str(exc).strip().splitlines()
+        detail = f"{type(exc).__name__}: {words[0]}" if words else type(exc).__name__
+        print(f"coach: {args.command} failed: {detail}", file=sys.stderr)
+        return 1
 
 
 def _run(settings: Settings, webhook: bool) -> int:

@@ -16,7 +16,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 # Words of a placeholder left in place (deploy/.env.example, the README's quick start): such
 # a value is public, so it is refused even where it has the right shape.
-PLACEHOLDER = re.compile(r"replace|paste|your|example|placeholder|change-?me", re.IGNORECASE)
+# Phrases, not single words: a real token's 35 random characters never spell them.
+PLACEHOLDER = re.compile(
+    r"replace-with|paste-your|your-token|placeholder|example|change-?me", re.IGNORECASE
+)
 TOKEN_HELP = (
     "a token is the bot's number, a colon and about 35 letters, digits, - or _ "
     "(like 110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw); "
@@ -55,8 +58,9 @@ class Settings(BaseSettings):
     # days back and a week's digest one week: two weeks is the least that keeps them working.
     delivery_retention_days: float = Field(35, ge=14)
     # Users who have sent nothing for this long are purged, every row about them, as /delete
-    # would (hourly). At least 90 days: a user quiet for a few weeks of the plan is kept.
-    user_retention_days: float = Field(365, ge=90)
+    # would (hourly). At least 90 days: a user quiet for a few weeks of the plan is kept. 0
+    # turns the policy off.
+    user_retention_days: float = Field(365, ge=0)
     paid_broadcast: bool = False  # must precede broadcast_rate, whose check reads it
     broadcast_rate: float = Field(25, gt=0, le=1000)
     broadcast_per_chat_seconds: float = Field(1, ge=0)
@@ -108,6 +112,13 @@ class Settings(BaseSettings):
         if value.upper() not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.upper()
+
+    @field_validator("user_retention_days")
+    @classmethod
+    def _long_enough(cls, value: float) -> float:
+        if 0 < value < 90:
+            raise ValueError("must be at least 90 (days), or 0 to keep users until /delete")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sqlite3
 from pathlib import Path
 
 from coach import __version__
@@ -167,14 +169,17 @@ def backup(settings: Settings, target: Path, force: bool) -> int:
     if not source.is_file():
         raise ConfigError(f"DATABASE_URL: {source} does not exist, so there is nothing to back up.")
     target = target.absolute()
-    if target.exists() and not force:
-        raise ConfigError(f"{target} exists: name a new file, or pass --force to replace it.")
     if not target.parent.is_dir():
         raise ConfigError(f"the folder {target.parent} does not exist: create it first.")
-    if target == source:
-        raise ConfigError(f"{target} is the database itself: name another file.")
-    sqlite_backup.copy(source, target)
-    revision = sqlite_backup.verify(target)
+    if _same_database(source, target):
+        raise ConfigError(f"{target} is the database (or its journal) itself: name another file.")
+    if target.exists() and not force:
+        raise ConfigError(f"{target} exists: name a new file, or pass --force to replace it.")
+    try:
+        sqlite_backup.copy(source, target)
+        revision = sqlite_backup.verify(target)
+    except (OSError, sqlite3.Error, sqlite_backup.NotADatabase) as error:
+        raise ConfigError(f"the backup failed, nothing was written: {_words(error)}.") from None
     print(f"backed up {source} to {target} (schema {revision}, {target.stat().st_size} bytes)")
     return 0
 
@@ -185,6 +190,8 @@ def restore(settings: Settings, backup_file: Path) -> int:
     from coach.db.migrate import revisions
 
     database = _sqlite_file(settings, "coach restore replaces")
+    if _same_database(database, backup_file.absolute()):
+        raise ConfigError(f"{backup_file} is the database itself: name a backup.")
     try:
         revision = sqlite_backup.verify(backup_file)
     except sqlite_backup.NotADatabase as error:
@@ -194,9 +201,30 @@ def restore(settings: Settings, backup_file: Path) -> int:
             f"{backup_file} is not a Gut Coach database this version knows "
             f"(schema {revision or 'none'}): nothing was restored."
         )
-    sqlite_backup.write_into(backup_file, database)
+    try:
+        sqlite_backup.write_into(backup_file, database)
+    except (OSError, sqlite3.Error) as error:  # e.g. the bot still runs and holds a lock
+        raise ConfigError(
+            f"the restore failed, the database is as it was: {_words(error)} (is the bot stopped?)."
+        ) from None
     print(f"restored {database} from {backup_file} (schema {revision})")
     return 0
+
+
+def _same_database(database: Path, other: Path) -> bool:
+    """`other` is the database file, or one of its journals, whatever path names it."""
+    names = {database.resolve()} | {
+        database.resolve().with_name(database.name + suffix)
+        for suffix in ("-wal", "-shm", "-journal")
+    }
+    if other.resolve() in names:
+        return True
+    return database.exists() and other.exists() and os.path.samefile(database, other)
+
+
+def _words(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
 def _sqlite_file(settings: Settings, what: str) -> Path:

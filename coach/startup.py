@@ -2,12 +2,14 @@
 
 1. The settings (coach/config.py), before anything heavy is imported.
 2. A SQLite database's folder: it exists and this process can create files in it.
-3. The database: reachable, and its schema one this version knows, migrated to the latest.
-4. The Bot API: it accepts the token (getMe).
+3. The database: reachable.
+4. The Bot API: it accepts the token (getMe), before anything is migrated.
+5. The schema: one this version knows, migrated to the latest.
 
 A fault a person must fix (a wrong setting, a path, a schema newer than this version, a
 token Telegram rejects) is a ConfigError: one line naming the setting or the path and what
-to do, and exit 2, which the systemd unit and compose do not restart. A fault that passes
+to do, and exit 2, which the systemd unit does not restart (Docker restarts any exit, with
+a growing delay: the line is in `docker compose logs`). A fault that passes
 by itself (the database or Telegram unreachable, as while a server restarts) is retried
 with backoff, each try logged in one line, until it passes or a stop signal comes.
 `coach check` runs the same checks once each (coach/cli.py).
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +32,11 @@ from coach.config import TOKEN_HELP, ConfigError, Settings
 
 log = logging.getLogger("coach.startup")
 
+# The database's own faults that pass by themselves: PostgreSQL starting up, out of
+# connections, or a connection dropped while it restarts.
+PASSING_ERRORS = frozenset(
+    {"CannotConnectNowError", "TooManyConnectionsError", "ConnectionDoesNotExistError"}
+)
 FIRST_RETRY = 1.0  # seconds; doubled after each failed try
 LAST_RETRY = 30.0
 TRY_TIMEOUT = 10.0  # seconds one try may take
@@ -242,8 +250,10 @@ def _transient(error: BaseException) -> bool:
     """A fault that may pass by itself: the server down, restarting or out of connections."""
     for cause in _chain(error):
         name = type(cause).__name__
-        if name in ("CannotConnectNowError", "TooManyConnectionsError"):
+        if name in PASSING_ERRORS:
             return True
+        if name == "OperationalError" and re.search(r"locked|busy", str(cause), re.IGNORECASE):
+            return True  # SQLite: another process holds the write lock for now
         if isinstance(cause, OSError):  # refused, reset, timed out, a name not resolved yet
             return True
     return False

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from coach.db.models import User
 from coach.i18n import Catalog
 from tests.fakebot import FakeBotAPI
-from tests.fakebot.server import FORBIDDEN
+from tests.fakebot.server import FORBIDDEN, Fault
 from tests.support.bot import FakeClock, RunningBot, running_bot
 from tests.support.seeding import seed_enrolled_user
 
@@ -91,16 +91,26 @@ async def test_announce_is_for_admins_only_even_with_a_forged_button(
 
 async def test_a_second_send_while_one_runs_is_refused(admin_bot: RunningBot) -> None:
     admin = admin_bot.user(ADMIN)
+    admin_bot.api.fail(KOREAN[0], Fault(delay=2.0))  # one answer is slow: the first still runs
     await admin.ask("/announce checking-in")
-    admin_bot.api.latency = 0.5  # every call takes a while: the first is still going
-    first = await admin.tap("Send to 4")
-    await admin.answer(first)
+    await admin.answer(await admin.tap("Send to 4"))
     await admin.edit()
     await admin.ask("/announce checking-in")
     second = await admin.tap("Send to 4")
     assert (await admin.answer(second)).text == EN("announce-busy")
-    admin_bot.api.latency = 0.0
     report = await admin.reply(timeout=30)
-    assert "4 sent" in report.text
+    assert "4 sent" in report.text, report.text
     for uid in (*ENGLISH, *KOREAN):
         assert len(admin_bot.api.sent_texts[uid]) == 1
+
+
+async def test_an_error_nobody_foresaw_is_counted_and_the_report_still_comes(
+    admin_bot: RunningBot,
+) -> None:
+    admin = admin_bot.user(ADMIN)
+    admin_bot.api.fail(KOREAN[0], Fault(409, "Conflict: something Telegram never says here"))
+    await admin.ask("/announce checking-in")
+    await admin.answer(await admin.tap("Send to 4"))
+    await admin.edit()
+    report = await admin.reply(timeout=30)
+    assert "3 sent, 0 had blocked the bot, 1 failed" in report.text, report.text

@@ -133,3 +133,14 @@ def test_a_broken_catalog_is_refused_at_load(tmp_path: Path) -> None:
     (tmp_path / "en" / "a.ftl").write_text("good = fine\nbroken = { $unclosed\n")
     with pytest.raises(ValueError, match="cannot parse"):
         Catalog(tmp_path, ("en",))
+
+
+def test_every_announcement_can_be_sent_from_a_button() -> None:
+    """/announce NAME and its Send button carry the name: lower case, digits and -, short."""
+    from coach.bot.callbacks import ANNOUNCEMENT_NAME
+    from coach.bot.screens.admin import ANNOUNCEMENT
+    from coach.i18n import Catalog
+
+    names = Catalog().names(ANNOUNCEMENT)
+    assert names, "at least one announcement ships"
+    assert [n for n in names if not ANNOUNCEMENT_NAME.fullmatch(n)] == []

@@ -251,3 +251,32 @@ async def test_two_instances_start_together_on_an_empty_postgres_database(
         for instance in instances
     ]
     assert sorted(upgrades) == [0, len(revisions())], "one instance ran every migration"
+
+
+async def test_backup_never_writes_over_the_database_or_its_journal(tmp_path: Path) -> None:
+    database = tmp_path / "coach.db"
+    env = coach_env(DATABASE_URL=f"sqlite+aiosqlite:///{database}")
+    assert (await run_coach("migrate", env=env, cwd=tmp_path))[0] == 0
+    (tmp_path / "sub").mkdir()
+    for target in ("sub/../coach.db", "coach.db-wal", "./coach.db-journal"):
+        code, _, err = await run_coach("backup", target, "--force", env=env, cwd=tmp_path)
+        assert code == 2 and "is the database (or its journal) itself" in err, (target, err)
+    assert _revision(database) == LATEST
+
+
+async def test_backup_and_restore_faults_are_one_line(tmp_path: Path) -> None:
+    env = coach_env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}")
+    (tmp_path / "coach.db").write_bytes(b"not a database at all " * 200)
+    code, _, err = await run_coach("backup", "copy.db", env=env, cwd=tmp_path)
+    assert code == 2 and err.count("\n") == 1 and "the backup failed" in err, err
+    assert not (tmp_path / "copy.db").exists()
+    (tmp_path / "coach.db").unlink()
+    assert (await run_coach("migrate", env=env, cwd=tmp_path))[0] == 0
+    code, _, err = await run_coach("backup", "/proc/copy.db", env=env, cwd=tmp_path)
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    # A backup whose name holds URI characters is still that file.
+    code, _, err = await run_coach("backup", "bk#1?.db", env=env, cwd=tmp_path)
+    assert code == 0, err
+    code, out, err = await run_coach("restore", "bk#1?.db", env=env, cwd=tmp_path)
+    assert code == 0 and f"schema {LATEST}" in out, err
+    assert sorted(p.name for p in tmp_path.glob("bk*")) == ["bk#1?.db"]  # noqa: ASYNC240

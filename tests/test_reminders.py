@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from coach.bot import retention
 from coach.bot.app import build_application
 from coach.bot.screens.reminders import reminder_buttons, reminder_buttons_json
 from coach.db.models import CheckIn, Delivery, User
@@ -304,7 +305,9 @@ async def test_the_job_queue_wakes_the_dispatcher_on_time(fake_api, database_url
         await stop_bot(application)
     assert arrived >= due
     assert "coach.dispatch.every" in jobs
-    assert set(jobs) <= {"coach.dispatch.every", "coach.dispatch.next"}, "no job per reminder"
+    # Three jobs at most, whatever the number of reminders: the two wake-ups and the hourly
+    # retention run.
+    assert set(jobs) <= {"coach.dispatch.every", "coach.dispatch.next", retention.JOB}
 
 
 async def test_persistent_server_errors_end_as_failed(bot: RunningBot, sessionmaker) -> None:

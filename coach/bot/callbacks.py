@@ -48,7 +48,8 @@ _SYMPTOMS = frozenset(s.value for s in Symptom)
 _SAFETY = frozenset(s.value for s in Safety)
 _ANSWERS = frozenset(a for answers in FOLLOW_UPS.values() for a in answers)
 _Named = TypeVar("_Named", Habit, Safety)
-_ANNOUNCEMENT = re.compile(r"[a-z0-9][a-z0-9-]{0,40}")  # an announcement's name in messages/
+# An announcement's name in messages/ (announcement-NAME): what a button can carry.
+ANNOUNCEMENT_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,40}")
 
 
 def _join(scope: str, round_: int | None, action: str, arg: str) -> str:
@@ -435,7 +436,11 @@ def _delete(_round: int | None, action: str, arg: str) -> DeleteTap | None:
 def _announce(_round: int | None, action: str, arg: str) -> AnnounceTap | None:
     """The name is checked against the catalog by the handler (it knows the catalog)."""
     word, _, name = arg.partition("-")
-    if action != "announce" or word not in ("send", "cancel") or not _ANNOUNCEMENT.fullmatch(name):
+    if (
+        action != "announce"
+        or word not in ("send", "cancel")
+        or not ANNOUNCEMENT_NAME.fullmatch(name)
+    ):
         return None
     return AnnounceTap(name, word == "send")
 

@@ -1,5 +1,6 @@
 """The retention policy, run by the bot itself: every hour, users silent for longer than
-USER_RETENTION_DAYS are purged (every row about them, as /delete would), in batches.
+USER_RETENTION_DAYS are purged (every row about them, as /delete would), in batches;
+USER_RETENTION_DAYS=0 turns it off.
 
 Silent means they sent nothing at all: no message, no tap (users.last_seen_at, noted at the
 first update of each day by `on_any_update`). A user who blocked the bot can send nothing,
@@ -29,13 +30,20 @@ JOB = "coach.retention"
 
 async def purge_round(account: AccountService, clock: Clock, days: float) -> int:
     """One run of the policy: how many users it purged."""
-    purged = await account.purge_silent(clock() - timedelta(days=days), PURGE_BATCH)
+    cutoff = clock() - timedelta(days=days)
+    purged = await account.purge(await account.silent(cutoff, PURGE_BATCH), cutoff)
     if purged:
         log.info("purged %d users silent for more than %g days (USER_RETENTION_DAYS)", purged, days)
     return purged
 
 
-def start_purging(job_queue: JobQueue, account: AccountService, clock: Clock, days: float) -> Job:
+def start_purging(
+    job_queue: JobQueue, account: AccountService, clock: Clock, days: float
+) -> Job | None:
+    """The hourly run; none when USER_RETENTION_DAYS is 0 (the policy is off)."""
+    if not days:
+        return None
+
     async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             await purge_round(account, clock, days)

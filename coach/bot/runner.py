@@ -92,10 +92,11 @@ async def finish(application: CoachApplication, source: UpdateSource | None) -> 
     runtime = _runtime(application)
     runtime.dispatcher.stop()
     try:
-        # What an announcement has left is not sent; the admin hears how far it got.
-        await _within(runtime.announcer.stop(), 1.0, "the announcement")
         if source is not None:
             await _within(source.stop(), deadline - loop.time() - 5, "taking updates")
+        # No tap can start one now. What an announcement has left is not sent; the admin
+        # hears how far it got.
+        await _within(runtime.announcer.stop(), 1.0, "the announcement")
         runtime.lanes.stop()
         if not await _within(runtime.lanes.drain(), deadline - loop.time() - 2, "updates"):
             log.warning("updates still running at the stop: they are handled again later")

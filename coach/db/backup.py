@@ -53,7 +53,8 @@ def verify(path: Path) -> str | None:
     if not path.is_file():
         raise NotADatabase(f"{path} does not exist")
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        uri = path.absolute().as_uri() + "?mode=ro"  # quoted: a '#' or '?' in a name is a name
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
             (status,) = conn.execute("PRAGMA integrity_check").fetchone()
             if status != "ok":
                 raise NotADatabase(f"{path} is damaged ({status})")

@@ -4,13 +4,12 @@ It goes through the broadcast Bot and the same BroadcastLimiter as the reminders
 together keep Telegram's pace (BROADCAST_RATE overall, one message a second per chat), and a
 user's replies never wait for it. One announcement at a time per process. It is not stored:
 a stop cancels what is left, and the admin is told how many went out and how many did not
-(sending it again reaches everyone again; the report says so).
+(sending it again would reach everyone again, and the report says so).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ class Announcer:
         self._limiter = limiter
         self._paid = paid
         self._task: asyncio.Task[None] | None = None
+        self._closed = False  # stopping: nothing new starts
 
     @property
     def busy(self) -> bool:
@@ -60,17 +60,19 @@ class Announcer:
     ) -> bool:
         """Send (chat id, HTML text) pairs in the background, then call `done` with the
         report (also when a stop cut it short). False if one is already on its way."""
-        if self.busy:
+        if self.busy or self._closed:
             return False
         self._task = asyncio.create_task(self._run(list(messages), done), name="announcement")
         return True
 
     async def stop(self) -> None:
-        """Cancel what is left; `done` still gets the report."""
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        """Cancel what is left (nothing new starts after this); `done` still gets the
+        report. A cancel of this call itself (a stop out of time) still cancels it."""
+        self._closed = True
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task})
 
     async def _run(
         self, messages: list[tuple[int, str]], done: Callable[[Report], Awaitable[None]]
@@ -80,7 +82,11 @@ class Announcer:
 
         async def sender() -> None:
             for chat_id, text in queue:  # one shared iterator: each message is taken once
-                outcome = await self._send(chat_id, text)
+                try:
+                    outcome = await self._send(chat_id, text)
+                except Exception:  # anything Telegram or the limiter did not foresee
+                    log.exception("announcement: a message could not be sent")
+                    outcome = "failed"
                 if outcome == "sent":
                     report.sent += 1
                 elif outcome == "blocked":
@@ -92,13 +98,14 @@ class Announcer:
             await asyncio.gather(*(sender() for _ in range(min(SENDERS, len(messages)))))
         except asyncio.CancelledError:
             report.stopped = True
-        log.info(
-            "announcement: %d sent, %d blocked, %d failed, %d not sent",
-            report.sent,
-            len(report.blocked),
-            report.failed,
-            report.left,
-        )
+        finally:
+            log.info(
+                "announcement: %d sent, %d blocked, %d failed, %d not sent",
+                report.sent,
+                len(report.blocked),
+                report.failed,
+                report.left,
+            )
         try:
             await done(report)
         except Exception:  # the report could not be sent: the log line above has it

@@ -113,13 +113,17 @@ class AccountService:
             return
         self._seen[user_id] = day
 
-    async def purge_silent(self, cutoff: datetime, limit: int) -> int:
-        """The retention policy: every row about users who have sent nothing since
-        `cutoff` (at most `limit` of them), as /delete would; how many were purged."""
+    async def silent(self, cutoff: datetime, limit: int) -> list[int]:
+        """Users who have sent nothing since `cutoff` (at most `limit`), the longest silent
+        first: who the retention policy purges next."""
         async with self._sessionmaker() as session:
-            silent = await UserRepository(session).silent_since(cutoff, limit)
+            return await UserRepository(session).silent_since(cutoff, limit)
+
+    async def purge(self, user_ids: list[int], cutoff: datetime) -> int:
+        """Every row about each of these users, as /delete would, unless they were seen
+        since `cutoff` after all (back between the list and now); how many were purged."""
         purged = 0
-        for user_id in silent:
+        for user_id in user_ids:
             async with self._sessionmaker.begin() as session:
                 user = await UserRepository(session).locked(user_id)
                 if user is None or user.last_seen_at >= cutoff:

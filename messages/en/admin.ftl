@@ -20,7 +20,7 @@ announce-sending = 📣 Sending <b>{ $name }</b> to { $count ->
     } at the broadcast pace. I'll tell you when it's done.
 announce-busy = An announcement is already on its way. Wait for its report first.
 announce-done = 📣 <b>{ $name }</b> is done: { $sent } sent, { $blocked } had blocked the bot, { $failed } failed.
-announce-stopped = 📣 <b>{ $name }</b> stopped with the bot: { $sent } sent, { $left } not sent. Send it again to reach the rest.
+announce-stopped = 📣 <b>{ $name }</b> stopped with the bot: { $sent } sent, { $left } not sent. Sending it again would reach everyone again, those already sent included.
 
 # The announcements themselves. Add one in every language, named announcement-NAME.
 

@@ -21,8 +21,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("last_seen_at", coach.db.base.UTCDateTime(timezone=True)))
-    # Until now the row's last change is the best sign of life there is.
-    op.execute("UPDATE users SET last_seen_at = COALESCE(updated_at, created_at)")
+    # Nobody was watched until now, so everyone counts as seen at the upgrade: the retention
+    # period starts from here for all. (A row's last change would be no sign of life: a user
+    # who only ticks reminders never changes their row.)
+    op.execute("UPDATE users SET last_seen_at = CURRENT_TIMESTAMP")
     with op.batch_alter_table("users") as batch:
         batch.alter_column(
             "last_seen_at",

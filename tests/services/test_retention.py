@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from coach.bot.retention import purge_round
@@ -80,3 +81,24 @@ async def test_seen_writes_once_a_day_and_never_moves_back(
     assert await _seen_at(sessionmaker, NEWCOMER) == NOW
     await services.account.seen(NEWCOMER, NOW + timedelta(days=1, hours=1))
     assert await _seen_at(sessionmaker, NEWCOMER) == NOW + timedelta(days=1, hours=1)
+
+
+async def test_a_user_back_between_the_list_and_the_purge_is_kept(
+    services: Services, sessionmaker
+) -> None:
+    await seed_enrolled_user(sessionmaker, SILENT, ENROLLED)
+    await _last_seen(sessionmaker, SILENT, NOW - timedelta(days=DAYS + 5))
+    cutoff = NOW - timedelta(days=DAYS)
+    listed = await services.account.silent(cutoff, 10)
+    assert listed == [SILENT]
+    await services.account.seen(SILENT, NOW)  # a tap arrives while the run goes on
+    assert await services.account.purge(listed, cutoff) == 0
+    assert (await user_rows(sessionmaker, SILENT))["users"] == 1
+
+
+def test_retention_is_at_least_90_days_or_off() -> None:
+    from coach.config import ConfigError, load_settings
+
+    assert load_settings(user_retention_days=0, _env_file=None).user_retention_days == 0
+    with pytest.raises(ConfigError, match="USER_RETENTION_DAYS: must be at least 90"):
+        load_settings(user_retention_days=30, _env_file=None)

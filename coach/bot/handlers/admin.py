@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from coach.bot.callbacks import AnnounceTap
+from coach.bot.callbacks import ANNOUNCEMENT_NAME, AnnounceTap
 from coach.bot.context import CoachContext
 from coach.bot.handlers.common import (
     answer_and_edit,
@@ -22,6 +22,12 @@ from coach.reminders.announcer import Report
 
 def _is_admin(update: Update, context: CoachContext) -> bool:
     return update.effective_user.id in context.runtime.settings.admin_ids
+
+
+def _announcements(context: CoachContext) -> tuple[str, ...]:
+    """The names a button can carry (a catalog test holds every one to that)."""
+    names = context.runtime.catalog.names(ANNOUNCEMENT)
+    return tuple(name for name in names if ANNOUNCEMENT_NAME.fullmatch(name))
 
 
 async def stats_command(update: Update, context: CoachContext) -> None:
@@ -49,7 +55,7 @@ async def announce_command(update: Update, context: CoachContext) -> None:
         await unknown_command(update, context)
         return
     t = context.translator(await user_language(update, context))
-    names = context.runtime.catalog.names(ANNOUNCEMENT)
+    names = _announcements(context)
     listed = ", ".join(names)
     if not context.args:
         await update.effective_message.reply_html(t("announce-usage", names=listed))
@@ -70,7 +76,7 @@ async def announce_command(update: Update, context: CoachContext) -> None:
 async def on_announce_tap(update: Update, context: CoachContext, tap: AnnounceTap) -> None:
     """Send (in the background, through the broadcast limiter) or cancel."""
     runtime = context.runtime
-    if not _is_admin(update, context) or tap.name not in runtime.catalog.names(ANNOUNCEMENT):
+    if not _is_admin(update, context) or tap.name not in _announcements(context):
         await answer_unknown(update, context)
         return
     t = context.translator(await user_language(update, context))
