@@ -24,7 +24,6 @@ import asyncio
 import contextlib
 import hmac
 import logging
-import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -35,7 +34,6 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Bot, Update
 from telegram.error import NetworkError
-from telegram.warnings import PTBUserWarning
 
 from coach.bot.flood import FloodGate
 from coach.bot.lanes import Lanes, lane_key
@@ -465,8 +463,6 @@ class Poller:
         self._offset: int | None = None
         self._stop = asyncio.Event()
         self._accepting = False  # a batch is being taken in: a stop lets it finish
-        # The raw call is the point: the updates' JSON is what the inbox stores.
-        warnings.filterwarnings("ignore", "Please use 'Bot.getUpdates'", PTBUserWarning)
 
     async def start(self) -> None:
         """Take in what is waiting at Telegram now (so it is ordered with what the inbox

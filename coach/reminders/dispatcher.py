@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.warnings import PTBUserWarning
 
 from coach.db.group_commit import GroupCommit
 from coach.domain.reminders import Status
@@ -82,8 +80,6 @@ class Dispatcher:
         self.on_error: Callable[[str], None] = lambda where: None
         # When this dispatcher last got something done (a claim, a delivery): /healthz.
         self.last_progress: datetime | None = None
-        # PTB nudges do_api_request callers towards send_message; here the raw call is the point.
-        warnings.filterwarnings("ignore", "Please use 'Bot.sendMessage'", PTBUserWarning)
 
     async def run_round(self) -> Counter[str] | None:
         """Dispatch everything due now; returns (and logs) the count of each outcome.
