@@ -106,6 +106,36 @@ async def test_typed_zones_offsets_and_times_are_understood(bot: RunningBot, ses
     assert (await user_row(sessionmaker, 3003)).intake_step == "times"
 
 
+async def test_none_of_these_never_erases_a_ticked_safety_answer(
+    bot: RunningBot, sessionmaker
+) -> None:
+    user = bot.user(3014)
+    walk = Walk(user)
+    await walk_to_timezone(walk)
+    await walk.tap_keyboard("London")
+    old = await walk.next_message()
+    await user.ask("/start")
+    again = await walk.tap("Continue")  # the question once more, as a new message
+    await user.tap("▫️ Blood thinner", message_id=again.message_id)
+    ticked = await user.edit()
+    assert "✅ Blood thinner" in ticked.labels
+    assert "None of these" not in ticked.labels, "it would contradict the tick"
+
+    # The older copy still shows no ticks, and "None of these".
+    query = await user.tap("None of these", message_id=old.message_id)
+    alert = await user.answer(query)
+    assert alert.params["show_alert"] in (True, "true")
+    assert "kept it" in alert.params["text"]
+    shown = await user.edit()
+    assert shown.message_id == old.message_id
+    assert "✅ Blood thinner" in shown.labels and "None of these" not in shown.labels
+    row = await user_row(sessionmaker, 3014)
+    assert (row.safety_blood_thinner, row.intake_step) == (True, "safety")
+
+    changes = await walk.tap("Done")
+    assert "natto" in changes.text
+
+
 async def test_safety_answers_change_the_plan_and_say_why(bot: RunningBot) -> None:
     user = bot.user(3004)
     walk = Walk(user)

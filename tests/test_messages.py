@@ -112,8 +112,18 @@ def test_every_message_renders_within_telegram_and_phone_limits(language: str) -
                 assert len(plain) <= PHONE_SCREEN, f"{language}:{key} is {len(plain)} characters"
             if key.startswith("button-"):
                 assert len(plain) <= BUTTON_LABEL, f"{language}:{key} label is too long"
+            if key.startswith("safety-") and not key.startswith("safety-change-"):
+                # a switch: "▫️ " or "✅ " goes in front
+                assert len(plain) <= BUTTON_LABEL - len("▫️ "), f"{language}:{key} label is too long"
             if key.startswith("command-"):
                 assert len(plain) <= 256
+
+
+def test_the_pregnancy_button_names_breastfeeding_as_its_question_does() -> None:
+    """The question lists breastfeeding; a nursing user must find it on the button too."""
+    for language, word in (("en", "nursing"), ("ko", "수유")):
+        t = Catalog().translator(language)
+        assert word in t("safety-pregnant_or_minor"), language
 
 
 def test_translator_escapes_arguments_and_falls_back_to_english(tmp_path: Path) -> None:

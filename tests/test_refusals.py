@@ -74,7 +74,26 @@ async def test_refusals_before_the_intake_is_done_are_in_the_users_language(
     # A /pause button kept from before a start over: refused, in Korean (it used to be
     # said in the language Telegram suggests).
     assert await tapped(user, PauseTap("day").encode(), statements) == KOREAN("tap-stale")
-    for command, key in (("/progress", "progress-not-ready"), ("/today", "schedule-not-ready")):
+    for command, key in (("/progress", "progress-not-ready"), ("/today", "not-set-up-today")):
         statements.clear()
         assert (await user.ask(command)).text == KOREAN(key)
         assert not [s for s in statements if LANGUAGE_READ.search(s)], command
+
+
+async def test_each_command_before_setup_says_what_it_needs(bot: RunningBot, sessionmaker) -> None:
+    """Not one "you'll have reminders" line for all: each command its own, each to /start."""
+    bot.clock.now = ENROLLED_AT
+    await seed_newcomer(sessionmaker, NEWCOMER, ENROLLED_AT, language="ko")
+    user = await korean_user(bot, NEWCOMER)
+    commands = {
+        "/today": "not-set-up-today",
+        "/plan": "not-set-up-plan",
+        "/checkin": "not-set-up-checkin",
+        "/pause": "not-set-up-pause",
+        "/resume": "not-set-up-resume",
+        "/reminders": "schedule-not-ready",
+    }
+    replies = {command: (await user.ask(command)).text for command in commands}
+    assert replies == {command: KOREAN(key) for command, key in commands.items()}
+    assert len(set(replies.values())) == len(commands)
+    assert all("/start" in text for text in replies.values())

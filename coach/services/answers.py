@@ -35,6 +35,8 @@ class Answer(StrEnum):
     NOTHING_CHOSEN = "nothing_chosen"  # tried to go on with no habit selected, or none left
     USE_BUTTONS = "use_buttons"  # typed text where a tap is expected
     NOT_EXPECTED = "not_expected"  # typed text and no question is open
+    TICKED = "ticked"  # "None of these" from a copy of the safety question that showed no
+    # ticks, while some are ticked: they are kept, never cleared without the user seeing them
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -199,14 +199,16 @@ class IntakeService:
             return await self._result(session, user, now, Answer.ACCEPTED)
 
     async def finish_safety(self, user_id: int, round_: int, none: bool, now: datetime) -> Result:
-        """Step 4 done ("None of these" clears every tick). All three habits start switched on."""
+        """Step 4 done. "None of these" is offered only while nothing is ticked; from a copy
+        of the question that showed it after all (another phone, a race), it clears nothing:
+        a lost blood-thinner answer would put natto back in the plan. All three habits
+        start switched on."""
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
             if user is None or not _at(user, round_, Step.SAFETY):
                 return await self._result(session, user, now, Answer.STALE)
-            if none:
-                for column in SAFETY_COLUMNS.values():
-                    setattr(user, column, False)
+            if none and user.safety:
+                return await self._result(session, user, now, Answer.TICKED)
             rows = await reminder_rows(session, user.id)
             existing = {r.kind for r in rows}
             for habit in HABITS:

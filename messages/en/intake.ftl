@@ -16,7 +16,7 @@ symptom-nails = Nails
 safety-blood_thinner = Blood thinner
 safety-histamine = Histamine issues
 safety-ibs = IBS / FODMAP
-safety-pregnant_or_minor = Pregnant or under 18
+safety-pregnant_or_minor = Pregnant/nursing/≤17
 
 toggle-on = ✅ { $label }
 toggle-off = ▫️ { $label }
@@ -61,6 +61,7 @@ intake-safety-ask =
     • IBS or sensitivity to FODMAPs
     • pregnant or breastfeeding, or under 18
 button-safety-none = None of these
+intake-safety-none-ticked = You have ticked something here, so I kept it. Untick anything that doesn't apply, then tap Done.
 button-done = Done
 intake-safety-unchanged = Thanks. Nothing in the plan needs to change for you.
 intake-safety-changed = <b>I've adjusted your plan:</b>

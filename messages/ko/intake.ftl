@@ -61,6 +61,7 @@ intake-safety-ask =
     • 과민성 대장 증후군(IBS) 또는 FODMAP 민감
     • 임신 또는 수유 중, 또는 18세 미만
 button-safety-none = 해당 없음
+intake-safety-none-ticked = 이미 선택한 항목이 있어서 그대로 두었어요. 해당하지 않는 항목은 선택을 해제한 뒤 완료를 눌러 주세요.
 button-done = 완료
 intake-safety-unchanged = 고마워요. 플랜에서 바꿀 부분은 없어요.
 intake-safety-changed = <b>플랜을 이렇게 조정했어요:</b>

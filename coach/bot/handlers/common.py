@@ -92,11 +92,18 @@ async def refuse(update: Update, context: CoachContext, refusal: Refusal) -> Non
     """Why a service turned the update down, in the language it carries (Telegram's for
     someone without a row): a tap's toast, or a message for a command."""
     t = context.translator(refusal.language or telegram_language(update, context))
-    text = refusal_text(t, refusal)
     if update.callback_query is not None:
-        await answer_tap(update, text)
+        await answer_tap(update, refusal_text(t, refusal))
     else:
-        await send(update, [text])
+        await send(update, [refusal_text(t, refusal, command_of(update))])
+
+
+def command_of(update: Update) -> str | None:
+    """The command a message sends ("/today@GutCoachBot 3" -> "today"), None for text."""
+    text = update.effective_message.text if update.effective_message else None
+    if not text or not text.startswith("/"):
+        return None
+    return text[1:].split(maxsplit=1)[0].partition("@")[0].lower() or None
 
 
 async def answer_stale(update: Update, context: CoachContext, language: str | None) -> None:

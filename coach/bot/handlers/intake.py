@@ -52,6 +52,12 @@ async def start(update: Update, context: CoachContext) -> None:
 async def on_intake_tap(update: Update, context: CoachContext, tap: IntakeTap) -> None:
     """A button on an intake question: save the answer, then show what comes next."""
     result = await _apply(context, update.callback_query.from_user.id, tap)
+    if result.answer is Answer.TICKED and result.view is not None:
+        # "None of these" on a copy that showed no ticks: show them, say they were kept.
+        t = context.translator(result.view.language)
+        await answer_tap(update, t("intake-safety-none-ticked"), show_alert=True)
+        await edit_keyboard(update, safety_keyboard(t, result.view, result.view.round))
+        return
     accepted = await accept_answer(update, context, result)
     if accepted is None:
         return

@@ -131,12 +131,13 @@ def safety_keyboard(t: Translator, view: ProfileView, round_: int | None) -> Inl
     ]
     grid = [[b] for b in buttons]
     if round_ is not None:
-        grid.append(
-            [
-                button(t("button-safety-none"), IntakeTap(round_, "safety", word="none")),
-                button(t("button-done"), IntakeTap(round_, "safety", word="done")),
-            ]
-        )
+        done = button(t("button-done"), IntakeTap(round_, "safety", word="done"))
+        if view.safety:  # "None of these" would contradict what is ticked
+            grid.append([done])
+        else:
+            grid.append(
+                [button(t("button-safety-none"), IntakeTap(round_, "safety", word="none")), done]
+            )
     else:
         grid.append([button(t("button-done"), SettingsTap("menu"))])
     return InlineKeyboardMarkup(grid)

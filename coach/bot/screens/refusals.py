@@ -15,5 +15,9 @@ WORDS = {
 }
 
 
-def refusal_text(t: Translator, refusal: Refusal) -> str:
+def refusal_text(t: Translator, refusal: Refusal, command: str | None = None) -> str:
+    """The refusal's words; before setup, a command's own line where it has one (what it
+    will show once the plan is set up), else the general one."""
+    if refusal.why is Why.NOT_SET_UP and command and t.has(f"not-set-up-{command}"):
+        return t(f"not-set-up-{command}")
     return t(WORDS[refusal.why])
