@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from coach.db.models import GroupChat, User
 from tests.fakebot import FakeBotAPI
 from tests.support.bot import FakeClock, RunningBot, running_bot
+from tests.support.seeding import seed_newcomer
 
 
 def group_message(api: FakeBotAPI, chat_id: int, user_id: int, **content: Any) -> dict:
@@ -82,6 +83,29 @@ async def test_a_flood_is_cut_short_politely_and_others_are_answered(gated: Runn
     # sent off the update path.
     query = await flooder.press("t::day:20260302")
     assert (await flooder.answer(query)).text == ""
+
+
+async def test_the_slow_down_note_is_in_the_language_the_user_chose(
+    gated: RunningBot, sessionmaker
+) -> None:
+    """Telegram's app is in English, the user chose Korean: the note is in Korean, for a
+    flood of messages and for one of taps."""
+    await seed_newcomer(sessionmaker, 603, gated.clock.now, language="ko")
+    await seed_newcomer(sessionmaker, 604, gated.clock.now, language="ko")
+    texter, tapper = gated.user(603, language_code="en"), gated.user(604, language_code="en")
+    for n in range(12):
+        await texter.send(f"message {n}")
+    await tapper.ask("/help")  # a message to tap on (one of the ten the window allows)
+    queries = [await tapper.press("t::day:20260302") for _ in range(12)]
+    await asyncio.sleep(0.5)
+    texts = []
+    while not gated.api.events[603].empty():
+        texts.append((await texter.next_event()).text)
+    assert "잠깐만요, 메시지가 한꺼번에 너무 많이 왔어요! 몇 초 뒤에 다시 답할게요." in texts
+    assert not any("a lot at once" in t for t in texts)
+    toasts = [(await tapper.answer(q)).text for q in queries]
+    assert sum(t.startswith("잠깐만요") for t in toasts) == 1
+    assert toasts[-1] == "", "later taps of the burst: a silent answer"
 
 
 async def test_update_kinds_the_bot_does_not_handle(bot: RunningBot, sessionmaker) -> None:

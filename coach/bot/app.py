@@ -210,7 +210,7 @@ def build_application(
         lanes,
         flood,
         clock,
-        tell_flood=functools.partial(gate.tell_flood, catalog=catalog, settings=settings),
+        tell_flood=functools.partial(gate.tell_flood, catalog=catalog, users=services.users),
         on_drop=metrics.flood_dropped.inc,
         alone=settings.is_sqlite,
     )

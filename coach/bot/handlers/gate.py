@@ -9,9 +9,8 @@ from telegram import Update
 
 from coach.bot.context import CoachContext
 from coach.bot.handlers.common import answer_tap
-from coach.config import Settings
-from coach.domain.language import pick_language
 from coach.i18n import Catalog
+from coach.services.users import UserService
 
 log = logging.getLogger(__name__)
 
@@ -21,16 +20,22 @@ async def count_update(_update: Update, context: CoachContext) -> None:
     context.runtime.metrics.updates.inc()
 
 
-async def tell_flood(update: Update, tell: bool, catalog: Catalog, settings: Settings) -> None:
+async def tell_flood(update: Update, tell: bool, catalog: Catalog, users: UserService) -> None:
     """An update flood control turned away. The first of a burst gets a short "slow down"
-    (a toast for a tap, a message in a private chat), in the language Telegram suggests (no
-    database read); a later tap a silent answer, so its spinner stops."""
-    code = update.effective_user.language_code if update.effective_user else None
-    t = catalog.translator(pick_language(code, catalog.languages, settings.default_language))
+    (a toast for a tap, a message in a private chat) in the user's language: one database
+    read a burst. A later tap gets a silent answer, so its spinner stops, and no read."""
     try:
+        if update.callback_query is not None and not tell:
+            await answer_tap(update)
+            return
+        private = update.effective_chat is not None and update.effective_chat.type == "private"
+        if not tell or not (private or update.callback_query is not None):
+            return
+        sender = update.effective_user
+        t = catalog.translator(await users.language_for(sender.id, sender.language_code))
         if update.callback_query is not None:
-            await answer_tap(update, t("slow-down") if tell else None)
-        elif tell and update.effective_chat is not None and update.effective_chat.type == "private":
+            await answer_tap(update, t("slow-down"))
+        else:
             await update.effective_chat.send_message(t("slow-down"))
     except Exception as error:  # best effort: the burst is turned away either way
         log.info("the slow-down note was not delivered (%s)", type(error).__name__)
