@@ -569,6 +569,8 @@ class FakeBotAPI:
         markup = json.loads(raw)
         rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
         for row in rows:
+            if not row:  # Telegram drops it; a phone may show a gap: a bug in the layout
+                self.layout_violations.append(f"an empty row in {rows}")
             if len(row) > MAX_BUTTONS_PER_ROW:
                 self.layout_violations.append(f"{len(row)} buttons in a row: {row}")
             for button in row:

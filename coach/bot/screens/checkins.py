@@ -121,8 +121,9 @@ def day_screen(t: Translator, view: DayView, lead: str = "") -> Screen:
     if view.items:
         lines.append(t("today-hint"))
     grid = list(rows(buttons, 3).inline_keyboard)
-    grid.append(_day_navigation(t, view))
-    return Screen("\n".join(lines), InlineKeyboardMarkup(grid))
+    if nav := _day_navigation(t, view):  # none on the plan's first day
+        grid.append(nav)
+    return Screen("\n".join(lines), InlineKeyboardMarkup(grid) if grid else None)
 
 
 def _item_line(t: Translator, item: HabitDay, targets: WeekTargets) -> str:
