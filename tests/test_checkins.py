@@ -145,6 +145,31 @@ async def test_today_ticks_habits_whether_or_not_reminders_came(
     assert await checkins(sessionmaker, 6005) == [("fiber", MONDAY, "done", "less")]
 
 
+async def test_too_much_from_today_always_gets_the_gentle_line(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """Week 1: fermented foods cannot step back below the first week's goal. From a reminder
+    card "too much" gets the gentle line; from /today it must too."""
+    card_user = await enrolled(bot, 6011)
+    await reminder_at(bot, card_user, FIBER_DUE, sent=2)
+    [card] = await reminder_at(bot, card_user, FERMENTED_DUE)
+    today_user = await enrolled(bot, 6012)
+    await card_user.tap("Done", card.message_id)
+    await card_user.edit()
+    await card_user.tap("😣 Too much")
+    on_card = await card_user.edit()
+    assert "Go gently" in on_card.text
+
+    await today_user.ask("/today")
+    await today_user.tap("○ Fermented")
+    await today_user.edit()
+    await today_user.tap("😣 Too much")
+    back = await today_user.edit()
+    assert "✓ Fermented" in back.labels, "back on the checklist"
+    assert "Go gently" in back.text
+    assert ("fermented", MONDAY, "done", "too_much") in await checkins(sessionmaker, 6012)
+
+
 async def test_past_days_can_be_logged_up_to_three_days_back(bot: RunningBot, sessionmaker) -> None:
     user = await enrolled(bot, 6006)
     bot.clock.now = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)  # Friday

@@ -16,9 +16,10 @@ from coach.bot.screens.checkins import (
     saved_line,
     snooze_choice,
     snoozed_screen,
+    tolerance_line,
     undone_screen,
 )
-from coach.domain.checkins import NOTE_LIMIT, CheckInStatus
+from coach.domain.checkins import NOTE_LIMIT, TOO_MUCH, CheckInStatus
 from coach.domain.habits import Habit
 from coach.i18n import Translator
 from coach.services.checkins import CheckInView, DayRef, Ref
@@ -77,8 +78,12 @@ async def on_today_tap(update: Update, context: CoachContext, tap: TodayTap) -> 
         return
     finished = view.status is None or (tap.action == "ans" and not view.next_change)
     if view.checklist is not None and (finished or view.habit is Habit.B12):
-        # Nothing more to ask: back to the checklist, led by what was just logged.
-        await answer_and_edit(update, day_screen(t, view.checklist, saved_line(t, view)))
+        # Nothing more to ask: back to the checklist, led by what was just logged (and,
+        # after "too much", the gentle line, as on a reminder card).
+        lead = saved_line(t, view)
+        if view.detail == TOO_MUCH:
+            lead += "\n" + tolerance_line(t, view)
+        await answer_and_edit(update, day_screen(t, view.checklist, lead))
         return
     await answer_and_edit(update, logged_screen(t, view, Origin(None, ref)))
 
