@@ -126,6 +126,23 @@ def test_the_pregnancy_button_names_breastfeeding_as_its_question_does() -> None
         assert word in t("safety-pregnant_or_minor"), language
 
 
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_tips_claim_no_more_than_the_evidence(language: str) -> None:
+    """../shared/CONTENT.md: "may" and "can"; sublingual B12's advantage is not settled (ask a
+    clinician which form); strains differ, and the bot names none for a goal."""
+    t = Catalog().translator(language)
+    tips = {key: t(key) for key in CATALOGS[language] if key.startswith("tip-")}
+    assert tips, "the tips are in messages/"
+    for key, text in tips.items():
+        assert "rhamnosus" not in text.lower() and "람노서스" not in text, key
+        assert "bifidobacterium" not in text.lower() and "비피도박테리움" not in text, key
+        assert "doesn't rely" not in text and "기대지 않아요" not in text, key
+    clinician = {"en": "clinician", "ko": "의료진"}[language]
+    assert clinician in tips["tip-3"] and clinician in tips["tip-7"]
+    may = {"en": "may help make", "ko": "도움이 될 수 있지만"}[language]
+    assert may in tips["tip-11"]
+
+
 def test_translator_escapes_arguments_and_falls_back_to_english(tmp_path: Path) -> None:
     for language in ("en", "xx"):
         (tmp_path / language).mkdir()
