@@ -283,6 +283,26 @@ async def test_pause_until_resumed_and_an_expired_pause(bot: RunningBot) -> None
     assert "until you send /resume" in (await user.ask("/reminders")).text
 
 
+async def test_while_paused_the_next_times_are_after_the_pause(bot: RunningBot) -> None:
+    """No "next" inside the pause: the first time after it, or "after /resume"."""
+    user = await enrolled(bot, 5019)
+    await user.ask("/pause")
+    await user.tap("1 day")  # until Mar 3, 01:30 in Berlin
+    paused = await user.edit()
+    listing = await user.ask("/reminders")
+    for text in (paused.text, listing.text):
+        assert "Fermented foods at 12:30, next Mar 3, 2026 12:30" in text
+        assert "Sublingual B12 at 07:00, next Mar 3, 2026 07:00" in text
+        assert "Mar 2, 2026" not in text
+    await user.ask("/pause")
+    await user.tap("Until I resume")
+    paused = await user.edit()
+    listing = await user.ask("/reminders")
+    for text in (paused.text, listing.text):
+        assert "Sublingual B12 at 07:00, back after /resume" in text
+        assert "next" not in text
+
+
 async def test_schedule_commands_before_the_intake(bot: RunningBot) -> None:
     user = bot.user(5018)
     for command in ("/reminders", "/pause", "/resume"):

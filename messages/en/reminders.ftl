@@ -20,6 +20,7 @@ reminder-too-old = That reminder is too old to change now.
 reminder-snooze-ask = 💤 Remind me again in…
 reminders-title = <b>Your reminders</b>
 reminders-line = • { $habit } at { $time }, next { $next }
+reminders-line-paused = • { $habit } at { $time }, back after /resume
 reminders-none = No reminders are on. Switch a habit on in /settings.
 reminders-paused-until = ⏸ Paused until { $until }. Send /resume to restart now.
 reminders-paused = ⏸ Paused until you send /resume.

@@ -20,6 +20,7 @@ reminder-too-old = 너무 지난 알림이라 지금은 바꿀 수 없어요.
 reminder-snooze-ask = 💤 언제 다시 알려 드릴까요?
 reminders-title = <b>내 알림</b>
 reminders-line = • { $habit } { $time }, 다음 알림 { $next }
+reminders-line-paused = • { $habit } { $time }, /resume 후 다시 알려 드려요
 reminders-none = 켜진 알림이 없어요. /settings 에서 습관을 켜 주세요.
 reminders-paused-until = ⏸ { $until }까지 쉬는 중이에요. 바로 다시 받으려면 /resume 을 보내 주세요.
 reminders-paused = ⏸ /resume 을 보낼 때까지 쉬는 중이에요.

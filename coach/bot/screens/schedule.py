@@ -27,16 +27,14 @@ def overview_screen(t: Translator, view: PauseView, lead: str = "") -> Screen:
 def overview_text(t: Translator, view: PauseView) -> str:
     zone = zone_info(view.timezone)
     lines = [t("reminders-title")]
+    until_resume = view.paused and view.paused_until is None
     for line in view.lines:
+        habit, at = t(HABIT_KEYS[line.habit]), clock(line.local_time)
+        if until_resume:  # no next time: it comes back with /resume
+            lines.append(t("reminders-line-paused", habit=habit, time=at))
+            continue
         upcoming = _local(t, line.next_fire_at, zone) if line.next_fire_at else t("no-time")
-        lines.append(
-            t(
-                "reminders-line",
-                habit=t(HABIT_KEYS[line.habit]),
-                time=clock(line.local_time),
-                next=upcoming,
-            )
-        )
+        lines.append(t("reminders-line", habit=habit, time=at, next=upcoming))
     if not view.lines:
         lines.append(t("reminders-none"))
     if view.paused and view.paused_until is not None:
