@@ -7,9 +7,11 @@ coach/startup.py.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from coach import __version__
@@ -19,6 +21,7 @@ from coach.startup import (
     Stopped,
     check_sqlite_folder,
     database_name,
+    reason,
     refuse_outdated,
     refuse_unknown,
     schema,
@@ -37,6 +40,7 @@ async def serve_until_stopped(settings: Settings, webhook: bool) -> None:
     from coach.bot.app import build_application, polling
     from coach.bot.app import webhook as webhook_source
     from coach.bot.runner import serve, stop_signals
+    from coach.db import backup as sqlite_backup
 
     stop = asyncio.Event()
     with stop_signals(stop):
@@ -57,8 +61,12 @@ async def serve_until_stopped(settings: Settings, webhook: bool) -> None:
         )
         application = build_application(settings)
         source = webhook_source(application, settings) if webhook else polling(application)
+        database = sqlite_path(settings.database_url)
         try:
-            await serve(application, source, stop)
+            with contextlib.ExitStack() as held:
+                if database is not None:  # `coach restore` refuses while this is held
+                    held.enter_context(sqlite_backup.in_use(database))
+                await serve(application, source, stop)
         finally:
             drawing.shutdown()
 
@@ -72,7 +80,13 @@ async def prepare_schema(database_url: str) -> str:
     refuse_unknown(state)
     if not state.is_latest:
         log.info("upgrading the schema from %s to %s", state.current or "nothing", state.latest)
-        await asyncio.to_thread(upgrade_to_head, database_url)
+        try:
+            await asyncio.to_thread(upgrade_to_head, database_url)
+        except Exception as error:  # no restart fixes it: the database needs a look
+            raise ConfigError(
+                f"the schema upgrade from {state.current or 'nothing'} to {state.latest} "
+                f"failed ({reason(error)})"
+            ) from None
         state = await schema(database_url)
         log.info("the schema is at %s", state.current)
     refuse_outdated(state)
@@ -201,12 +215,32 @@ def restore(settings: Settings, backup_file: Path) -> int:
             f"{backup_file} is not a Gut Coach database this version knows "
             f"(schema {revision or 'none'}): nothing was restored."
         )
+    if missing := sqlite_backup.missing_tables(backup_file):
+        raise ConfigError(
+            f"{backup_file} has no {', '.join(missing)} table, so no Gut Coach data: "
+            "nothing was restored."
+        )
     try:
-        sqlite_backup.write_into(backup_file, database)
-    except (OSError, sqlite3.Error) as error:  # e.g. the bot still runs and holds a lock
+        with sqlite_backup.unused(database):
+            kept = None
+            if database.exists() and database.stat().st_size > 0:
+                # What is replaced stays at hand: a restore of the wrong file is undone by
+                # restoring this one.
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                kept = database.with_name(f"{database.name}.pre-restore-{stamp}")
+                sqlite_backup.copy(database, kept)
+            sqlite_backup.write_into(backup_file, database)
+    except sqlite_backup.InUse:
+        raise ConfigError(
+            f"a bot is running on {database}: stop it first (systemctl stop gut-coach); "
+            "nothing was restored."
+        ) from None
+    except (OSError, sqlite3.Error) as error:
         raise ConfigError(
             f"the restore failed, the database is as it was: {_words(error)} (is the bot stopped?)."
         ) from None
+    if kept is not None:
+        print(f"kept the database as it was in {kept}")
     print(f"restored {database} from {backup_file} (schema {revision})")
     return 0
 

@@ -125,16 +125,16 @@ async def wait_for_database(
                 return
             except Exception as error:
                 if not _transient(error):
-                    raise ConfigError(f"DATABASE_URL: {_reason(error)}.") from None
+                    raise ConfigError(f"DATABASE_URL: {reason(error)}.") from None
                 if tries is not None and number >= tries:
                     raise ConfigError(
                         f"DATABASE_URL: {database_name(database_url)} is unreachable "
-                        f"({_reason(error)})."
+                        f"({reason(error)})."
                     ) from None
                 log.warning(
                     "the database (%s) is unreachable (%s); trying again in %.0f s",
                     database_name(database_url),
-                    _reason(error),
+                    reason(error),
                     delay,
                 )
                 await _pause(delay, stop)
@@ -218,7 +218,7 @@ async def wait_for_telegram(
         except BadRequest as error:  # a NetworkError in PTB, but not a passing one
             raise ConfigError(f"the Bot API refused getMe: {error.message}.") from None
         except (NetworkError, TimeoutError) as error:
-            reason = _reason(error).replace(settings.token(), "<token>")
+            reason = reason(error).replace(settings.token(), "<token>")
         if tries is not None and number >= tries:
             raise ConfigError(
                 f"TELEGRAM_API_URL: {settings.telegram_api_url} is unreachable ({reason})."
@@ -259,8 +259,11 @@ def _transient(error: BaseException) -> bool:
     return False
 
 
-def _reason(error: BaseException) -> str:
-    """The innermost cause's first line: the driver's own words, without the URL."""
+def reason(error: BaseException) -> str:
+    """The innermost cause's first line: the driver's own words, without the URL. A try cut
+    short by its deadline says so (its innermost cause is only the cancelled wait)."""
+    if isinstance(error, TimeoutError):
+        return f"no answer within {TRY_TIMEOUT:.0f} s"
     cause = list(_chain(error))[-1]
     words = str(cause).strip().splitlines()
     first = words[0] if words else ""

@@ -201,6 +201,26 @@ async def test_a_schema_newer_than_this_version_is_refused_and_left_alone(
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0999",)
 
 
+async def test_a_schema_upgrade_that_fails_is_one_line_and_exit_2(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """A database that says 0003 but holds none of its tables (a bad restore, say): the
+    upgrade fails; no restart would fix it, so no restart loop (exit 1) and no traceback."""
+    import sqlite3
+
+    database = tmp_path / "c.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('0003')")
+    env = bot_process_env(fake_api, f"sqlite+aiosqlite:///{database}")
+    code, _, err = await run_coach("run", env=env, cwd=tmp_path)
+    assert code == 2, err
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("coach: the schema upgrade from 0003 to "), err
+    assert "failed (OperationalError: no such table" in last
+
+
 async def test_telegram_unreachable_at_the_start_is_retried_until_it_answers(
     fake_api: FakeBotAPI, tmp_path: Path
 ) -> None:

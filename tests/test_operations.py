@@ -163,12 +163,17 @@ async def test_backup_while_the_bot_runs_then_restore_it(
         code, out, err = await run_coach("backup", str(copy), env=bot.env, cwd=tmp_path)
         await writes
         again = await run_coach("backup", str(copy), env=bot.env, cwd=tmp_path)
+        before = _users(database)
+        refused = await run_coach("restore", str(copy), env=bot.env, cwd=tmp_path)
+        assert _users(database) == before, "a restore under a running bot changes nothing"
     finally:
         await fake_api.release_pollers()
         await bot.stop()
     assert code == 0, err
     assert f"backed up {database} to {copy} (schema {LATEST}" in out
     assert again[0] == 2 and "--force" in again[2], "an existing copy is never overwritten"
+    assert refused[0] == 2 and "a bot is running on" in refused[2], refused
+    assert "nothing was restored" in refused[2]
     with sqlite3.connect(copy) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",), "one file"
@@ -203,7 +208,31 @@ async def test_restore_refuses_what_is_no_database_of_this_version(tmp_path: Pat
     assert code == 2 and "schema 0999" in err
     code, _, err = await run_coach("restore", "missing.db", env=env, cwd=tmp_path)
     assert code == 2 and "does not exist" in err
+    with sqlite3.connect(tmp_path / "hollow.db") as conn:  # a revision, and no data at all
+        conn.execute("CREATE TABLE alembic_version (version_num TEXT)")
+        conn.execute(f"INSERT INTO alembic_version VALUES ('{LATEST}')")
+    code, _, err = await run_coach("restore", "hollow.db", env=env, cwd=tmp_path)
+    assert code == 2 and "no users table" in err and "nothing was restored" in err, err
     assert not (tmp_path / "coach.db").exists(), "nothing was touched"
+
+
+async def test_restore_keeps_the_database_it_replaces(tmp_path: Path) -> None:
+    """Restoring the wrong backup is undone by restoring the copy kept of what was there."""
+    database = tmp_path / "coach.db"
+    env = coach_env(DATABASE_URL=f"sqlite+aiosqlite:///{database}")
+    assert (await run_coach("migrate", env=env, cwd=tmp_path))[0] == 0
+    assert (await run_coach("backup", "empty.db", env=env, cwd=tmp_path))[0] == 0
+    with sqlite3.connect(database) as conn:
+        conn.execute("INSERT INTO users (id, language) VALUES (43, 'en')")
+    code, out, err = await run_coach("restore", "empty.db", env=env, cwd=tmp_path)
+    assert code == 0, err
+    assert _users(database) == set()
+    [kept] = tmp_path.glob("coach.db.pre-restore-*")  # noqa: ASYNC240
+    assert f"kept the database as it was in {kept}" in out
+    assert _users(kept) == {43}
+    code, _, err = await run_coach("restore", kept.name, env=env, cwd=tmp_path)
+    assert code == 0, err
+    assert _users(database) == {43}
 
 
 async def test_backup_on_postgresql_points_to_pg_dump(tmp_path: Path) -> None:
@@ -280,3 +309,16 @@ async def test_backup_and_restore_faults_are_one_line(tmp_path: Path) -> None:
     code, out, err = await run_coach("restore", "bk#1?.db", env=env, cwd=tmp_path)
     assert code == 0 and f"schema {LATEST}" in out, err
     assert sorted(p.name for p in tmp_path.glob("bk*")) == ["bk#1?.db"]  # noqa: ASYNC240
+
+
+def test_a_try_cut_short_by_its_deadline_says_so() -> None:
+    """Not "CancelledError", the cancelled wait inside it: what an operator can act on."""
+    from coach.startup import TRY_TIMEOUT, reason
+
+    try:
+        try:
+            raise asyncio.CancelledError
+        except asyncio.CancelledError as cancelled:
+            raise TimeoutError from cancelled
+    except TimeoutError as error:
+        assert reason(error) == f"no answer within {TRY_TIMEOUT:.0f} s"

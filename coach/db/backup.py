@@ -10,9 +10,11 @@ place: a crash mid-way leaves the old file, never half a new one.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 10_000  # wait this long for a writer's lock to pass (a restore writes)
@@ -40,6 +42,40 @@ def copy(source: Path, target: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
+# The table every Gut Coach schema has had since its first revision: a file with a revision
+# but without it (hand-made, or emptied) is no Gut Coach database.
+CORE_TABLES = frozenset({"users"})
+
+
+class InUse(Exception):
+    """A bot process runs on the database."""
+
+
+def _lock_file(database: Path) -> Path:
+    return database.with_name(database.name + ".lock")
+
+
+@contextlib.contextmanager
+def in_use(database: Path) -> Iterator[None]:
+    """Held by a running bot (shared: `coach backup` needs no lock), so that `coach restore`
+    can tell it runs. The lock goes with the process, however it ends."""
+    with open(_lock_file(database), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        yield
+
+
+@contextlib.contextmanager
+def unused(database: Path) -> Iterator[None]:
+    """The database to itself while replacing it: InUse if a bot runs on it, and no bot
+    starts on it meanwhile."""
+    with open(_lock_file(database), "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InUse(database) from None
+        yield
+
+
 def write_into(backup: Path, database: Path) -> None:
     """Replace the content of `database` (made if missing) with that of `backup`, through
     SQLite, so the database's own write-ahead log and locks are respected."""
@@ -65,6 +101,14 @@ def verify(path: Path) -> str | None:
     except sqlite3.DatabaseError as error:
         raise NotADatabase(f"{path} is not a SQLite database ({error})") from None
     return row[0] if row else None
+
+
+def missing_tables(path: Path) -> list[str]:
+    """The core tables an intact SQLite database (see `verify`) lacks."""
+    uri = path.absolute().as_uri() + "?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    return sorted(CORE_TABLES - tables)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
