@@ -226,8 +226,7 @@ def restore(settings: Settings, backup_file: Path) -> int:
             if database.exists() and database.stat().st_size > 0:
                 # What is replaced stays at hand: a restore of the wrong file is undone by
                 # restoring this one.
-                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-                kept = database.with_name(f"{database.name}.pre-restore-{stamp}")
+                kept = _unused_name(database, datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
                 sqlite_backup.copy(database, kept)
             sqlite_backup.write_into(backup_file, database)
     except sqlite_backup.InUse:
@@ -243,6 +242,17 @@ def restore(settings: Settings, backup_file: Path) -> int:
         print(f"kept the database as it was in {kept}")
     print(f"restored {database} from {backup_file} (schema {revision})")
     return 0
+
+
+def _unused_name(database: Path, stamp: str) -> Path:
+    """coach.db.pre-restore-<stamp>, or -2, -3... : never a file that exists (a restore of
+    the copy an earlier restore kept, within the same second, must not overwrite it)."""
+    name = f"{database.name}.pre-restore-{stamp}"
+    candidate, n = database.with_name(name), 1
+    while candidate.exists():
+        n += 1
+        candidate = database.with_name(f"{name}-{n}")
+    return candidate
 
 
 def _same_database(database: Path, other: Path) -> bool:

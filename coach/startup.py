@@ -214,19 +214,19 @@ async def wait_for_telegram(
             ) from None
         except RetryAfter as error:
             delay = max(delay, _seconds(error.retry_after))
-            reason = "429 Too Many Requests"
+            why = "429 Too Many Requests"
         except BadRequest as error:  # a NetworkError in PTB, but not a passing one
             raise ConfigError(f"the Bot API refused getMe: {error.message}.") from None
         except (NetworkError, TimeoutError) as error:
-            reason = reason(error).replace(settings.token(), "<token>")
+            why = reason(error).replace(settings.token(), "<token>")
         if tries is not None and number >= tries:
             raise ConfigError(
-                f"TELEGRAM_API_URL: {settings.telegram_api_url} is unreachable ({reason})."
+                f"TELEGRAM_API_URL: {settings.telegram_api_url} is unreachable ({why})."
             )
         log.warning(
             "the Bot API at %s is unreachable (%s); trying again in %.0f s",
             settings.telegram_api_url,
-            reason,
+            why,
             delay,
         )
         await _pause(delay, stop)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, update
 
-from coach.db.models import User
+from coach.db.models import Announcement, User
 from coach.i18n import Catalog
 from tests.fakebot import FakeBotAPI
 from tests.fakebot.server import FORBIDDEN, Fault
@@ -102,6 +102,31 @@ async def test_a_second_send_while_one_runs_is_refused(admin_bot: RunningBot) ->
     assert "4 sent" in report.text, report.text
     for uid in (*ENGLISH, *KOREAN):
         assert len(admin_bot.api.sent_texts[uid]) == 1
+
+
+async def test_a_preview_sends_once_however_often_its_send_is_tapped(
+    admin_bot: RunningBot, sessionmaker
+) -> None:
+    """A double tap, or the preview's button as another phone still shows it after the
+    report: nothing goes out twice. The claim is in the database, so another instance taking
+    the second tap refuses it the same way."""
+    admin = admin_bot.user(ADMIN)
+    preview = await admin.ask("/announce checking-in")
+    send = next(
+        b["callback_data"] for row in preview.buttons for b in row if b["text"] == "Send to 4"
+    )
+    untouched = dict(admin_bot.api.messages[(ADMIN, preview.message_id)])
+    await admin.answer(await admin.press(send, untouched))
+    await admin.edit()
+    assert "4 sent" in (await admin.reply(timeout=30)).text
+    again = await admin.press(send, untouched)
+    assert (await admin.answer(again)).text == EN("announce-already-sent", name="checking-in")
+    await asyncio.sleep(0.3)
+    for uid in (*ENGLISH, *KOREAN):
+        assert len(admin_bot.api.sent_texts[uid]) == 1
+    async with sessionmaker() as session:
+        sent = (await session.scalars(select(Announcement.name))).all()
+    assert sent == ["checking-in"]
 
 
 async def test_an_error_nobody_foresaw_is_counted_and_the_report_still_comes(

@@ -56,6 +56,7 @@ TABLE_SINCE = {
     "deliveries": "0003",
     "group_chats": "0006",
     "updates": "0009",
+    "announcements": "0011",
 }
 # The revision that brought each reminder kind: 0004 gives enrolled users a weekly check-in
 # and a finale, 0005 a digest; their downgrades delete those reminders and their deliveries.
@@ -367,6 +368,11 @@ def group_chat_rows() -> list[dict[str, Any]]:
     ]
 
 
+def announcement_rows() -> list[dict[str, Any]]:
+    """An admin's preview whose Send was taken."""
+    return [{"chat_id": 4242, "message_id": 77, "name": "maintenance", "sent_at": NOW}]
+
+
 def update_rows() -> list[dict[str, Any]]:
     """The inbox: one update handled (its body gone), one stored and not handled yet."""
     message = {"message_id": 7, "date": 1772400000, "text": "/today",
@@ -389,6 +395,7 @@ FILLERS: dict[str, Callable[[str], list[dict[str, Any]]]] = {
     "symptom_scores": lambda _revision: score_rows(),
     "checkins": lambda _revision: checkin_rows(),
     "updates": lambda _revision: update_rows(),
+    "announcements": lambda _revision: announcement_rows(),
 }
 
 

@@ -230,9 +230,11 @@ async def test_restore_keeps_the_database_it_replaces(tmp_path: Path) -> None:
     [kept] = tmp_path.glob("coach.db.pre-restore-*")  # noqa: ASYNC240
     assert f"kept the database as it was in {kept}" in out
     assert _users(kept) == {43}
+    # At once, within the same second: the copy kept now must not overwrite `kept`.
     code, _, err = await run_coach("restore", kept.name, env=env, cwd=tmp_path)
     assert code == 0, err
     assert _users(database) == {43}
+    assert _users(kept) == {43}
 
 
 async def test_backup_on_postgresql_points_to_pg_dump(tmp_path: Path) -> None:

@@ -212,6 +212,18 @@ class GroupChat(Base):
     told_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Announcement(Base):
+    """An admin's /announce preview whose Send was taken: a second Send on it (a double
+    tap, an old copy, another instance) sends nothing more."""
+
+    __tablename__ = "announcements"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class InboxUpdate(Base):
     """A Telegram update not handled at once, stored before it was acknowledged (the
     webhook's 200, or the next getUpdates' offset), and marked handled once it is. See

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
+from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from coach.db.models import Announcement
 from coach.db.repositories import UserRepository
 
 
@@ -18,6 +21,18 @@ class AnnouncementService:
         """(user id, language) of every active user, by id."""
         async with self._sessionmaker() as session:
             return await UserRepository(session).active_languages()
+
+    async def claim(self, chat_id: int, message_id: int, name: str, now: datetime) -> bool:
+        """Take the Send of the preview (chat_id, message_id): True once, for the first
+        tap on it in the whole deployment; False for every later one."""
+        try:
+            async with self._sessionmaker.begin() as session:
+                session.add(
+                    Announcement(chat_id=chat_id, message_id=message_id, name=name, sent_at=now)
+                )
+        except IntegrityError:
+            return False
+        return True
 
     async def audience(self) -> Counter[str]:
         """How many active users speak each language (the dry run)."""

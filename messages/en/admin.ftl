@@ -19,6 +19,7 @@ announce-sending = 📣 Sending <b>{ $name }</b> to { $count ->
        *[other] { $count } users
     } at the broadcast pace. I'll tell you when it's done.
 announce-busy = An announcement is already on its way. Wait for its report first.
+announce-already-sent = This preview of { $name } was sent already. To send it again, start over with /announce { $name }.
 announce-done = 📣 <b>{ $name }</b> is done: { $sent } sent, { $blocked } had blocked the bot, { $failed } failed.
 announce-stopped = 📣 <b>{ $name }</b> stopped with the bot: { $sent } sent, { $left } not sent. Sending it again would reach everyone again, those already sent included.
 

@@ -13,6 +13,7 @@ announce-cancel-button = 취소
 announce-cancelled = 취소했어요. 아무것도 보내지 않았어요.
 announce-sending = 📣 <b>{ $name }</b>을(를) { $count }명에게 브로드캐스트 속도로 보내는 중이에요. 끝나면 알려 드릴게요.
 announce-busy = 다른 공지를 보내는 중이에요. 그 보고를 먼저 기다려 주세요.
+announce-already-sent = 이 미리보기의 { $name } 공지는 이미 보냈어요. 다시 보내려면 /announce { $name } 부터 새로 시작해 주세요.
 announce-done = 📣 <b>{ $name }</b> 완료: { $sent }명에게 보냈고, { $blocked }명은 봇을 차단했고, { $failed }명은 실패했어요.
 announce-stopped = 📣 <b>{ $name }</b>: 봇이 멈춰서 중단됐어요. { $sent }명에게 보냈고 { $left }명에게는 못 보냈어요. 다시 보내면 이미 받은 사람까지 모두에게 다시 가요.
 
