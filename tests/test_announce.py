@@ -139,3 +139,4 @@ async def test_an_error_nobody_foresaw_is_counted_and_the_report_still_comes(
     await admin.edit()
     report = await admin.reply(timeout=30)
     assert "3 sent, 0 had blocked the bot, 1 failed" in report.text, report.text
+    assert admin_bot.errors("announcement") == 1, "/metrics counts it"

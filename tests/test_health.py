@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -136,3 +137,28 @@ async def test_healthz_says_unhealthy_when_the_database_is_unreachable(watched) 
         await server.stop()
         await engine.dispose()
     assert status == 503 and '"database": "unreachable' in body and "unhealthy" in body
+
+
+async def test_a_failed_retention_run_is_logged_and_counted(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    """The hourly purge on a database it cannot read: one error line, coach_errors_total
+    {where="retention"} up by one, and the job stays for the next hour."""
+    from coach.bot import retention
+    from coach.bot.context import RUNTIME_KEY
+    from coach.db.engine import create_sessionmaker
+    from tests.support.services import build_services
+
+    runtime = bot.application.bot_data[RUNTIME_KEY]
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'no-tables.db'}")
+    try:
+        broken = build_services(create_sessionmaker(engine)).account
+        job = retention.start_purging(
+            bot.application.job_queue, broken, bot.clock, 365, runtime.dispatcher.on_error
+        )
+        assert job is not None
+        await job.run(bot.application)
+        assert bot.errors("retention") == 1
+        job.schedule_removal()
+    finally:
+        await engine.dispose()

@@ -141,8 +141,13 @@ def build_application(
     metrics = Metrics()
     dispatcher.on_counts = metrics.count_outcomes
     dispatcher.on_rate_limited = metrics.rate_limited.inc
-    dispatcher.on_error = lambda where: metrics.errors.labels(where=where).inc()
+
+    def count_error(where: str) -> None:
+        metrics.errors.labels(where=where).inc()
+
+    dispatcher.on_error = count_error
     announcer = Announcer(broadcast_bot, limiter, settings.paid_broadcast)
+    announcer.on_error = count_error
     health = HealthServer(metrics, engine, dispatcher, clock, settings.max_dispatch_lag_seconds)
     worker = store.worker
     inbox = UpdateInbox(sessionmaker, worker, UPDATE_LEASE)
@@ -170,7 +175,11 @@ def build_application(
                 application.job_queue, dispatcher, clock, settings.dispatch_interval_seconds
             )
             retention.start_purging(
-                application.job_queue, services.account, clock, settings.user_retention_days
+                application.job_queue,
+                services.account,
+                clock,
+                settings.user_retention_days,
+                count_error,
             )
 
     async def post_shutdown(_application: CoachApplication) -> None:

@@ -54,11 +54,12 @@ class Metrics:
         self.errors = Total(
             "coach_errors",
             "Errors logged: update (a handler failed), dispatch (a reminder round), "
-            "delivery (a reminder not sent or not recorded), prune",
+            "delivery (a reminder not sent or not recorded), prune, retention (a purge run), "
+            "announcement (a message an /announce could not send)",
             ["where"],
             registry=self.registry,
         )
-        for where in ("update", "dispatch", "delivery", "prune"):
+        for where in ("update", "dispatch", "delivery", "prune", "retention", "announcement"):
             self.errors.labels(where=where)  # every series at 0 from the start
         self.dispatch_lag = Gauge(
             "coach_dispatch_lag_seconds",

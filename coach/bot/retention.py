@@ -12,6 +12,7 @@ their row, and a user seen again meanwhile is kept.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from telegram import Update
@@ -38,9 +39,14 @@ async def purge_round(account: AccountService, clock: Clock, days: float) -> int
 
 
 def start_purging(
-    job_queue: JobQueue, account: AccountService, clock: Clock, days: float
+    job_queue: JobQueue,
+    account: AccountService,
+    clock: Clock,
+    days: float,
+    on_error: Callable[[str], None] = lambda where: None,
 ) -> Job | None:
-    """The hourly run; none when USER_RETENTION_DAYS is 0 (the policy is off)."""
+    """The hourly run; none when USER_RETENTION_DAYS is 0 (the policy is off). A failed
+    run is logged and counted (on_error("retention"), /metrics)."""
     if not days:
         return None
 
@@ -49,6 +55,7 @@ def start_purging(
             await purge_round(account, clock, days)
         except Exception:  # housekeeping: the next hour tries again
             log.exception("the retention run failed; trying again in an hour")
+            on_error("retention")
 
     return job_queue.run_repeating(run, interval=PURGE_EVERY, first=60, name=JOB)
 

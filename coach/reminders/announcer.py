@@ -48,6 +48,7 @@ class Announcer:
         self._paid = paid
         self._task: asyncio.Task[None] | None = None
         self._closed = False  # stopping: nothing new starts
+        self.on_error: Callable[[str], None] = lambda where: None  # /metrics' error count
 
     @property
     def busy(self) -> bool:
@@ -86,6 +87,7 @@ class Announcer:
                     outcome = await self._send(chat_id, text)
                 except Exception:  # anything Telegram or the limiter did not foresee
                     log.exception("announcement: a message could not be sent")
+                    self.on_error("announcement")
                     outcome = "failed"
                 if outcome == "sent":
                     report.sent += 1

@@ -13,8 +13,10 @@ from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 
 Sessions = async_sessionmaker[AsyncSession]
 
-# Tables that hold nothing about a person (a group the bot was added to).
-NOT_ABOUT_USERS = {"group_chats"}
+# Tables that hold nothing about a person: group chats, and the record of which /announce
+# previews were sent (an admin's chat and the announcement's name: the deployment's record
+# of its broadcasts, see README.md).
+NOT_ABOUT_USERS = {"group_chats", "announcements"}
 
 
 async def count(url: str, statement) -> int:  # type: ignore[no-untyped-def]
