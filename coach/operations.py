@@ -190,8 +190,7 @@ def backup(settings: Settings, target: Path, force: bool) -> int:
     if target.exists() and not force:
         raise ConfigError(f"{target} exists: name a new file, or pass --force to replace it.")
     try:
-        sqlite_backup.copy(source, target)
-        revision = sqlite_backup.verify(target)
+        revision = sqlite_backup.copy(source, target)
     except (OSError, sqlite3.Error, sqlite_backup.NotADatabase) as error:
         raise ConfigError(f"the backup failed, nothing was written: {_words(error)}.") from None
     print(f"backed up {source} to {target} (schema {revision}, {target.stat().st_size} bytes)")

@@ -24,8 +24,9 @@ class NotADatabase(Exception):
     """The file is not an intact SQLite database."""
 
 
-def copy(source: Path, target: Path) -> None:
-    """A consistent copy of the database `source` as the file `target` (replaced at once)."""
+def copy(source: Path, target: Path) -> str | None:
+    """A consistent copy of the database `source` as the file `target` (replaced at once,
+    and only by a copy `verify` found intact); returns the copy's schema revision."""
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(handle)
     temporary = Path(name)
@@ -37,7 +38,9 @@ def copy(source: Path, target: Path) -> None:
             src.backup(dst)  # all pages in one step: one read transaction, one moment
             # A file that can be copied on its own: no write-ahead log beside it.
             dst.execute("PRAGMA journal_mode=DELETE")
+        revision = verify(temporary)  # before it replaces anything
         os.replace(temporary, target)
+        return revision
     finally:
         temporary.unlink(missing_ok=True)
 
