@@ -19,6 +19,7 @@ from coach.config import ConfigError, Settings
 from coach.startup import (
     Schema,
     Stopped,
+    check_port,
     check_sqlite_folder,
     database_name,
     reason,
@@ -42,6 +43,8 @@ async def serve_until_stopped(settings: Settings, webhook: bool) -> None:
     from coach.bot.runner import serve, stop_signals
     from coach.db import backup as sqlite_backup
 
+    if webhook:
+        check_port(settings.webhook_listen, settings.webhook_port)
     stop = asyncio.Event()
     with stop_signals(stop):
         try:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import socket
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -257,6 +258,27 @@ def _transient(error: BaseException) -> bool:
         if isinstance(cause, OSError):  # refused, reset, timed out, a name not resolved yet
             return True
     return False
+
+
+def port_busy(host: str, port: int, error: OSError) -> ConfigError:
+    """The webhook's port is taken (or not ours to take): the one line that says so."""
+    return ConfigError(
+        f"WEBHOOK_PORT: cannot listen on {host}:{port} ({error.strerror or error}); "
+        "free the port or set WEBHOOK_PORT."
+    )
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail at once, before the database or Telegram is touched, if the webhook could not
+    listen: a bind and a close. (The server binds again later; a port taken in between
+    still fails then, with the same line.)"""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp's server
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise port_busy(host, port, error) from None
 
 
 def reason(error: BaseException) -> str:

@@ -37,8 +37,8 @@ from telegram.error import NetworkError
 
 from coach.bot.flood import FloodGate
 from coach.bot.lanes import Lanes, lane_key
-from coach.config import ConfigError
 from coach.services.inbox import PRUNE_BATCH, Stored, UpdateInbox
+from coach.startup import port_busy
 
 log = logging.getLogger(__name__)
 
@@ -567,10 +567,7 @@ class WebhookServer:
         try:
             await web.TCPSite(self._runner, *self._listen).start()
         except OSError as error:
-            raise ConfigError(
-                f"WEBHOOK_PORT: cannot listen on {self._listen[0]}:{self._listen[1]} "
-                f"({error.strerror or error}); free the port or set WEBHOOK_PORT."
-            ) from None
+            raise port_busy(*self._listen, error) from None
         log.info("webhook listening on %s:%d%s", *self._listen, self._path)
         for attempt in range(SET_WEBHOOK_TRIES):
             try:
