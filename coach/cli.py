@@ -146,15 +146,14 @@ def _run(settings: Settings, webhook: bool) -> int:
 
     from coach.logs import configure_logging
     from coach.operations import serve_until_stopped
+    from coach.startup import TOKEN_REJECTED
 
     configure_logging(settings.log_level, [token, secret], settings.log_format == "json")
     logging.captureWarnings(True)  # warnings go through the (redacting) log handler too
     try:
         asyncio.run(serve_until_stopped(settings, webhook))
-    except InvalidToken:
-        raise ConfigError(
-            "Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather)."
-        ) from None
+    except InvalidToken:  # revoked after the start-up check
+        raise ConfigError(TOKEN_REJECTED) from None
     except ConfigError:
         raise
     except Exception:  # logged through the redacting handler, never a raw traceback

@@ -41,6 +41,7 @@ PASSING_ERRORS = frozenset(
 FIRST_RETRY = 1.0  # seconds; doubled after each failed try
 LAST_RETRY = 30.0
 TRY_TIMEOUT = 10.0  # seconds one try may take
+TOKEN_REJECTED = f"Telegram rejected TELEGRAM_BOT_TOKEN (revoked, or mistyped): {TOKEN_HELP}."
 
 
 class Stopped(Exception):
@@ -210,9 +211,7 @@ async def wait_for_telegram(
                 async with bot:
                     return f"@{bot.username}"
         except InvalidToken:
-            raise ConfigError(
-                f"Telegram rejected TELEGRAM_BOT_TOKEN (revoked, or mistyped): {TOKEN_HELP}."
-            ) from None
+            raise ConfigError(TOKEN_REJECTED) from None
         except RetryAfter as error:
             delay = max(delay, _seconds(error.retry_after))
             why = "429 Too Many Requests"
