@@ -240,8 +240,9 @@ async def test_start_after_the_intake_offers_continue(bot: RunningBot) -> None:
     await walk_default_intake(user)
     menu = await user.ask("/start")
     assert "week 1 of 12" in menu.text
-    summary = await Walk(user).tap("Continue")
-    assert "Your plan is set" in summary.text
+    shown = await Walk(user).tap("Continue")
+    assert "Your plan</b>" in shown.text and "Week 1 of 12" in shown.text, "what /plan shows"
+    assert "starts today" not in shown.text
 
 
 async def test_a_restart_mid_intake_continues_at_the_same_step(

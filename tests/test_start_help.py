@@ -92,3 +92,23 @@ async def test_any_update_notes_when_the_user_was_last_seen(bot: RunningBot, ses
     async with sessionmaker() as session:
         seen = await session.scalar(select(User.last_seen_at).where(User.id == user.id))
     assert seen == bot.clock.now
+
+
+async def test_continue_on_a_running_plan_shows_what_plan_shows(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """/start, then Continue, on day 10: the plan as it stands (what /plan shows, with any
+    held or stepped-back targets), not the intake's "Week 1 starts today"."""
+    from tests.support.seeding import seed_enrolled_user
+
+    await seed_enrolled_user(sessionmaker, 9301, bot.clock.now)
+    bot.clock.advance(days=9)
+    user = bot.user(9301)
+    menu = await user.ask("/start")
+    assert "Your plan is running: week 2 of 12" in menu.text
+    await user.tap("Continue")
+    assert (await user.edit()).labels == []
+    shown = await user.reply()
+    assert "starts today" not in shown.text
+    plan = await user.ask("/plan")
+    assert shown.text == plan.text and "Week 2" in plan.text

@@ -17,6 +17,7 @@ from coach.bot.handlers.common import (
     send,
     telegram_language,
 )
+from coach.bot.handlers.plan import plan_command
 from coach.bot.screens.intake import (
     after_tap_screens,
     habits_keyboard,
@@ -93,7 +94,10 @@ async def on_restart_tap(update: Update, context: CoachContext, tap: StartOverTa
     await answer_tap(update)
     if tap.choice == "continue":
         await edit_keyboard(update, None)
-        await send(update, step_screens(t, view))
+        if view.step is Step.DONE:  # the plan as it stands now (held, stepped back): /plan's
+            await plan_command(update, context)
+        else:
+            await send(update, step_screens(t, view))
     elif tap.choice == "over":
         await edit_text(update, restart_confirm(t, view))
     elif tap.choice == "keep":
