@@ -231,7 +231,7 @@ async def test_telegram_unreachable_at_the_start_is_retried_until_it_answers(
         await _until(lambda: _count(bot, "the Bot API at") >= 2, bot)
         await door.open()
         reply = await FakeUser(fake_api, 42, "Lisa", "en").ask("/start")
-        assert "not medical advice" in reply.text
+        assert "I'm Gut Coach" in reply.text
     finally:
         await fake_api.release_pollers()
         await bot.stop(signal.SIGTERM)
@@ -290,7 +290,7 @@ async def test_a_busy_metrics_port_never_takes_the_bot_down(
             process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(process.wait(), 30)
     err = (await reading).decode()
-    assert "not medical advice" in reply.text
+    assert "I'm Gut Coach" in reply.text
     assert process.returncode == 0
     assert "/healthz and /metrics are off: cannot listen on 127.0.0.1:" in err
     assert "Traceback" not in err
@@ -338,8 +338,8 @@ async def test_run_answers_start_in_both_languages_and_never_logs_the_token(
         process.send_signal(signal.SIGINT)
         await asyncio.wait_for(process.wait(), 30)
         err = await reading
-    assert "not medical advice" in english.text
-    assert "의학적 조언이 아니에요" in korean.text
+    assert "I'm Gut Coach" in english.text
+    assert "저는 Gut Coach예요" in korean.text
     assert (tmp_path / "coach.db").exists(), "the first run creates the SQLite schema itself"
     assert TEST_TOKEN not in err.decode()
     assert TEST_TOKEN.split(":")[1] not in err.decode()

@@ -55,7 +55,7 @@ async def test_korean_path_with_shared_location(bot: RunningBot, sessionmaker) -
     walk = Walk(user)
     first = await user.ask("/start")
     assert "✅ 한국어" in first.labels, "Korean is preselected from language_code"
-    assert "의학적 조언이 아니에요" in first.text
+    assert "의학적 조언이 아니에요" not in first.text, "the disclaimer is on the consent screen"
     zone_question = await walk_to_timezone(walk, "✅ 한국어")
     assert "📍 내 위치 보내기" in zone_question.labels and "서울" in zone_question.labels
     walk.taps += 1

@@ -263,7 +263,7 @@ async def test_two_instances_start_together_on_an_empty_postgres_database(
         replies = await asyncio.gather(
             *(FakeUser(fake_api, 300 + n, f"U{n}", "en").ask("/start") for n in range(4))
         )
-        assert all("not medical advice" in reply.text for reply in replies)
+        assert all("I'm Gut Coach" in reply.text for reply in replies)
     finally:
         for instance in instances:
             await instance.stop()

@@ -15,7 +15,7 @@ async def test_start_greets_in_english_with_the_disclaimer(bot: RunningBot) -> N
     lisa = bot.user(1001, language_code="en-US", name="Lisa")
     reply = await lisa.ask("/start")
     assert reply.text.startswith("Hi Lisa!")
-    assert "not medical advice" in reply.text
+    assert "not medical advice" not in reply.text, "once, on the consent screen next"
     assert reply.params["parse_mode"] == "HTML"
 
 
@@ -23,12 +23,12 @@ async def test_start_greets_in_korean_for_a_korean_telegram(bot: RunningBot) -> 
     minji = bot.user(1002, language_code="ko", name="민지")
     reply = await minji.ask("/start")
     assert reply.text.startswith("안녕하세요, 민지님!")
-    assert "의학적 조언이 아니에요" in reply.text
+    assert "의학적 조언이 아니에요" not in reply.text, "once, on the consent screen next"
 
 
 async def test_unknown_language_falls_back_to_english(bot: RunningBot) -> None:
     reply = await bot.user(1003, language_code="de").ask("/start")
-    assert "not medical advice" in reply.text
+    assert "I'm Gut Coach" in reply.text and "Which language" in reply.text
 
 
 async def test_names_are_escaped_for_html(bot: RunningBot) -> None:
@@ -112,3 +112,18 @@ async def test_continue_on_a_running_plan_shows_what_plan_shows(
     assert "starts today" not in shown.text
     plan = await user.ask("/plan")
     assert shown.text == plan.text and "Week 2" in plan.text
+
+
+async def test_the_disclaimer_comes_once_at_the_start_on_the_consent_screen(
+    bot: RunningBot,
+) -> None:
+    for user_id, code, words, language in (
+        (9302, "en", "not medical advice", "✅ English"),
+        (9303, "ko", "의학적 조언이 아니에요", "✅ 한국어"),
+    ):
+        user = bot.user(user_id, language_code=code)
+        greeting = await user.ask("/start")
+        await user.tap(language)
+        await user.edit()
+        consent = await user.reply()
+        assert [greeting.text.count(words), consent.text.count(words)] == [0, 1], code

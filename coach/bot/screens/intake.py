@@ -70,11 +70,10 @@ def _answer(round_: int | None, action: str, **fields: object) -> IntakeTap | Se
 
 
 def language_screen(t: Translator, view: IntakeView, greeting: str) -> Screen:
-    """Step 1: the greeting and the disclaimer come first, then the question."""
+    """Step 1: the greeting comes first, then the question (the disclaimer comes once, on
+    the consent screen next: not 150 words before the first question)."""
     tap = lambda lang: IntakeTap(view.round, "lang", language=lang)  # noqa: E731
-    text = "\n\n".join(
-        (greeting, t("disclaimer"), progress(t, Step.LANGUAGE), t("intake-language-ask"))
-    )
+    text = "\n\n".join((greeting, progress(t, Step.LANGUAGE), t("intake-language-ask")))
     # The language Telegram suggested is preselected: it carries the tick.
     buttons = [
         button(
