@@ -310,13 +310,9 @@ async def test_forged_callback_data_gets_a_polite_answer(bot: RunningBot, sessio
     await user.quiet()
 
 
-async def test_typing_where_a_tap_is_expected_re_asks(bot: RunningBot) -> None:
+async def test_a_sticker_where_a_tap_is_expected_gets_the_text_line(bot: RunningBot) -> None:
     user = bot.user(3013)
     await user.ask("/start")
-    hint = await user.ask("english please")
-    assert "buttons" in hint.text
-    question = await user.reply()
-    assert "Which language" in question.text
     await user.send_sticker()
     assert "only read text" in (await user.reply()).text
 
@@ -366,3 +362,20 @@ async def test_buttons_from_a_declined_intake_stay_dead(bot: RunningBot, session
     assert "earlier question" in (await user.answer(query)).text
     assert (await user_row(sessionmaker, 3016)).intake_step == "language"
     assert first.text
+
+
+async def test_text_at_a_button_step_gets_a_one_line_pointer(bot: RunningBot) -> None:
+    """Not the question again: at step 1 that was the whole greeting, once per text."""
+    user = bot.user(3015)
+    await user.ask("/start")
+    for text in ("hello?", "english please", "👋"):
+        pointer = await user.ask(text)
+        assert pointer.text == (
+            "Please tap one of the buttons on the question above. "
+            "Lost it? Send /start and tap Continue."
+        )
+        assert pointer.labels == []
+    await user.quiet()
+    await user.tap("✅ English")  # the question's buttons still answer
+    await user.edit()
+    assert "Before we begin" in (await user.reply()).text

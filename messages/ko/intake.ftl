@@ -119,4 +119,4 @@ restart-kept = 그대로 두었어요.
 
 tap-stale = 이전 질문의 버튼이에요. 가장 최근 메시지를 이용해 주세요.
 tap-unknown = 더 이상 쓸 수 없는 버튼이에요. /start 를 보내 이어서 하세요.
-intake-use-buttons = 제 마지막 메시지의 버튼으로 답해 주세요.
+intake-use-buttons = 위 질문의 버튼 중 하나를 눌러 주세요. 질문이 안 보이면 /start 를 보낸 뒤 계속을 누르면 돼요.

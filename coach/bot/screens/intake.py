@@ -323,8 +323,10 @@ def time_set_screens(t: Translator, view: IntakeView, habit: Habit) -> list[Scre
 
 
 def use_buttons_screens(t: Translator, view: IntakeView) -> list[Screen]:
-    """Typed text where a button answers: a pointer, and the question again."""
-    return [Screen(t("intake-use-buttons")), *step_screens(t, view)]
+    """Typed text where a button answers: a one-line pointer to the question's buttons, not
+    the question again (a burst of texts would repeat the greeting twenty times, and leave
+    copies whose buttons disagree)."""
+    return [Screen(t("intake-use-buttons"))]
 
 
 def timezone_set_screens(t: Translator, view: IntakeView, now: datetime) -> list[Screen]:
