@@ -114,8 +114,8 @@ async def test_plan_shows_this_weeks_targets_tip_and_the_weeks_ahead(bot: Runnin
     assert "Week 1 of 12" in plan.text and "Phase: start low" in plan.text
     assert "3 servings this week" in plan.text and "about 2 g a day" in plan.text
     assert "💡" in plan.text
-    assert "Week 2: 3 servings, 3 g fiber a day" in plan.text
-    assert "Week 4: 4 servings, 5 g fiber a day" in plan.text
+    assert "Week 2: 3 servings of fermented food, 3 g fiber a day" in plan.text
+    assert "Week 4: 4 servings of fermented food, 5 g fiber a day" in plan.text
     assert "Week 5" not in plan.text, "three weeks ahead, short on a phone"
 
 

@@ -103,7 +103,7 @@ summary-fermented-no-natto = , no natto
 summary-fiber = • { habit-fiber } at { $time }: about { $grams } g a day
 summary-fiber-slow = , ramping slowly
 summary-b12 = • { habit-b12 } at { $time }: daily, dose as on the label or as your clinician advised
-summary-b12-ask = . Ask a clinician before you start
+summary-b12-ask = . Ask a clinician before you start.
 summary-footer =
     I'll remind you at these times. Change anything with /settings.
 

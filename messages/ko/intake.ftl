@@ -103,7 +103,7 @@ summary-fermented-no-natto = , 낫토 제외
 summary-fiber = • { habit-fiber } { $time }: 하루 약 { $grams }g
 summary-fiber-slow = , 천천히 늘리기
 summary-b12 = • { habit-b12 } { $time }: 매일, 용량은 제품 라벨이나 의료진 안내대로
-summary-b12-ask = . 시작 전에 의료진과 상의하세요
+summary-b12-ask = . 시작 전에 의료진과 상의하세요.
 summary-footer =
     이 시간에 알려 드릴게요. 바꾸고 싶으면 /settings 를 보내 주세요.
 
