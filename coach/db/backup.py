@@ -92,8 +92,7 @@ def verify(path: Path) -> str | None:
     if not path.is_file():
         raise NotADatabase(f"{path} does not exist")
     try:
-        uri = path.absolute().as_uri() + "?mode=ro"  # quoted: a '#' or '?' in a name is a name
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        with contextlib.closing(_read_only(path)) as conn:
             (status,) = conn.execute("PRAGMA integrity_check").fetchone()
             if status != "ok":
                 raise NotADatabase(f"{path} is damaged ({status})")
@@ -108,10 +107,14 @@ def verify(path: Path) -> str | None:
 
 def missing_tables(path: Path) -> list[str]:
     """The core tables an intact SQLite database (see `verify`) lacks."""
-    uri = path.absolute().as_uri() + "?mode=ro"
-    with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+    with contextlib.closing(_read_only(path)) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     return sorted(CORE_TABLES - tables)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    # The URI is quoted: a '#' or '?' in a file's name is part of the name.
+    return sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -22,17 +22,19 @@ class AnnouncementService:
         async with self._sessionmaker() as session:
             return await UserRepository(session).active_languages()
 
-    async def claim(self, chat_id: int, message_id: int, name: str, now: datetime) -> bool:
-        """Take the Send of the preview (chat_id, message_id): True once, for the first
-        tap on it in the whole deployment; False for every later one."""
+    async def take_send(
+        self, chat_id: int, message_id: int, name: str, now: datetime
+    ) -> list[tuple[int, str]] | None:
+        """The Send of the preview (chat_id, message_id): its recipients, once, for the
+        first tap on it in the whole deployment; None for every later one."""
         try:
             async with self._sessionmaker.begin() as session:
                 session.add(
                     Announcement(chat_id=chat_id, message_id=message_id, name=name, sent_at=now)
                 )
         except IntegrityError:
-            return False
-        return True
+            return None
+        return await self.recipients()
 
     async def audience(self) -> Counter[str]:
         """How many active users speak each language (the dry run)."""

@@ -87,12 +87,12 @@ async def on_announce_tap(update: Update, context: CoachContext, tap: AnnounceTa
         await answer_tap(update, t("announce-busy"), show_alert=True)
         return
     preview = update.callback_query.message
-    if not await context.services.announcements.claim(
+    recipients = await context.services.announcements.take_send(
         preview.chat.id, preview.message_id, tap.name, context.now()
-    ):  # a double tap or an old copy, here or on another instance: it went out once
+    )
+    if recipients is None:  # a double tap or an old copy, here or on another instance
         await answer_tap(update, t("announce-already-sent", name=tap.name), show_alert=True)
         return
-    recipients = await context.services.announcements.recipients()
     key = ANNOUNCEMENT + tap.name
     messages = [(uid, runtime.catalog.translator(language)(key)) for uid, language in recipients]
     admin_chat = update.effective_chat.id
