@@ -254,3 +254,32 @@ async def test_a_night_owls_day_ends_when_they_say(bot: RunningBot, sessionmaker
     await user.tap("○ B12")
     await user.edit()
     assert await checkins(sessionmaker, 6011) == [("b12", MONDAY, "done", None)]
+
+
+async def test_a_stale_done_button_opens_the_entry_and_keeps_its_answer(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """An older /today message still shows Fermented open, and the morning reminder card
+    still shows Done: tapping either after "Kimchi" was logged must not log it again and
+    wipe the answer (issue 17: 8)."""
+    user = await enrolled(bot, 6014)
+    await reminder_at(bot, user, FIBER_DUE, sent=2)
+    [card] = await reminder_at(bot, user, FERMENTED_DUE)
+    old = await user.ask("/today")
+    await user.ask("/today")
+    await user.tap("○ Fermented")
+    await user.edit()
+    await user.tap("Kimchi")
+    assert "✓ Fermented" in (await user.edit()).labels
+    kimchi = ("fermented", MONDAY, "done", "kimchi")
+    assert kimchi in await checkins(sessionmaker, 6014)
+
+    await user.tap("○ Fermented", old.message_id)
+    opened = await user.edit()
+    assert "Logged: Kimchi" in opened.text and opened.labels == ["📝 Note", "Undo", "Back"]
+    assert kimchi in await checkins(sessionmaker, 6014)
+
+    await user.tap("Done", card.message_id)
+    on_card = await user.edit()
+    assert "Logged: Kimchi" in on_card.text and on_card.labels == ["📝 Note", "Undo"]
+    assert kimchi in await checkins(sessionmaker, 6014)

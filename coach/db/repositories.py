@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    case,
     delete,
     false,
     func,
@@ -71,22 +72,41 @@ _CHECKIN_REMOVE = delete(CheckIn.__table__).where(_CHECKIN_OF_DAY)
 
 
 def _checkin_upsert(dialect_insert):  # type: ignore[no-untyped-def]
-    """Log a day: a new status clears the old follow-up answer; a note is kept."""
+    """Log a day: a new status clears the old follow-up answer, the same status without
+    one keeps it (Done on an older card of a day logged "Kimchi"); a note is kept."""
     table = CheckIn.__table__
     statement = dialect_insert(table)
+    new = statement.excluded
     return statement.on_conflict_do_update(
         index_elements=["user_id", "habit", "day"],
         set_={
-            "status": statement.excluded.status,
-            "detail": statement.excluded.detail,
-            "updated_at": statement.excluded.updated_at,
+            "status": new.status,
+            "detail": case(
+                (and_(new.detail.is_(None), table.c.status == new.status), table.c.detail),
+                else_=new.detail,
+            ),
+            "updated_at": new.updated_at,
         },
     ).returning(table.c.status, table.c.detail, table.c.note)
+
+
+def _checkin_insert(dialect_insert):  # type: ignore[no-untyped-def]
+    """Log a day nothing is logged for yet; no row back if something is."""
+    table = CheckIn.__table__
+    return (
+        dialect_insert(table)
+        .on_conflict_do_nothing(index_elements=["user_id", "habit", "day"])
+        .returning(table.c.status, table.c.detail, table.c.note)
+    )
 
 
 _CHECKIN_UPSERT = {
     "postgresql": _checkin_upsert(postgresql.insert),
     "sqlite": _checkin_upsert(sqlite.insert),
+}
+_CHECKIN_INSERT = {
+    "postgresql": _checkin_insert(postgresql.insert),
+    "sqlite": _checkin_insert(sqlite.insert),
 }
 _WITH_DELIVERY_LOCKED = (
     select(User, Delivery)
@@ -506,6 +526,17 @@ class CheckInRepository:
         )
         saved, saved_detail, note = result.one()
         return CheckInStatus(saved), saved_detail, note
+
+    async def add(
+        self, user_id: int, habit: str, day: date, status: CheckInStatus, now: datetime
+    ) -> tuple[str, str | None, str | None] | None:
+        """Log a day nothing is logged for yet. None: something already is (unchanged)."""
+        result = await self.session.execute(
+            _CHECKIN_INSERT[self.session.bind.dialect.name],
+            {"user_id": user_id, "habit": habit, "day": day, "status": status, "updated_at": now},
+        )
+        row = result.one_or_none()
+        return None if row is None else (CheckInStatus(row[0]), row[1], None)
 
     async def get(self, user_id: int, habit: str, day: date) -> CheckIn | None:
         return await self.session.scalar(

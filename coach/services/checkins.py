@@ -110,15 +110,24 @@ class CheckInService:
         status: CheckInStatus,
         now: datetime,
         checklist: bool = False,
+        if_open: bool = False,
     ) -> CheckInView | Refusal:
         """Done or skipped for the day. Refused: not this user's, too old, or not a habit.
-        checklist=True also returns the day's checklist, from the same transaction."""
+        checklist=True also returns the day's checklist, from the same transaction.
+        if_open=True (an open habit's button on /today): a day logged since that message
+        was drawn is not logged again; its entry comes back as it is, without a checklist."""
         async with self._sessionmaker.begin() as session:
             found = await self._resolve(session, user_id, ref, now)
             if isinstance(found, Refusal):
                 return found
             user, habit, day, _, habits = found
-            row = await CheckInRepository(session).save(user_id, habit, day, status, now)
+            checkins = CheckInRepository(session)
+            if if_open:
+                row = await checkins.add(user_id, habit, day, status, now)
+                if row is None:
+                    return await self._view(session, user, habit, day, now)
+            else:
+                row = await checkins.save(user_id, habit, day, status, now)
             return await self._view(
                 session, user, habit, day, now, checklist=checklist, row=row, habits=habits
             )

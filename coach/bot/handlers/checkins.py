@@ -118,7 +118,9 @@ async def _apply(
     match action:
         case "done" | "skip":
             status = CheckInStatus.DONE if action == "done" else CheckInStatus.SKIPPED
-            return await checkins.log(user_id, ref, status, now, checklist)
+            # /today's Done is on open habits only: one logged since is opened instead.
+            if_open = checklist and action == "done"
+            return await checkins.log(user_id, ref, status, now, checklist, if_open)
         case "ans":
             return await checkins.answer(user_id, ref, answer, now, checklist)
         case "undo":
