@@ -22,7 +22,7 @@ from coach.services.targets import TargetBook
 from tests.fakebot.html import parse_html
 from tests.fakebot.server import Fault
 from tests.support.bot import RunningBot
-from tests.support.flows import enrolled, quiet_until
+from tests.support.flows import ENGLISH_DEFAULT, Walk, enrolled, quiet_until, walk_to_timezone
 from tests.support.rows import user_rows
 from tests.support.services import delete_user
 
@@ -435,3 +435,29 @@ async def test_outcomes_are_recorded_even_when_a_user_deleted_their_data_meanwhi
     async with sessionmaker() as session:
         rows = (await session.execute(select(Delivery.user_id, Delivery.status))).all()
     assert rows == [(9015, "sent")]
+
+
+async def test_export_dates_the_baseline_by_the_users_own_day(bot: RunningBot) -> None:
+    """A Seoul user who does the intake at 05:00 on Mar 2 (20:00 UTC on Mar 1) rated their
+    baseline on Mar 2, the day the plan began, not the day before (issue 17: 10)."""
+    bot.clock.now = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
+    user = bot.user(9010)
+    walk = Walk(user)
+    await walk_to_timezone(walk)
+    await walk.type("Asia/Seoul")
+    await walk.next_message()  # the safety question
+    await walk.tap("None of these")
+    await walk.next_message()
+    await walk.tap("Continue")
+    for label in ENGLISH_DEFAULT["times"]:
+        await walk.tap(label)
+    for score in ENGLISH_DEFAULT["baseline"]:
+        await walk.tap(score)
+    await user.ask("/export")
+    csv_doc = await user.reply(timeout=DRAWN)
+    rows = list(csv.DictReader(io.StringIO(csv_doc.file.decode("utf-8-sig"))))
+    settings = {r["item"]: r["value"] for r in rows if r["section"] == "setting"}
+    assert settings["timezone"] == "Asia/Seoul" and settings["plan_started_on"] == "2026-03-02"
+    dates = {r["date"] for r in rows if r["section"] == "score"}
+    assert dates == {"2026-03-02"}
+    await user.reply(timeout=DRAWN)  # the PDF

@@ -23,10 +23,8 @@ def render_csv(data: ExportData) -> bytes:
         writer.writerow(("setting", "", name, _safe(value), "", ""))
     for day, habit, status, detail, note in data.checkins:
         writer.writerow(("checkin", day.isoformat(), habit, status, detail, _safe(note)))
-    for week, symptom, score, recorded_at in data.scores:
-        writer.writerow(
-            ("score", recorded_at.date().isoformat(), symptom, str(score), f"week {week}", "")
-        )
+    for week, symptom, score, day in data.scores:
+        writer.writerow(("score", day.isoformat(), symptom, str(score), f"week {week}", ""))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -37,7 +37,7 @@ class ExportData:
     progress: ProgressView | None  # None before the plan starts
     settings: tuple[tuple[str, str], ...]  # (name, value)
     checkins: tuple[tuple[date, str, str, str, str], ...]  # day, habit, status, detail, note
-    scores: tuple[tuple[int, str, int, datetime], ...]  # week, symptom, score, recorded at
+    scores: tuple[tuple[int, str, int, date], ...]  # week, symptom, score, the user's day
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,9 @@ class AccountService:
                 checkins=tuple(
                     (c.day, c.habit, c.status, c.detail or "", c.note or "") for c in checkins
                 ),
-                scores=tuple((s.week, s.symptom, s.score, s.recorded_at) for s in scores),
+                scores=tuple(
+                    (s.week, s.symptom, s.score, user.today(s.recorded_at)) for s in scores
+                ),
             )
 
     async def deletion(self, user_id: int) -> Deletion | Refusal:
