@@ -379,3 +379,22 @@ async def test_text_at_a_button_step_gets_a_one_line_pointer(bot: RunningBot) ->
     await user.tap("✅ English")  # the question's buttons still answer
     await user.edit()
     assert "Before we begin" in (await user.reply()).text
+
+
+async def test_the_weekly_summary_follows_the_weekly_check_in_on_its_day(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """A plan that starts on a Wednesday closes each week on Tuesday: the summary comes an
+    hour after that check-in, not on Sunday before the week's ratings (issue 17: 5)."""
+    bot.clock.now = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # Wednesday, 10:00 in Berlin
+    await walk_default_intake(bot.user(3020))
+    assert (await user_row(sessionmaker, 3020)).plan_started_on == date(2026, 3, 4)
+    rows = await reminders(sessionmaker, 3020)
+    assert (rows["checkin"].local_time, rows["checkin"].next_fire_at) == (
+        time(18, 0),
+        datetime(2026, 3, 10, 17, 0, tzinfo=UTC),
+    )
+    assert (rows["digest"].local_time, rows["digest"].next_fire_at) == (
+        time(19, 0),
+        datetime(2026, 3, 10, 18, 0, tzinfo=UTC),
+    )

@@ -18,35 +18,38 @@ from coach.domain.reminders import Kind
 from coach.domain.schedule import next_fire
 from coach.domain.zones import zone_info
 
-# The weekly check-in comes an hour before the digest, so the digest can show its ratings.
+# The weekly check-in comes an hour before the digest, on the same day (the last of each
+# plan week), so the digest can show its ratings.
 CHECKIN_TIME = time(18, 0)
 FINALE_TIME = time(10, 0)
-DIGEST_TIME = time(19, 0)  # the weekly digest's default: Sunday evening
-DIGEST_DAYS = 1 << 6  # Sunday
+DIGEST_TIME = time(19, 0)
 
 
 def plan_reminders(user: User, existing: set[str]) -> list[Reminder]:
     """The check-in, finale and digest rows a user whose plan starts needs (those not there
     yet).
-    The check-in falls on the last day of each plan week, so each one closes a week."""
+    The check-in falls on the last day of each plan week, so each one closes a week, and the
+    digest follows it that evening."""
     assert user.plan_started_on is not None
+    week_end = checkin_days(user.plan_started_on)
     wanted = {
         Kind.CHECKIN: Reminder(
             user_id=user.id,
             kind=Kind.CHECKIN,
             local_time=CHECKIN_TIME,
-            days=checkin_days(user.plan_started_on),
+            days=week_end,
         ),
         Kind.FINALE: Reminder(user_id=user.id, kind=Kind.FINALE, local_time=FINALE_TIME),
         Kind.DIGEST: Reminder(
-            user_id=user.id, kind=Kind.DIGEST, local_time=DIGEST_TIME, days=DIGEST_DAYS
+            user_id=user.id, kind=Kind.DIGEST, local_time=DIGEST_TIME, days=week_end
         ),
     }
     return [row for kind, row in wanted.items() if kind not in existing]
 
 
 def checkin_days(started_on: date) -> int:
-    """The weekday mask of a plan week's last day: the default weekly check-in day."""
+    """The weekday mask of a plan week's last day: the default weekly check-in and digest
+    day."""
     return 1 << (started_on + timedelta(days=6)).weekday()
 
 

@@ -64,7 +64,7 @@ class PlanService:
             for reminder in reminders:
                 # Every habit counts from the new first day.
                 reminder.coached_since = reminder.off_since = None
-                if reminder.kind == Kind.CHECKIN:  # it closes each week, as in the first plan
+                if reminder.kind in (Kind.CHECKIN, Kind.DIGEST):  # closing each week, as before
                     reminder.days = checkin_days(user.plan_started_on)
             await ScoreRepository(session).delete_weekly(user_id)
             await reschedule(session, self._book.plan, user, now, reminders=reminders)
