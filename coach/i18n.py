@@ -100,12 +100,20 @@ class Catalog:
         self.languages = languages
         self._directory = directory
         self._bundles = {lang: _load_bundle(directory, lang) for lang in languages}
+        self._everywhere: dict[str, frozenset[str]] = {}
 
     def names(self, prefix: str) -> tuple[str, ...]:
         """The message ids that start with `prefix`, in every language, sorted, without it
         (`names("announcement-")` lists the announcements /announce can send)."""
         shared = set.intersection(*(set(b._messages) for b in self._bundles.values()))
         return tuple(sorted(key.removeprefix(prefix) for key in shared if key.startswith(prefix)))
+
+    def everywhere(self, key: str) -> frozenset[str]:
+        """A message's plain text in every language: what a reply-keyboard button sends."""
+        if key not in self._everywhere:
+            texts = (self.translator(lang).plain(key) for lang in self.languages)
+            self._everywhere[key] = frozenset(texts)
+        return self._everywhere[key]
 
     def translator(self, language: str) -> Translator:
         lang = language if language in self._bundles else FALLBACK_LANGUAGE

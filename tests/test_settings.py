@@ -7,8 +7,14 @@ from datetime import UTC, datetime, time
 from coach.db.models import User
 from tests.fakebot import FakeUser
 from tests.support.bot import RunningBot
-from tests.support.flows import Walk, enrolled, walk_default_intake, walk_to_habits
-from tests.support.rows import schedule
+from tests.support.flows import (
+    Walk,
+    enrolled,
+    walk_default_intake,
+    walk_to_habits,
+    walk_to_timezone,
+)
+from tests.support.rows import schedule, user_row
 
 
 async def open_settings(user: FakeUser) -> None:
@@ -110,9 +116,9 @@ async def test_move_a_reminder_with_a_preset_and_a_typed_time(
     await user.tap("Fermented foods: 12:30")
     await user.edit()
     await user.tap("Other time")
-    assert "Type a time" in (await user.reply()).text
+    assert "Type a time" in (await user.edit()).text
     confirmation = await user.ask("6:45 pm")
-    assert "Fermented foods: 18:45" in confirmation.text
+    assert "Saved" in confirmation.text and "Fermented foods: 18:45" in confirmation.text
     assert (await schedule(sessionmaker, 4006))["fermented"][1:] == (
         time(18, 45),
         datetime(2026, 3, 2, 17, 45, tzinfo=UTC),
@@ -229,3 +235,60 @@ async def test_continue_in_a_later_week_shows_that_week(bot: RunningBot) -> None
     summary = await user.reply()  # what /plan shows
     assert "Week 6 of 12" in summary.text and "Phase: build" in summary.text
     assert "5 servings this week" in summary.text
+
+
+async def test_the_time_zone_question_has_a_way_out(bot: RunningBot, sessionmaker) -> None:
+    """Cancel closes /settings' time-zone question, and so does any command: later text is
+    not read as a zone until one is valid (issue 17: 14)."""
+    user = bot.user(4020)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.tap("Time zone")
+    prompt = await user.reply()
+    assert prompt.labels[-1] == "✖ Cancel"
+    kept = await user.ask("✖ Cancel")
+    assert "Time zone unchanged: Europe/Berlin" in kept.text
+    assert kept.reply_markup == {"remove_keyboard": True}
+    assert "didn't catch that" in (await user.ask("Seoul")).text
+
+    await user.tap("Time zone", (await user.ask("/settings")).message_id)
+    await user.reply()
+    await user.ask("/help")  # moving on closes the question
+    assert "didn't catch that" in (await user.ask("Seoul")).text
+    assert (await schedule(sessionmaker, 4020))["b12"][1] == time(7, 0)
+    assert (await user_row(sessionmaker, 4020)).timezone == "Europe/Berlin"
+
+
+async def test_a_command_during_the_intake_keeps_its_time_zone_question(bot: RunningBot) -> None:
+    """The intake waits at its own question: /help there does not close it."""
+    user = bot.user(4021)
+    await walk_to_timezone(Walk(user))
+    await user.ask("/help")
+    assert "Asia/Seoul" in (await user.ask("Seoul")).text
+
+
+async def test_a_typed_time_returns_to_the_menu_and_leaves_no_live_picker(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """Other time replaces the picker (with Back); the typed time brings the menu back with
+    "Saved", and no old button can set the time back later (issue 17: 15)."""
+    user = bot.user(4022)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.tap("Reminder times")
+    await user.edit()
+    await user.tap("Sublingual B12: 07:00")
+    picker = await user.edit()
+    assert picker.labels[-1] == "Back"
+    await user.tap("Other time")
+    asked = await user.edit()
+    assert asked.message_id == picker.message_id and "Type a time" in asked.text
+    assert asked.labels == ["Back"], "the presets are gone from the chat"
+    menu = await user.ask("9:15")
+    assert "Saved" in menu.text and "Sublingual B12: 09:15" in menu.text
+    assert "Reminder times" in menu.labels
+    await user.tap("Back", asked.message_id)  # the old prompt: back to the list, no change
+    page = await user.edit()
+    assert "Sublingual B12: 09:15" in page.labels
+    assert "didn't catch that" in (await user.ask("7:00")).text, "the question closed"
+    assert (await schedule(sessionmaker, 4022))["b12"][1] == time(9, 15)

@@ -295,10 +295,8 @@ def add_handlers(application: CoachApplication) -> None:
     application.add_handler(CallbackQueryHandler(on_tap))
     application.add_handler(MessageHandler(PRIVATE & filters.LOCATION, intake.on_location))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, core.unknown_command))
-    # Once the command has been answered (a later group): it closes an open note question.
-    application.add_handler(
-        MessageHandler(PRIVATE & filters.COMMAND, checkins.close_note_question), group=1
-    )
+    # Once the command has been answered (a later group): it closes an open question.
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, close_question), group=1)
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, on_text))
     application.add_handler(
         MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, core.unsupported_message)
@@ -330,6 +328,12 @@ async def on_tap(update: Update, context: CoachContext) -> None:
         await answer_unknown(update, context)
         return
     await callback(update, context, tap)
+
+
+async def close_question(update: Update, context: CoachContext) -> None:
+    """After any command: a question /settings or a note left open closes (the user moved
+    on); the intake's stays."""
+    await context.services.users.close_question(update.effective_user.id)
 
 
 async def on_text(update: Update, context: CoachContext) -> None:

@@ -182,9 +182,15 @@ class UserRepository:
         """The user's saved language (one column, not the row); None for someone new."""
         return await self.session.scalar(select(User.language).where(User.id == user_id))
 
-    async def awaiting(self, user_id: int) -> str | None:
-        """The question the user's next text answers, read without the row or a lock."""
-        return await self.session.scalar(select(User.awaiting).where(User.id == user_id))
+    async def awaiting(self, user_id: int) -> tuple[str | None, str] | None:
+        """The question the user's next text answers and their intake step, read without
+        the row or a lock. None: no such user."""
+        row = (
+            await self.session.execute(
+                select(User.awaiting, User.intake_step).where(User.id == user_id)
+            )
+        ).one_or_none()
+        return None if row is None else (row[0], row[1])
 
     async def delete(self, user_id: int) -> None:
         """The user's row (their children first: see AccountService.delete)."""

@@ -20,7 +20,6 @@ from coach.db.repositories import (
     UserRepository,
 )
 from coach.domain.awaiting import AwaitNote
-from coach.domain.awaiting import decode as decode_question
 from coach.domain.checkins import (
     BACKFILL_DAYS,
     FOLLOW_UPS,
@@ -211,18 +210,6 @@ class CheckInService:
                 return NoteResult(None, saved=True, language=user.language)
             view = await self._view(session, user, habit, day, now)
             return NoteResult(view, saved=True, language=user.language)
-
-    async def close_note_question(self, user_id: int) -> None:
-        """A command moves on: an unanswered note question closes, so later text is read
-        as what it is, not as a note. Most commands find none: a read, and no write."""
-        async with self._sessionmaker() as session:
-            awaiting = await UserRepository(session).awaiting(user_id)
-        if not isinstance(decode_question(awaiting), AwaitNote):
-            return
-        async with self._sessionmaker.begin() as session:
-            user = await UserRepository(session).locked(user_id)
-            if user is not None:
-                _close_note_question(user)
 
     async def snooze(
         self, user_id: int, delivery_id: int, minutes: int | None, now: datetime

@@ -139,15 +139,21 @@ class IntakeService:
                 user.intake_round += 1  # buttons of the declined run stay dead
             return await self._result(session, user, now, Answer.ACCEPTED)
 
-    async def answer_text(self, user_id: int, text: str, now: datetime) -> Result:
+    async def answer_text(
+        self, user_id: int, text: str, now: datetime, cancel: bool = False
+    ) -> Result:
         """Typed text: a time zone or a reminder time when one is asked for, by the intake
-        or by /settings (whichever question is open)."""
+        or by /settings (whichever question is open). cancel=True: the text is the Cancel
+        button /settings' time-zone question shows, which closes it (the intake's has none)."""
         async with self._sessionmaker.begin() as session:
             user = await UserRepository(session).locked(user_id)
             if user is None:
                 return Result(None, Answer.NOT_EXPECTED)
             question = user.question
             match question:
+                case AwaitTimezone() if cancel and user.intake_step == Step.DONE:
+                    user.question = None
+                    return await self._result(session, user, now, Answer.CANCELLED, question)
                 case AwaitTimezone():
                     zone = resolve_zone(text)
                     if zone is None:

@@ -35,3 +35,5 @@ settings-digest-ended = Weekly summary: ended with your plan (your final report 
 button-settings-digest = Weekly summary
 settings-digest-switch = Weekly summary on
 settings-digest-ask = A short summary of your week, with your streaks and how you feel. Switch it on or off, or tap a day or a time.
+button-settings-timezone-cancel = ✖ Cancel
+settings-timezone-kept = Time zone unchanged: { $zone }.

@@ -35,3 +35,5 @@ settings-digest-ended = 주간 요약: 플랜과 함께 끝났어요 (최종 리
 button-settings-digest = 주간 요약
 settings-digest-switch = 주간 요약 켜기
 settings-digest-ask = 연속 기록과 몸 상태를 담은 한 주 요약이에요. 켜거나 끄고, 요일이나 시간을 골라 주세요.
+button-settings-timezone-cancel = ✖ 취소
+settings-timezone-kept = 시간대는 바꾸지 않았어요: { $zone }

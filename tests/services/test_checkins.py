@@ -133,7 +133,7 @@ async def test_a_command_closes_an_open_note_question(
     ref = DayRef(Habit.B12, MONDAY)
     await services.checkins.log(user, ref, "done", NOW)
     await services.checkins.ask_note(user, ref, NOW)
-    await services.checkins.close_note_question(user)
+    await services.users.close_question(user)
     assert (await user_row(sessionmaker, user)).awaiting is None
     assert await services.checkins.save_note(user, "late text", NOW) is None
 

@@ -105,11 +105,6 @@ async def on_note_text(update: Update, context: CoachContext) -> bool:
     return True
 
 
-async def close_note_question(update: Update, context: CoachContext) -> None:
-    """After any command: a note question left open closes (the command moved on)."""
-    await context.services.checkins.close_note_question(update.effective_user.id)
-
-
 async def _apply(
     context: CoachContext, user_id: int, action: str, answer: str, ref: Ref, checklist: bool = False
 ) -> CheckInView | Refusal:

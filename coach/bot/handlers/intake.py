@@ -19,6 +19,7 @@ from coach.bot.handlers.common import (
 )
 from coach.bot.handlers.plan import plan_command
 from coach.bot.screens.intake import (
+    CANCEL_ZONE,
     after_tap_screens,
     habits_keyboard,
     restart_confirm,
@@ -26,10 +27,12 @@ from coach.bot.screens.intake import (
     safety_keyboard,
     step_screens,
     time_set_screens,
+    timezone_kept_screen,
     timezone_set_screens,
     type_time_screen,
     use_buttons_screens,
 )
+from coach.bot.screens.settings import menu_screen
 from coach.domain.awaiting import AwaitTime, AwaitTimezone
 from coach.domain.intake import Step
 from coach.services.answers import Answer
@@ -110,9 +113,10 @@ async def on_restart_tap(update: Update, context: CoachContext, tap: StartOverTa
 
 async def on_text(update: Update, context: CoachContext) -> None:
     """Typed text: a time zone or a reminder time when asked, else a gentle pointer."""
-    message = update.effective_message
+    text = update.effective_message.text or ""
+    cancel = text.strip() in context.runtime.catalog.everywhere(CANCEL_ZONE)
     result = await context.services.intake.answer_text(
-        update.effective_user.id, message.text or "", context.now()
+        update.effective_user.id, text, context.now(), cancel
     )
     await _reply_to_typed(update, context, result)
 
@@ -173,9 +177,14 @@ async def _reply_to_typed(update: Update, context: CoachContext, result: Result)
         if update.effective_message.location is not None:
             key = "intake-location-invalid"
         await update.effective_message.reply_text(t(key))
+    elif result.answer is Answer.CANCELLED:
+        assert view.timezone is not None
+        await send(update, [timezone_kept_screen(t, view.timezone, context.now())])
     elif isinstance(result.answered, AwaitTimezone):
         await send(update, timezone_set_screens(t, view, context.now()))
     else:
         assert isinstance(result.answered, AwaitTime)
-        habit = result.answered.habit
-        await send(update, time_set_screens(t, view, habit))
+        if view.in_progress:
+            await send(update, time_set_screens(t, view, result.answered.habit))
+        else:  # /settings: back to the menu, which shows the new time
+            await send(update, [menu_screen(t, view, context.now(), t("settings-saved"))])

@@ -61,7 +61,7 @@ async def on_settings_tap(update: Update, context: CoachContext, tap: SettingsTa
             await edit_text(update, page_screen(t, view, "safety"))
         case "time" if tap.word == "other":
             assert tap.habit is not None
-            await send(update, [type_time_screen(t, tap.habit)])
+            await edit_text(update, type_time_screen(t, tap.habit, in_intake=False))
         case "time" if tap.at is None:  # which habit's time to change
             assert tap.habit is not None
             await edit_text(update, time_screen(t, view, tap.habit, None))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import (
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -107,7 +108,17 @@ def timezone_screen(t: Translator, view: ProfileView, in_intake: bool = True) ->
     text = t("intake-timezone-ask")
     if in_intake:
         text = progress(t, Step.TIMEZONE) + "\n" + text
+    else:  # /settings: a way out (the intake's question has to be answered)
+        keyboard.append([KeyboardButton(t.plain(CANCEL_ZONE))])
     return Screen(text, ReplyKeyboardMarkup(keyboard, resize_keyboard=True, one_time_keyboard=True))
+
+
+CANCEL_ZONE = "button-settings-timezone-cancel"
+
+
+def timezone_kept_screen(t: Translator, zone: str, now: datetime) -> Screen:
+    """/settings' time-zone question cancelled: the zone as it stays, the keyboard gone."""
+    return Screen(t("settings-timezone-kept", zone=zone_label(zone, now)), ReplyKeyboardRemove())
 
 
 def timezone_confirmation(t: Translator, zone: str, now: datetime) -> Screen:
@@ -190,11 +201,22 @@ def time_screen(t: Translator, view: ProfileView, habit: Habit, round_: int | No
     text = t("intake-time-ask", habit=t(HABIT_KEYS[habit]))
     if round_ is not None:
         text = progress(t, Step.TIMES) + "\n" + text
-    return Screen(text, rows(buttons, 2))
+        return Screen(text, rows(buttons, 2))
+    grid = [*rows(buttons, 2).inline_keyboard, [_back_to_times(t)]]
+    return Screen(text, InlineKeyboardMarkup(grid))
 
 
-def type_time_screen(t: Translator, habit: Habit) -> Screen:
-    return Screen(t("intake-time-type", habit=t(HABIT_KEYS[habit])))
+def type_time_screen(t: Translator, habit: Habit, in_intake: bool = True) -> Screen:
+    """Type a time; from /settings it replaces the picker, with Back (no live copy of the
+    picker stays above the answer)."""
+    text = t("intake-time-type", habit=t(HABIT_KEYS[habit]))
+    if in_intake:
+        return Screen(text)
+    return Screen(text, InlineKeyboardMarkup([[_back_to_times(t)]]))
+
+
+def _back_to_times(t: Translator) -> InlineKeyboardButton:
+    return button(t("button-back"), SettingsTap("menu", page="times"))
 
 
 def baseline_screen(t: Translator, view: IntakeView, symptom: Symptom) -> Screen:
@@ -314,12 +336,8 @@ def with_time_confirmation(
 
 
 def time_set_screens(t: Translator, view: IntakeView, habit: Habit) -> list[Screen]:
-    """After a typed reminder time: the next question in the intake, or (from /settings)
-    just what was set."""
-    if view.in_progress:
-        return with_time_confirmation(t, view, habit, step_screens(t, view))
-    line = t("intake-time-set", habit=t(HABIT_KEYS[habit]), time=clock(view.times_by_habit[habit]))
-    return [Screen(t("answered", answer=line))]
+    """After a reminder time typed in the intake: the confirmation and the next question."""
+    return with_time_confirmation(t, view, habit, step_screens(t, view))
 
 
 def use_buttons_screens(t: Translator, view: IntakeView) -> list[Screen]:
