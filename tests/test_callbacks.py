@@ -142,6 +142,7 @@ ACTIONS = {
     ("r", "snooze"): _delivery,
     ("r", "snooze30"): _delivery,
     ("r", "snooze60"): _delivery,
+    ("r", "back"): _delivery,
     ("r", "undo"): _delivery,
     ("r", "ans"): _delivery_and_answer,  # which fermented food, how much fiber
     ("r", "note"): _delivery,
@@ -291,7 +292,7 @@ taps = st.one_of(
     ),
     st.builds(
         callbacks.ReminderTap,
-        st.sampled_from(["done", "skip", "snooze", "snooze30", "snooze60", "undo", "note"]),
+        st.sampled_from(callbacks.REMINDER_ACTIONS),
         rows_,
     ),
     st.builds(lambda d, a: callbacks.ReminderTap("ans", d, a), rows_, answers),

@@ -23,7 +23,7 @@ from tests.fakebot import FakeBotAPI, FakeUser
 from tests.fakebot.server import CHAT_NOT_FOUND, FORBIDDEN, SERVER_ERROR, Fault
 from tests.support.bot import FakeClock, RunningBot, bot_settings, running_bot, start_bot, stop_bot
 from tests.support.flows import enrolled
-from tests.support.rows import deliveries, next_fire
+from tests.support.rows import checkins, deliveries, next_fire
 from tests.support.seeding import seed_due_reminders
 
 # After the default intake (Berlin, 2026-03-02): B12 07:00 = 06:00 UTC, fiber 08:00 = 07:00
@@ -107,9 +107,10 @@ async def test_snooze_re_fires_once(bot: RunningBot, sessionmaker) -> None:
     await bot.dispatcher.run_round()
     await user.reply()
     await user.tap("Snooze")
-    assert (await user.edit()).labels == ["30 min", "1 hour"]
+    assert (await user.edit()).labels == ["30 min", "1 hour", "Back"]
     await user.tap("30 min")
-    assert "again at 07:30" in (await user.edit()).text
+    snoozed = await user.edit()
+    assert "again at 07:30" in snoozed.text and snoozed.labels == ["Done"]
     bot.clock.advance(minutes=29)
     assert await bot.dispatcher.run_round() == Counter()
     bot.clock.advance(minutes=1)
@@ -443,3 +444,29 @@ def test_the_broadcast_json_buttons_are_the_cards_buttons(language: str, snooze:
     sent = json.loads(reminder_buttons_json(t, 123456789, snooze))
     assert sent == reminder_buttons(t, 123456789, snooze).to_dict()
     assert len(sent["inline_keyboard"][0]) == (3 if snooze else 2)
+
+
+async def test_a_snoozed_card_keeps_done_and_the_snooze_menu_has_a_way_back(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """Back from the snooze choice restores the card; after a snooze, Done logs the habit
+    and the snoozed reminder does not come again (issue 17: 13)."""
+    user = await enrolled(bot, 5020)
+    bot.clock.now = B12_DUE
+    await bot.dispatcher.run_round()
+    card = await user.reply()
+    await user.tap("Snooze")
+    await user.edit()
+    await user.tap("Back")
+    back = await user.edit()
+    assert (back.text, back.labels) == (card.text, ["Done", "Skip today", "Snooze"])
+    await user.tap("Snooze")
+    await user.edit()
+    await user.tap("30 min")
+    await user.edit()
+    await user.tap("Done")
+    assert "done for" in (await user.edit()).text
+    assert ("b12", B12_DUE.date(), "done", None) in await checkins(sessionmaker, 5020)
+    bot.clock.advance(minutes=30)
+    assert await bot.dispatcher.run_round() == Counter({"skipped:logged": 1})
+    await user.quiet()

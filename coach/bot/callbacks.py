@@ -124,13 +124,17 @@ class ReminderTap:
     """A button on a reminder card, keyed by its delivery (the service checks the owner)."""
 
     scope: ClassVar[str] = "r"
-    action: str  # "done", "skip", "snooze", "snooze30", "snooze60", "undo", "ans" or "note"
+    action: str  # one of REMINDER_ACTIONS, or "ans"
     delivery_id: int
     answer: str = ""  # ans: which fermented food, how much fiber
 
     def encode(self) -> str:
         arg = str(self.delivery_id) + (f"-{self.answer}" if self.answer else "")
         return _join(self.scope, None, self.action, arg)
+
+
+# "back": from the snooze choice to the card's own buttons.
+REMINDER_ACTIONS = ("done", "skip", "snooze", "snooze30", "snooze60", "back", "undo", "note")
 
 
 @dataclass(frozen=True)
@@ -379,7 +383,7 @@ def _reminder(_round: int | None, action: str, arg: str) -> ReminderTap | None:
         if delivery_id is None or answer not in _ANSWERS:
             return None
         return ReminderTap(action, delivery_id, answer)
-    if action not in ("done", "skip", "snooze", "snooze30", "snooze60", "undo", "note"):
+    if action not in REMINDER_ACTIONS:
         return None
     delivery_id = _delivery(arg)
     return None if delivery_id is None else ReminderTap(action, delivery_id)

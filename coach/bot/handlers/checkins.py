@@ -9,6 +9,7 @@ from coach.bot.context import CoachContext
 from coach.bot.handlers.common import answer_and_edit, answer_tap, refuse, send
 from coach.bot.screens.checkins import (
     Origin,
+    card_screen,
     day_screen,
     logged_screen,
     note_question,
@@ -39,7 +40,7 @@ async def today_command(update: Update, context: CoachContext) -> None:
 
 async def on_reminder_tap(update: Update, context: CoachContext, tap: ReminderTap) -> None:
     """Log from the reminder itself, then edit that message in place: the chat stays tidy."""
-    if tap.action.startswith("snooze"):
+    if tap.action.startswith("snooze") or tap.action == "back":
         await _snooze(update, context, tap)
         return
     view = await _apply(context, update.effective_user.id, tap.action, tap.answer, tap.delivery_id)
@@ -135,13 +136,14 @@ async def _snooze(update: Update, context: CoachContext, tap: ReminderTap) -> No
         await refuse(update, context, view)
         return
     t = context.translator(view.language)
-    if view.snooze_until is None and not (tap.action == "snooze" and view.snooze_allowed):
-        await answer_tap(update, t("reminder-snooze-gone"))
-        return
-    if view.snooze_until is None:  # "Snooze": ask for how long
+    if view.snooze_until is not None:  # snoozed (now, or by a tap before)
+        await answer_and_edit(update, snoozed_screen(t, view, tap.delivery_id))
+    elif tap.action == "back":
+        await answer_and_edit(update, card_screen(t, view, tap.delivery_id))
+    elif tap.action == "snooze" and view.snooze_allowed:  # ask for how long
         await answer_and_edit(update, snooze_choice(t, tap))
-        return
-    await answer_and_edit(update, snoozed_screen(t, view))
+    else:
+        await answer_tap(update, t("reminder-snooze-gone"))
 
 
 async def _ask_note(update: Update, t: Translator, view: CheckInView) -> None:

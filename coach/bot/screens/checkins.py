@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from coach.bot.callbacks import ReminderTap, TodayTap
-from coach.bot.screens.reminders import reminder_buttons
+from coach.bot.screens.reminders import reminder_buttons, reminder_text
 from coach.bot.screens.widgets import (
     Screen,
     button,
@@ -172,18 +172,31 @@ def saved_line(t: Translator, view: CheckInView) -> str:
 
 
 def snooze_choice(t: Translator, tap: ReminderTap) -> Screen:
-    """ "Snooze": for how long."""
+    """ "Snooze": for how long, or Back to the card's own buttons."""
+    delivery_id = tap.delivery_id
     choices = [
-        button(t("button-snooze-30"), ReminderTap("snooze30", tap.delivery_id)),
-        button(t("button-snooze-60"), ReminderTap("snooze60", tap.delivery_id)),
+        button(t("button-snooze-30"), ReminderTap("snooze30", delivery_id)),
+        button(t("button-snooze-60"), ReminderTap("snooze60", delivery_id)),
     ]
-    return Screen(t("reminder-snooze-ask"), rows(choices, 2))
+    back = [button(t("button-back"), ReminderTap("back", delivery_id))]
+    return Screen(t("reminder-snooze-ask"), InlineKeyboardMarkup([choices, back]))
 
 
-def snoozed_screen(t: Translator, view: CheckInView) -> Screen:
+def card_screen(t: Translator, view: CheckInView, delivery_id: int) -> Screen:
+    """The reminder card as it was sent (Back from the snooze choice)."""
+    return Screen(
+        reminder_text(t, view.habit, view.targets),
+        reminder_buttons(t, delivery_id, view.snooze_allowed),
+    )
+
+
+def snoozed_screen(t: Translator, view: CheckInView, delivery_id: int) -> Screen:
+    """Snoozed: when it comes again, and Done for logging it meanwhile."""
     assert view.snooze_until is not None
     local = view.snooze_until.astimezone(zone_info(view.timezone)).time()
-    return Screen(t("reminder-snoozed", habit=habit_name(t, view.habit), time=clock(local)))
+    text = t("reminder-snoozed", habit=habit_name(t, view.habit), time=clock(local))
+    done = button(t("button-done"), ReminderTap("done", delivery_id))
+    return Screen(text, InlineKeyboardMarkup([[done]]))
 
 
 def note_question(t: Translator, view: CheckInView) -> Screen:
