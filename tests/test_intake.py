@@ -342,7 +342,7 @@ async def test_an_old_other_time_button_is_stale(bot: RunningBot) -> None:
     fermented = await walk.tap("Continue")
     await user.tap("Other time")
     await user.reply()
-    await walk.type("9:00")  # fermented done; the fiber question is open
+    await walk.type("21:00")  # fermented done; the fiber question is open
     query = await user.tap("Other time", message_id=fermented.message_id)
     assert "earlier question" in (await user.answer(query)).text
     fiber = await walk.tap("Breakfast 08:00")

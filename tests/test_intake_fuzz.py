@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach.db.models import Reminder, User
-from coach.domain.timeparse import parse_time
+from coach.domain.timeparse import time_choices
 from coach.domain.zones import resolve_zone
 from tests.support.bot import RunningBot
 from tests.support.flows import Walk, walk_to_habits, walk_to_timezone
@@ -74,11 +74,20 @@ async def test_time_step_takes_any_text(bot: RunningBot, sessionmaker, text: str
     reply = await walk.type(text)
     user, rows = await load(sessionmaker, walk.user.id)
     assert user.timezone == "Europe/Berlin" and set(rows) == {"fermented", "fiber", "b12"}
-    parsed = parse_time(text)
-    if parsed is None:
+    choices = time_choices(text)
+    parsed = choices[0] if len(choices) == 1 else None
+    if not choices:
         assert "couldn't read that time" in reply.text
         assert (user.intake_step, user.awaiting) == ("times", "time:fermented")
         assert all(r.local_time is None for r in rows.values())
+    elif parsed is None:  # "7" for a lunch-or-dinner habit: which one?
+        assert reply.labels == [f"{at:%H:%M}" for at in choices]
+        assert (user.intake_step, user.awaiting) == ("times", "time:fermented")
+        assert all(r.local_time is None for r in rows.values())
+        await walk.user.tap(reply.labels[1])
+        assert "Fermented foods" in (await walk.next_message()).text
+        _, rows = await load(sessionmaker, walk.user.id)
+        assert rows["fermented"].local_time == choices[1]
     else:
         assert f"Fermented foods: {parsed:%H:%M}" in reply.text
         assert rows["fermented"].local_time == parsed and isinstance(parsed, time)

@@ -292,3 +292,33 @@ async def test_a_typed_time_returns_to_the_menu_and_leaves_no_live_picker(
     assert "Sublingual B12: 09:15" in page.labels
     assert "didn't catch that" in (await user.ask("7:00")).text, "the question closed"
     assert (await schedule(sessionmaker, 4022))["b12"][1] == time(9, 15)
+
+
+async def test_a_bare_hour_for_a_dinner_habit_asks_which_one(bot: RunningBot, sessionmaker) -> None:
+    """A "7" for fermented foods (lunch or dinner) offers 07:00 and 19:00 instead of
+    guessing; for B12 (on waking) it is 07:00. Everyday words work (issue 17: 16)."""
+    user = bot.user(4023)
+    await walk_default_intake(user)
+    await open_settings(user)
+    await user.tap("Reminder times")
+    await user.edit()
+    await user.tap("Fermented foods: 12:30")
+    await user.edit()
+    await user.tap("Other time")
+    await user.edit()
+    which = await user.ask("7")
+    assert "Which time for Fermented foods" in which.text
+    assert which.labels == ["07:00", "19:00"]
+    await user.tap("19:00")
+    saved = await user.edit()
+    assert "Saved" in saved.text and "Fermented foods: 19:00" in saved.text
+    assert (await schedule(sessionmaker, 4023))["fermented"][1] == time(19, 0)
+
+    await user.tap("Reminder times", saved.message_id)
+    await user.edit()
+    await user.tap("Sublingual B12: 07:00")
+    await user.edit()
+    await user.tap("Other time")
+    await user.edit()
+    assert "Sublingual B12: 21:30" in (await user.ask("half past 9 in the evening")).text
+    assert (await schedule(sessionmaker, 4023))["b12"][1] == time(21, 30)

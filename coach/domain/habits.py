@@ -43,3 +43,8 @@ PRESET_TIMES: dict[Habit, tuple[time, ...]] = {
     Habit.FIBER: (time(8, 0), time(19, 0)),
     Habit.B12: (time(7, 0), time(8, 0)),
 }
+
+
+def afternoon_habit(habit: Habit) -> bool:
+    """Every preset after noon (lunch or dinner): a bare "7" typed for it may mean 19:00."""
+    return all(at.hour >= 12 for at in PRESET_TIMES[habit])

@@ -35,6 +35,7 @@ class Answer(StrEnum):
     NOTHING_CHOSEN = "nothing_chosen"  # tried to go on with no habit selected, or none left
     USE_BUTTONS = "use_buttons"  # typed text where a tap is expected
     NOT_EXPECTED = "not_expected"  # typed text and no question is open
+    AMBIGUOUS = "ambiguous"  # a typed time that reads two ways ("7" for dinner): which one?
     CANCELLED = "cancelled"  # /settings' time-zone question closed with its Cancel button
     TICKED = "ticked"  # "None of these" from a copy of the safety question that showed no
     # ticks, while some are ticked: they are kept, never cleared without the user seeing them

@@ -8,7 +8,7 @@ they were made for; an answer for another step or round is reported as STALE and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,12 +21,12 @@ from coach.db.repositories import (
     UserRepository,
 )
 from coach.domain.awaiting import Awaiting, AwaitTime, AwaitTimezone
-from coach.domain.habits import HABITS, Habit, Safety, Symptom
+from coach.domain.habits import HABITS, Habit, Safety, Symptom, afternoon_habit
 from coach.domain.intake import Step, habit_awaiting_time, symptom_awaiting_score
 from coach.domain.language import pick_language
 from coach.domain.plan import Plan
 from coach.domain.symptoms import BASELINE_WEEK
-from coach.domain.timeparse import parse_time
+from coach.domain.timeparse import time_choices
 from coach.domain.zones import resolve_zone, zone_for_location
 from coach.reminders.fire_times import plan_reminders, reschedule
 from coach.services.answers import (
@@ -68,6 +68,7 @@ class Result:
     view: IntakeView | None  # None: a user the bot has never met (a forged or foreign tap)
     answer: Answer
     answered: Awaiting | None = None  # for typed text: the question it answered
+    choices: tuple[time, ...] = ()  # AMBIGUOUS: the times a typed "7" can mean
 
 
 class IntakeService:
@@ -163,9 +164,15 @@ class IntakeService:
                         session, user, now, Answer.ACCEPTED, question, rows=rows
                     )
                 case AwaitTime(habit):
-                    parsed = parse_time(text)
-                    if parsed is None:
+                    choices = time_choices(text)
+                    if not choices:
                         return await self._result(session, user, now, Answer.INVALID)
+                    if len(choices) > 1 and afternoon_habit(habit):
+                        # A "7" for a lunch-or-dinner habit: ask, don't guess (the question
+                        # stays open for a typed answer too).
+                        result = await self._result(session, user, now, Answer.AMBIGUOUS)
+                        return replace(result, choices=choices)
+                    parsed = choices[0]
                     rows = await reminder_rows(session, user.id)
                     await self._set_time(session, user, rows, habit, parsed, now)
                     return await self._result(

@@ -120,3 +120,4 @@ restart-kept = Kept everything as it was.
 tap-stale = That button is from an earlier question. Please use the latest message.
 tap-unknown = That button no longer works. Send /start to carry on.
 intake-use-buttons = Please tap one of the buttons on the question above. Lost it? Send /start and tap Continue.
+intake-time-which = Which time for { $habit }?

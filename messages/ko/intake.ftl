@@ -81,7 +81,7 @@ preset-breakfast = 아침 식사 { $time }
 preset-lunch = 점심 식사 { $time }
 preset-dinner = 저녁 식사 { $time }
 button-other-time = 다른 시간
-intake-time-type = { $habit } 알림 시간을 입력해 주세요. 예: 8:15, 오후 8시 15분, 20:15
+intake-time-type = { $habit } 알림 시간을 입력해 주세요. 예: 8:15, 저녁 7시 반, 20:15
 intake-time-invalid = 시간을 읽지 못했어요. 8:15, 오전 8시, 20:15처럼 입력해 주세요.
 intake-time-set = { $habit }: { $time }
 
@@ -120,3 +120,4 @@ restart-kept = 그대로 두었어요.
 tap-stale = 이전 질문의 버튼이에요. 가장 최근 메시지를 이용해 주세요.
 tap-unknown = 더 이상 쓸 수 없는 버튼이에요. /start 를 보내 이어서 하세요.
 intake-use-buttons = 위 질문의 버튼 중 하나를 눌러 주세요. 질문이 안 보이면 /start 를 보낸 뒤 계속을 누르면 돼요.
+intake-time-which = { $habit } 알림은 몇 시로 할까요?

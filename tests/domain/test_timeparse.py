@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach.domain.timeparse import parse_time
+from coach.domain.timeparse import parse_time, time_choices
 
 ACCEPTED = {
     "8:15": time(8, 15),
@@ -68,6 +68,36 @@ ACCEPTED = {
     "오후 8:15": time(20, 15),
     "정오": time(12),
     "자정": time(0),
+    # The part of the day in words, as people say times aloud (issue 17: 16).
+    "저녁 7시": time(19),
+    "저녁 7시 반": time(19, 30),
+    "저녁7시": time(19),
+    "아침 8시": time(8),
+    "밤 10시": time(22),
+    "밤 12시": time(0),
+    "밤 1시": time(1),
+    "새벽 5시": time(5),
+    "새벽 12시 30분": time(0, 30),
+    "낮 2시": time(14),
+    "낮 12시": time(12),
+    "점심 12시 30분": time(12, 30),
+    "점심 1시": time(13),
+    "half past 7": time(7, 30),
+    "half past 7 pm": time(19, 30),
+    "quarter past 8": time(8, 15),
+    "quarter to 8": time(7, 45),
+    "quarter to 12 am": time(23, 45),
+    "7 o'clock": time(7),
+    "7 o’clock": time(7),
+    "7 oclock pm": time(19),
+    "at 7": time(7),
+    "At 7:30 pm": time(19, 30),
+    "7p": time(19),
+    "7:30p": time(19, 30),
+    "7a": time(7),
+    "7 in the evening": time(19),
+    "9 at night": time(21),
+    "3 in the afternoon": time(15),
 }
 
 REJECTED = [
@@ -113,6 +143,19 @@ REJECTED = [
     "1" * 33,
     "8:15" + "x" * 1000,
     "８:１５ pm pm",
+    "저녁 3시",
+    "아침 9시 pm",
+    "밤 5시",
+    "half past",
+    "half past 7:30",
+    "half past 13",
+    "quarter to 0",
+    "o'clock",
+    "at",
+    "at at 7",
+    "7 o'clock o'clock",
+    "pizza",
+    "7 xp",
 ]
 
 
@@ -160,3 +203,53 @@ def test_round_trip_for_any_minute(hour: int, minute: int) -> None:
     t = time(hour, minute)
     assert parse_time(t.strftime("%H:%M")) == t
     assert parse_time(t.strftime("%I:%M %p")) == t
+
+
+# A part of the day for each hour, as a Korean speaker would say it.
+def _korean_period(hour: int) -> str:
+    if hour <= 5:
+        return "새벽"
+    if hour <= 11:
+        return "아침"
+    if hour <= 16:
+        return "낮"
+    return "저녁" if hour <= 21 else "밤"
+
+
+@given(st.integers(0, 23), st.integers(0, 59), st.booleans())
+def test_korean_parts_of_the_day_round_trip(hour: int, minute: int, half: bool) -> None:
+    minute = 30 if half else minute
+    said = f"{_korean_period(hour)} {hour % 12 or 12}시 " + ("반" if half else f"{minute}분")
+    assert parse_time(said) == time(hour, minute)
+
+
+@given(st.integers(0, 23), st.sampled_from(["half past", "quarter past", "o'clock", "at"]))
+def test_english_words_round_trip(hour: int, words: str) -> None:
+    h12, meridiem = hour % 12 or 12, "am" if hour < 12 else "pm"
+    said, minute = {
+        "half past": (f"half past {h12} {meridiem}", 30),
+        "quarter past": (f"quarter past {h12}{meridiem[0]}", 15),
+        "o'clock": (f"{h12} o'clock {meridiem}", 0),
+        "at": (f"at {h12}:00 {meridiem}", 0),
+    }[words]
+    assert parse_time(said) == time(hour, minute)
+
+
+@pytest.mark.parametrize(
+    ("text", "choices"),
+    [
+        ("7", (time(7), time(19))),
+        ("7:30", (time(7, 30), time(19, 30))),
+        ("7시", (time(7), time(19))),
+        ("07:00", (time(7),)),
+        ("0715", (time(7, 15),)),
+        ("19", (time(19),)),
+        ("12", (time(12),)),
+        ("0", (time(0),)),
+        ("7 pm", (time(19),)),
+        ("아침 7시", (time(7),)),
+        ("hello", ()),
+    ],
+)
+def test_a_bare_hour_has_a_morning_and_an_evening_reading(text: str, choices) -> None:  # type: ignore[no-untyped-def]
+    assert time_choices(text) == choices

@@ -26,6 +26,7 @@ from coach.bot.screens.intake import (
     restart_menu,
     safety_keyboard,
     step_screens,
+    time_choice_screen,
     time_set_screens,
     timezone_kept_screen,
     timezone_set_screens,
@@ -177,6 +178,9 @@ async def _reply_to_typed(update: Update, context: CoachContext, result: Result)
         if update.effective_message.location is not None:
             key = "intake-location-invalid"
         await update.effective_message.reply_text(t(key))
+    elif result.answer is Answer.AMBIGUOUS:
+        assert isinstance(view.awaiting, AwaitTime)
+        await send(update, [time_choice_screen(t, view, view.awaiting.habit, result.choices)])
     elif result.answer is Answer.CANCELLED:
         assert view.timezone is not None
         await send(update, [timezone_kept_screen(t, view.timezone, context.now())])

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from telegram import (
     InlineKeyboardButton,
@@ -204,6 +204,15 @@ def time_screen(t: Translator, view: ProfileView, habit: Habit, round_: int | No
         return Screen(text, rows(buttons, 2))
     grid = [*rows(buttons, 2).inline_keyboard, [_back_to_times(t)]]
     return Screen(text, InlineKeyboardMarkup(grid))
+
+
+def time_choice_screen(
+    t: Translator, view: IntakeView, habit: Habit, choices: tuple[time, ...]
+) -> Screen:
+    """A typed "7" for a lunch-or-dinner habit: one button per reading, not a guess."""
+    round_ = view.round if view.in_progress else None
+    buttons = [button(clock(at), _answer(round_, "time", habit=habit, at=at)) for at in choices]
+    return Screen(t("intake-time-which", habit=t(HABIT_KEYS[habit])), rows(buttons, 2))
 
 
 def type_time_screen(t: Translator, habit: Habit, in_intake: bool = True) -> Screen:
