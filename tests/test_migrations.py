@@ -463,7 +463,7 @@ async def the_bot_works(api: FakeBotAPI, url: str) -> None:
         # fermented foods 3 times (week 1's target); energy from the week-0 baseline to the
         # week-1 rating.
         assert "Your progress: week 2 of 12" in summary
-        assert "Sublingual B12\nThis week – · overall 100%\n🔥 7 days in a row" in summary
+        assert "Sublingual B12\nOverall 100%\n🔥 7 days in a row" in summary
         assert "Fermented foods\nThis week 0% · overall 100%\n🔥 1 week on target" in summary
         assert f"Energy {LISA_BASELINE['energy']} → {LISA_WEEK_1['energy']} ↑" in summary
         assert (await lisa.reply(timeout=60)).kind == "photo"  # the chart, before we stop

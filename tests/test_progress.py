@@ -461,3 +461,29 @@ async def test_export_dates_the_baseline_by_the_users_own_day(bot: RunningBot) -
     dates = {r["date"] for r in rows if r["section"] == "score"}
     assert dates == {"2026-03-02"}
     await user.reply(timeout=DRAWN)  # the PDF
+
+
+async def test_progress_hides_zero_streaks_and_says_what_has_not_started(
+    bot: RunningBot, sessionmaker
+) -> None:
+    """Day 3: B12 done on day 0 and missed since, fiber never done. No "0 days in a row",
+    no "–" for what cannot be known yet, and the score has a friendly name (issue 17: 19)."""
+    user = await enrolled(bot, 9011)
+    await log_days(sessionmaker, 9011, "b12", {0: "done"})
+    bot.clock.now = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+    text = parse_html((await user.ask("/progress")).text)
+    b12 = text[text.index("Sublingual B12") :].split("\n\n")[0]
+    assert "Best run: 1 day · 🌱 taking root" in b12 and "in a row" not in b12
+    fiber = text[text.index("Prebiotic fiber") :].split("\n\n")[0]
+    assert "Not started yet" in fiber and "🌱" not in fiber
+    assert "0 days" not in text and "–" not in text and "strength" not in text.lower()
+    await user.reply(timeout=DRAWN)  # the chart
+
+    first_day = await enrolled(bot, 9012)  # on the plan's first morning, nothing is known
+    bot.clock.now = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
+    text = parse_html((await first_day.ask("/progress")).text)
+    b12 = text[text.index("Sublingual B12") :].split("\n\n")[0]
+    assert b12 == "Sublingual B12\nNot started yet: each day you tick counts."
+    assert "Overall" not in text and "overall" not in text and "–" not in text
+    assert text.count("Not started yet") == 3
+    await first_day.reply(timeout=DRAWN)

@@ -5,20 +5,32 @@ progress-title-over = 📊 <b>Your { $weeks } weeks</b>, from { $start }
 progress-habit = <b>{ $habit }</b>
 progress-adherence = This week { $week } · overall { $overall }
 progress-adherence-overall = Overall { $overall }
+progress-adherence-week = This week { $week }
 progress-percent = { $value }%
 progress-unknown = –
 progress-streak-days = 🔥 { $streak ->
         [one] 1 day
        *[other] { $streak } days
-    } in a row (best { $best }) · strength { $strength }%
+    } in a row (best { $best })
 progress-streak-weeks = 🔥 { $streak ->
         [one] 1 week
        *[other] { $streak } weeks
-    } on target (best { $best }) · strength { $strength }%
+    } on target (best { $best })
+progress-best-days = Best run: { $best ->
+        [one] 1 day
+       *[other] { $best } days
+    }
+progress-best-weeks = Best run: { $best ->
+        [one] 1 week
+       *[other] { $best } weeks
+    } on target
+progress-strength = 🌱 taking root { $strength }%
+progress-not-started = Not started yet: each day you tick counts.
+progress-parts = { $first } · { $second }
 progress-symptoms = <b>How you feel</b> (start → latest)
 progress-symptoms-none = Rate your week with /checkin to compare how you feel with the start.
 progress-no-habits = No habits are switched on. Choose them in /settings.
-progress-footer = Strength grows with each done day; a missed day lowers it a little, a skipped day leaves it as it was.
+progress-footer = 🌱 shows how well a habit is taking root: it grows with each done day, a missed day lowers it a little, and a skipped day leaves it as it was.
 drawing-busy = ⏳ Still working on your last chart or report: it will arrive in a moment.
 progress-chart-caption = Your plan at a glance: each habit day by day, and how you feel week by week.
 progress-not-ready = Your progress shows once your plan has started. Send /start to finish the intake.

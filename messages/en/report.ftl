@@ -31,7 +31,7 @@ pdf-overall = Overall
 pdf-this-week = This week
 pdf-streak = Streak
 pdf-best-streak = Best streak
-pdf-strength = Strength
+pdf-strength = Taking root
 pdf-percent = { $value }%
 pdf-days = { $count ->
         [one] 1 day
@@ -41,7 +41,7 @@ pdf-weeks = { $count ->
         [one] 1 week
        *[other] { $count } weeks
     }
-pdf-scores-note = Overall: days done against the plan's target so far. Streak: days in a row done (for a habit with a weekly target, weeks on target). Strength (0–100%): grows with each done day and dips a little with a missed one; a skipped day leaves it unchanged.
+pdf-scores-note = Overall: days done against the plan's target so far. Streak: days in a row done (for a habit with a weekly target, weeks on target). Taking root (0–100%): grows with each done day and dips a little with a missed one; a skipped day leaves it unchanged.
 pdf-symptoms-title = Symptom ratings (1 = worst, 5 = best)
 pdf-symptom = Symptom
 pdf-baseline = Start

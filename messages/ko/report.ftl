@@ -31,11 +31,11 @@ pdf-overall = 전체
 pdf-this-week = 이번 주
 pdf-streak = 연속
 pdf-best-streak = 최고 연속
-pdf-strength = 습관 강도
+pdf-strength = 습관 정착
 pdf-percent = { $value }%
 pdf-days = { $count }일
 pdf-weeks = { $count }주
-pdf-scores-note = 전체: 지금까지 플랜 목표 대비 실천한 날의 비율. 연속: 이어서 실천한 날 수(주 단위 목표가 있는 습관은 목표를 채운 주 수). 습관 강도(0–100%): 실천한 날마다 올라가고 놓친 날에는 조금 내려가며, 건너뛴 날에는 그대로예요.
+pdf-scores-note = 전체: 지금까지 플랜 목표 대비 실천한 날의 비율. 연속: 이어서 실천한 날 수(주 단위 목표가 있는 습관은 목표를 채운 주 수). 습관 정착(0–100%): 실천한 날마다 올라가고 놓친 날에는 조금 내려가며, 건너뛴 날에는 그대로예요.
 pdf-symptoms-title = 증상 점수 (1 = 가장 나쁨, 5 = 가장 좋음)
 pdf-symptom = 항목
 pdf-baseline = 시작 전

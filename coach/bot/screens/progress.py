@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from coach.bot.callbacks import DeleteTap
 from coach.bot.screens.plan import comparison_lines
 from coach.bot.screens.widgets import HABIT_KEYS, Screen, button, rows
@@ -36,19 +38,30 @@ def progress_screen(t: Translator, view: ProgressView) -> Screen:
 
 
 def _habit_lines(t: Translator, habit: HabitProgress, over: bool) -> list[str]:
+    """The habit's name, its adherence (only what is known: nothing on the first day), and
+    its streak and score (no "0 days in a row"; "not started yet" before the first)."""
     score = habit.score
-    key = "progress-streak-weeks" if score.weekly else "progress-streak-days"
-    overall = percent(t, score.overall_adherence)
-    adherence = (
-        t("progress-adherence-overall", overall=overall)
-        if over  # no "this week" once the plan is over
-        else t("progress-adherence", week=percent(t, score.week_adherence), overall=overall)
-    )
-    return [
-        t("progress-habit", habit=t.plain(HABIT_KEYS[habit.habit])),
-        adherence,
-        t(key, streak=score.streak, best=score.best_streak, strength=score.strength),
-    ]
+    lines = [t("progress-habit", habit=t.plain(HABIT_KEYS[habit.habit]))]
+    week = None if over else score.week_adherence  # no "this week" once the plan is over
+    overall = score.overall_adherence
+    if week is not None and overall is not None:
+        lines.append(t("progress-adherence", week=percent(t, week), overall=percent(t, overall)))
+    elif overall is not None:
+        lines.append(t("progress-adherence-overall", overall=percent(t, overall)))
+    elif week is not None:
+        lines.append(t("progress-adherence-week", week=percent(t, week)))
+    unit = "weeks" if score.weekly else "days"
+    parts = []
+    if score.streak:
+        parts.append(t(f"progress-streak-{unit}", streak=score.streak, best=score.best_streak))
+    elif score.best_streak:
+        parts.append(t(f"progress-best-{unit}", best=score.best_streak))
+    if score.strength:
+        parts.append(t("progress-strength", strength=score.strength))
+    if not parts:
+        parts.append(t("progress-not-started"))
+    lines.append(functools.reduce(lambda a, b: t("progress-parts", first=a, second=b), parts))
+    return lines
 
 
 def _symptom_lines(t: Translator, view: ProgressView) -> list[str]:
