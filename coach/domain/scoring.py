@@ -49,6 +49,9 @@ class Day(StrEnum):
     OPEN = "open"  # today, nothing logged yet: still time
     AHEAD = "ahead"  # still to come
     OFF = "off"  # before the habit was switched on, nothing logged: not asked for
+    # Shown only, never scored (see shown_days): a day without a serving in a week whose
+    # goal was already met.
+    MET = "met"
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,22 @@ def day_states(
         else:
             states.append(Day.OPEN if day == today else Day.MISSED)
     return tuple(states)
+
+
+def shown_days(states: Sequence[Day], weekly_targets: Sequence[int]) -> tuple[Day, ...]:
+    """The days as the chart shows them: for a habit with a weekly goal (servings of
+    fermented foods, B12's days), a day without one in a week whose goal was met is not a
+    miss (MET, neutral). A daily habit's days are as they are."""
+    shown = list(states)
+    for week, target in enumerate(weekly_targets):
+        if target >= DAYS_PER_WEEK:
+            continue
+        days = range(week * DAYS_PER_WEEK, min((week + 1) * DAYS_PER_WEEK, len(shown)))
+        if sum(shown[d] == Day.DONE for d in days) >= target:
+            for d in days:
+                if shown[d] == Day.MISSED:
+                    shown[d] = Day.MET
+    return tuple(shown)
 
 
 def score_habit(

@@ -26,7 +26,7 @@ from matplotlib.patches import Patch, Rectangle
 from PIL import Image
 
 from coach.domain.habits import SYMPTOMS, Symptom
-from coach.domain.scoring import DAYS_PER_WEEK, Day
+from coach.domain.scoring import DAYS_PER_WEEK, Day, shown_days
 from coach.i18n import Translator
 from coach.report.fonts import font
 from coach.report.text import INK, MUTED, phase_name, plain, wrap
@@ -54,11 +54,12 @@ AHEAD = "#F7F7F7"
 AHEAD_EDGE = "#C4C4C4"
 OFF = "#FFFFFF"  # before the habit was switched on: white, hatched in OFF_HATCH
 OFF_HATCH = "#B0B0B0"
+MET = "#D7E9F5"  # a week's goal met: its days without a serving are a pale DONE, no x
 TODAY_EDGE = "#000000"
 
-GRID_ORDER = (Day.DONE, Day.SKIPPED, Day.MISSED, Day.OPEN, Day.AHEAD, Day.OFF)
+GRID_ORDER = (Day.DONE, Day.SKIPPED, Day.MISSED, Day.OPEN, Day.AHEAD, Day.OFF, Day.MET)
 DAY_CODE = {day: code for code, day in enumerate(GRID_ORDER)}
-DAY_COLOURS = ListedColormap([DONE, SKIPPED, MISSED, OPEN, AHEAD, OFF], name="gut-coach-days")
+DAY_COLOURS = ListedColormap([DONE, SKIPPED, MISSED, OPEN, AHEAD, OFF, MET], name="gut-coach-days")
 
 SYMPTOM_STYLE: dict[Symptom, tuple[str, str]] = {
     Symptom.ENERGY: ("#D55E00", "o"),
@@ -247,8 +248,9 @@ def _draw_habits(page: _Page, view: ProgressView, t: Translator, top: float) -> 
     axes.set_axis_off()
     shows_today = 0 <= today < weeks * DAYS_PER_WEEK
     shows_off = any(Day.OFF in habit.days for habit in view.habits)
+    shows_met = any(Day.MET in shown_days(h.days, h.targets) for h in view.habits)
     legend_top = grid_top + grid_height + 12
-    entries = _day_legend(t, shows_today, shows_off)
+    entries = _day_legend(t, shows_today, shows_off, shows_met)
     return legend_top + page.legend(*entries, (6, 3, 2), legend_top, up=False)
 
 
@@ -265,7 +267,8 @@ def _draw_grid(
     """A habit's days as coloured cells from x0: one QuadMesh and a few collections, rather
     than a patch per day."""
     codes = np.full(weeks * DAYS_PER_WEEK, DAY_CODE[Day.AHEAD], dtype=np.int8)
-    codes[: len(habit.days)] = [DAY_CODE[day] for day in habit.days[: len(codes)]]
+    days = shown_days(habit.days, habit.targets)
+    codes[: len(days)] = [DAY_CODE[day] for day in days[: len(codes)]]
     grid = codes.reshape(weeks, DAYS_PER_WEEK)
     gap = max(cell * 0.1, 1.2)  # points of white between cells
     axes.pcolormesh(
@@ -331,7 +334,9 @@ def _week_numbers(axes: Axes, view: ProgressView, weeks: int) -> None:
         )
 
 
-def _day_legend(t: Translator, shows_today: bool, shows_off: bool) -> tuple[list, list[str]]:
+def _day_legend(
+    t: Translator, shows_today: bool, shows_off: bool, shows_met: bool
+) -> tuple[list, list[str]]:
     square = {"linewidth": 0.8}
     entries: list = [
         Patch(facecolor=DONE, edgecolor=DONE, **square),
@@ -347,6 +352,9 @@ def _day_legend(t: Translator, shows_today: bool, shows_off: bool) -> tuple[list
     if shows_off:  # a habit switched on after the plan began
         entries.append(Patch(facecolor=OFF, edgecolor=OFF_HATCH, hatch="////", **square))
         keys.append("chart-off")
+    if shows_met:  # a weekly goal met: its other days are not misses
+        entries.append(Patch(facecolor=MET, edgecolor=MET, **square))
+        keys.append("chart-met")
     if not shows_today:  # the plan is over: no cell is outlined
         del entries[3], keys[3]
     return entries, [plain(t, key) for key in keys]

@@ -9,6 +9,7 @@ chart-missed = Missed
 chart-today = Today
 chart-ahead = Still to come
 chart-off = Not on yet
+chart-met = Week’s goal met
 chart-no-habits = No habits are switched on.
 chart-symptoms-title = How you feel (1 = worst, 5 = best)
 chart-symptoms-axis = Week (0 = before you started)

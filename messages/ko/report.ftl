@@ -9,6 +9,7 @@ chart-missed = 놓침
 chart-today = 오늘
 chart-ahead = 남은 날
 chart-off = 켜기 전
+chart-met = 주간 목표 달성
 chart-no-habits = 켜진 습관이 없어요.
 chart-symptoms-title = 몸 상태 (1 = 가장 나쁨, 5 = 가장 좋음)
 chart-symptoms-axis = 주차 (0 = 시작 전)

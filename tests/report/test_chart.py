@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -23,11 +24,20 @@ from matplotlib.text import Text
 from PIL import Image
 
 from coach.domain.habits import HABITS, SYMPTOMS, Habit
+from coach.domain.scoring import Day, score_habit, shown_days
 from coach.i18n import Catalog, Translator
 from coach.paths import PROJECT_ROOT
 from coach.report import chart, fonts
 from coach.report.chart import chart_figure, render_chart
-from tests.support.views import first_day_view, make_view, over_view, realistic_view
+from coach.services.progress import HabitProgress
+from tests.support.views import (
+    TARGETS,
+    WEEKS,
+    first_day_view,
+    make_view,
+    over_view,
+    realistic_view,
+)
 from tests.test_messages import CATALOGS
 
 CATALOG = Catalog()
@@ -307,3 +317,35 @@ def test_every_key_the_report_uses_exists_in_every_language() -> None:
     for language, messages in CATALOGS.items():
         missing = keys - set(messages)
         assert not missing, f"{language} lacks {sorted(missing)}"
+
+
+def _weekly_goal_view(met: bool):  # type: ignore[no-untyped-def]
+    """Fermented foods alone, three weeks gone by: each week five servings, or one, and
+    nothing logged on the other days."""
+    done = 5 if met else 1
+    week = [Day.DONE] * done + [Day.MISSED] * (7 - done)
+    days = tuple(week * 3) + (Day.OPEN,) + (Day.AHEAD,) * (WEEKS * 7 - 22)
+    targets = TARGETS[Habit.FERMENTED]
+    view = make_view(day=22, habits=(Habit.FERMENTED,))
+    habit = HabitProgress(Habit.FERMENTED, days, targets, score_habit(days, targets))
+    return replace(view, habits=(habit,))
+
+
+def test_a_weekly_goal_met_shows_its_other_days_as_met_not_missed() -> None:
+    """Fermented foods ask for a few servings a week: in a week with the goal beaten, the
+    days without a serving carry no x (issue 17: 12); in a week short of it they do."""
+    met, short = _weekly_goal_view(met=True), _weekly_goal_view(met=False)
+    assert shown_days(met.habits[0].days, met.habits[0].targets)[:7].count(Day.MET) == 2
+    assert Day.MET not in shown_days(short.habits[0].days, short.habits[0].targets)
+    met_pixels, short_pixels = _pixels(render_chart(met, EN)), _pixels(render_chart(short, EN))
+    assert _count(short_pixels, chart.MISSED_MARK) > 10 * max(
+        _count(met_pixels, chart.MISSED_MARK), 1
+    )
+    assert _count(met_pixels, chart.MET) > 20 * max(_count(short_pixels, chart.MET), 1)
+    assert EN.plain("chart-met") in _strings(chart_figure(met, EN))
+    assert EN.plain("chart-met") not in _strings(chart_figure(short, EN)), "named when shown"
+
+
+def test_a_daily_habit_has_no_met_days() -> None:
+    days = (Day.DONE, Day.MISSED) * 7
+    assert shown_days(days, (7, 7)) == days
