@@ -63,6 +63,14 @@ def _symptom_score(arg: str) -> bool:
     return symptom in _SYMPTOMS and score in {"1", "2", "3", "4", "5"}
 
 
+def _number_and(arg: str, rest_ok) -> bool:  # type: ignore[no-untyped-def]
+    """ "<1-3 digits>" then, after a "-" (or nothing), what rest_ok accepts."""
+    number, dash, rest = arg.partition("-")
+    if dash and not rest:
+        return False
+    return number.isascii() and number.isdigit() and 1 <= len(number) <= 3 and rest_ok(rest)
+
+
 def _week_symptom_score(arg: str) -> bool:
     week, _, rest = arg.partition("-")
     return week.isascii() and week.isdigit() and 1 <= len(week) <= 3 and _symptom_score(rest)
@@ -155,6 +163,8 @@ ACTIONS = {
     ("t", "day"): _yyyymmdd,
     # the weekly check-in, scope "w": "<week>-<symptom>-<score>"
     ("w", "rate"): _week_symptom_score,
+    # changing a rated week: "<week>", "<week>-<symptom>" or "<week>-back"
+    ("w", "change"): lambda a: _number_and(a, lambda rest: rest in _SYMPTOMS | {"", "back"}),
     # the plan's finale, scope "f": carry on in maintenance, or start a new plan
     ("f", "keep"): _one_of(""),
     ("f", "again"): _one_of("", "confirm"),
@@ -300,6 +310,8 @@ taps = st.one_of(
     st.builds(lambda d, h, a: callbacks.TodayTap("ans", d, h, a), days, habits, answers),
     st.builds(lambda d: callbacks.TodayTap("day", d), days),
     st.builds(callbacks.WeeklyTap, st.integers(1, 999), symptoms, st.integers(1, 5)),
+    st.builds(callbacks.WeeklyChangeTap, st.integers(1, 999), st.none() | symptoms),
+    st.builds(lambda w: callbacks.WeeklyChangeTap(w, back=True), st.integers(1, 999)),
     st.builds(callbacks.FinaleTap, st.sampled_from(["keep", "again", "confirm"])),
     st.builds(callbacks.DeleteTap, st.one_of(st.none(), st.integers(0, 10**19 - 1))),
     st.builds(callbacks.PauseTap, st.sampled_from(["day", "week", "resume"])),

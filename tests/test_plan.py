@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from coach.db.models import CheckIn, Delivery, Reminder, SymptomScore, User
 from tests.support.bot import RunningBot
 from tests.support.flows import enrolled, quiet_until
+from tests.support.rows import symptom_scores
 
 # The default intake (Berlin, baseline energy 2, clarity 3, digestion 2, mood 3, nails 4)
 # starts the plan on Monday 2026-03-02. The weekly check-in closes each week on Sunday at
@@ -260,3 +261,38 @@ async def test_start_over_clears_the_plan_state(bot: RunningBot, sessionmaker) -
         row = await session.get(User, 7009)
         assert (row.maintenance, row.plan_completed_on, row.day_ends_at) == (False, None, None)
         assert (await session.scalars(select(CheckIn).where(CheckIn.user_id == 7009))).all() == []
+
+
+async def test_a_rated_week_can_be_changed_answer_by_answer(bot: RunningBot, sessionmaker) -> None:
+    """/checkin again in a rated week shows the result with a way to change an answer: a
+    wrong tap can be corrected (issue 17: 21). Buttons for a week out of reach are stale."""
+    user = await enrolled(bot, 7011)
+    bot.clock.now = datetime(2026, 3, 6, 10, 0, tzinfo=UTC)
+    await user.ask("/checkin")
+    for score in ("3", "3", "2", "3", "4"):
+        await user.tap(score)
+        summary = await user.edit()
+    again = await user.ask("/checkin")
+    assert again.labels == ["✏️ Change an answer"]
+    await user.tap("✏️ Change an answer")
+    which = await user.edit()
+    assert "Which answer" in which.text
+    assert which.labels == [
+        "Energy: 3", "Mental clarity: 3", "Digestion comfort: 2", "Mood: 3", "Nails: 4", "Back",
+    ]  # fmt: skip
+    await user.tap("Energy: 3")
+    question = await user.edit()
+    assert question.labels == ["1", "2", "✅ 3", "4", "5", "Back"]
+    await user.tap("5")
+    changed = await user.edit()
+    assert "Energy 2 → 5 ↑" in changed.text and changed.labels == ["✏️ Change an answer"]
+    assert (await symptom_scores(sessionmaker, 7011))[(1, "energy")] == 5
+    await user.tap("✏️ Change an answer", summary.message_id)
+    await user.edit()
+    await user.tap("Back")
+    assert "Energy 2 → 5 ↑" in (await user.edit()).text
+
+    bot.clock.now = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)  # week 3: week 1 is out of reach
+    query = await user.press("w::change:1-energy")
+    assert "earlier question" in (await user.answer(query)).text
+    await user.quiet()

@@ -37,6 +37,7 @@ from coach.bot.callbacks import (
     SettingsTap,
     StartOverTap,
     TodayTap,
+    WeeklyChangeTap,
     WeeklyTap,
     decode,
 )
@@ -311,6 +312,7 @@ TAPS: dict[type, TapCallback] = {
     ReminderTap: checkins.on_reminder_tap,
     TodayTap: checkins.on_today_tap,
     WeeklyTap: plan_menu.on_weekly_tap,
+    WeeklyChangeTap: plan_menu.on_weekly_change_tap,
     FinaleTap: plan_menu.on_finale_tap,
     PauseTap: schedule.on_pause_tap,
     DeleteTap: progress.on_delete_tap,

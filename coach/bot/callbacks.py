@@ -170,6 +170,22 @@ class WeeklyTap:
 
 
 @dataclass(frozen=True)
+class WeeklyChangeTap:
+    """Changing a rated week's answers: which one (symptom None), that one's question
+    again, or (back) the week's result."""
+
+    scope: ClassVar[str] = "w"
+    action: ClassVar[str] = "change"
+    week: int
+    symptom: Symptom | None = None
+    back: bool = False
+
+    def encode(self) -> str:
+        tail = "-back" if self.back else f"-{self.symptom}" if self.symptom else ""
+        return _join(self.scope, None, self.action, f"{self.week}{tail}")
+
+
+@dataclass(frozen=True)
 class FinaleTap:
     """After the plan: carry on in maintenance, or start a new plan (asked once more)."""
 
@@ -270,6 +286,7 @@ Tap = (
     | ReminderTap
     | TodayTap
     | WeeklyTap
+    | WeeklyChangeTap
     | FinaleTap
     | DeleteTap
     | PauseTap
@@ -410,11 +427,17 @@ def _today(_round: int | None, action: str, arg: str) -> TodayTap | None:
     return TodayTap(action, day, Habit(habit))
 
 
-def _weekly(_round: int | None, action: str, arg: str) -> WeeklyTap | None:
+def _weekly(_round: int | None, action: str, arg: str) -> WeeklyTap | WeeklyChangeTap | None:
     week_text, _, rest = arg.partition("-")  # "<week>-<symptom>-<score>"
     week = _number(week_text, 3)
+    if week is None:
+        return None
+    if action == "change":  # "<week>", "<week>-<symptom>" or "<week>-back"
+        if rest in ("", "back"):
+            return WeeklyChangeTap(week, back=rest == "back")
+        return WeeklyChangeTap(week, Symptom(rest)) if rest in _SYMPTOMS else None
     rating = _parse_rating(rest)
-    if action != "rate" or week is None or rating is None:
+    if action != "rate" or rating is None:
         return None
     return WeeklyTap(week, *rating)
 

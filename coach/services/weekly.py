@@ -77,12 +77,25 @@ class WeeklyCheckInService:
             user = await UserRepository(session).locked(user_id)
             if user is None or not user.enrolled or not 1 <= score <= 5:
                 return refused(Why.STALE, user)
-            current = self._current_week(user, now)
-            in_plan = 1 <= week <= self._book.plan.weeks or user.maintenance
-            if week not in (current, current - 1) or not in_plan or week < 1:
+            if not self._in_reach(user, week, now):
                 return refused(Why.STALE, user)
             await ScoreRepository(session).save(user_id, week, symptom, score, now)
             return await self._view(session, user, week)
+
+    async def look(self, user_id: int, week: int, now: datetime) -> WeeklyView | Refusal:
+        """A week's check-in as it stands, to change an answer: refused (stale) as a rating
+        for that week would be."""
+        async with self._sessionmaker() as session:
+            user = await session.get(User, user_id)
+            if user is None or not user.enrolled or not self._in_reach(user, week, now):
+                return refused(Why.STALE, user)
+            return await self._view(session, user, week)
+
+    def _in_reach(self, user: User, week: int, now: datetime) -> bool:
+        """This week, or last week answered late, within the plan (or maintenance)."""
+        current = self._current_week(user, now)
+        in_plan = 1 <= week <= self._book.plan.weeks or user.maintenance
+        return week in (current, current - 1) and in_plan and week >= 1
 
     def _current_week(self, user: User, now: datetime) -> int:
         return self._book.week(user, user.today(now))

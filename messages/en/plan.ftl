@@ -38,3 +38,6 @@ finale-maintenance = 👍 Maintenance it is: the same habits, your final targets
 finale-again = 🌱 A new 12-week plan starts today.
 finale-again-confirm = Start a new 12-week plan from today? Your habit log and your very first ratings stay, so the new weeks show how far you've come. This plan's weekly ratings are cleared.
 button-new-plan-confirm = Yes, start again
+button-weekly-change = ✏️ Change an answer
+weekly-change-which = Which answer would you like to change?
+weekly-rated = { $symptom }: { $score }

@@ -38,3 +38,6 @@ finale-maintenance = 👍 유지 단계로 갈게요. 같은 습관, 마지막 �
 finale-again = 🌱 오늘부터 새 12주 플랜이 시작돼요.
 finale-again-confirm = 오늘부터 새 12주 플랜을 시작할까요? 습관 기록과 처음 매긴 점수는 남아서 새 주차와 비교해 얼마나 달라졌는지 보여 드려요. 이번 플랜의 주간 평가는 지워져요.
 button-new-plan-confirm = 네, 새로 시작할게요
+button-weekly-change = ✏️ 답 고치기
+weekly-change-which = 어떤 답을 고칠까요?
+weekly-rated = { $symptom }: { $score }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from coach.bot.callbacks import FinaleTap, WeeklyTap
+from coach.bot.callbacks import FinaleTap, WeeklyChangeTap, WeeklyTap
 from coach.bot.context import CoachContext
 from coach.bot.handlers.common import (
     answer_and_edit,
@@ -15,7 +15,12 @@ from coach.bot.handlers.common import (
     send,
     user_language,
 )
-from coach.bot.screens.plan import again_confirm, plan_screen, weekly_screen
+from coach.bot.screens.plan import (
+    again_confirm,
+    plan_screen,
+    weekly_change_screen,
+    weekly_screen,
+)
 from coach.services.refusals import Refusal
 
 
@@ -48,6 +53,21 @@ async def on_weekly_tap(update: Update, context: CoachContext, tap: WeeklyTap) -
         return
     await answer_tap(update)
     await edit_text(update, weekly_screen(context.translator(view.language), view))
+
+
+async def on_weekly_change_tap(update: Update, context: CoachContext, tap: WeeklyChangeTap) -> None:
+    """Change a rated week's answer: which one, then its question; Back: the week again."""
+    view = await context.services.weekly.look(
+        update.callback_query.from_user.id, tap.week, context.now()
+    )
+    if isinstance(view, Refusal):
+        await refuse(update, context, view)
+        return
+    t = context.translator(view.language)
+    if tap.back or view.pending is not None:  # Back, or a week not rated in full: as it is
+        await answer_and_edit(update, weekly_screen(t, view))
+        return
+    await answer_and_edit(update, weekly_change_screen(t, view, tap.symptom))
 
 
 async def on_finale_tap(update: Update, context: CoachContext, tap: FinaleTap) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from coach.bot.callbacks import FinaleTap, WeeklyTap
-from coach.bot.screens.widgets import Screen, button, rows, target_text, week_line
+from coach.bot.callbacks import FinaleTap, WeeklyChangeTap, WeeklyTap
+from coach.bot.screens.widgets import Screen, button, chosen, rows, target_text, week_line
 from coach.domain.habits import SCORES, SYMPTOMS, Habit, Symptom
 from coach.domain.plan import WeekTargets
 from coach.domain.symptoms import direction
@@ -30,8 +30,7 @@ def weekly_screen(t: Translator, view: WeeklyView) -> Screen:
             lines.append(t("weekly-intro"))
         lines.append(t("weekly-progress", step=step, total=len(SYMPTOMS)))
         lines.append(t(f"baseline-{pending}"))
-        buttons = [button(str(score), WeeklyTap(view.week, pending, score)) for score in SCORES]
-        return Screen("\n".join(lines), rows(buttons, 3))
+        return Screen("\n".join(lines), _scores_row(t, view, pending))
     lines = [title, t("weekly-compared")]
     lines += comparison_lines(t, view.baseline, view.scores)
     if view.held_next is not None:
@@ -41,7 +40,41 @@ def weekly_screen(t: Translator, view: WeeklyView) -> Screen:
     if view.sharp_drop:
         lines += ["", t("weekly-red-flags")]
     lines += ["", t("weekly-thanks")]
-    return Screen("\n".join(lines))
+    change = button(t("button-weekly-change"), WeeklyChangeTap(view.week))
+    return Screen("\n".join(lines), InlineKeyboardMarkup([[change]]))
+
+
+def weekly_change_screen(t: Translator, view: WeeklyView, symptom: Symptom | None) -> Screen:
+    """Changing a rated week: which answer (each with its rating), or that one's question
+    with the current rating ticked. A rating tap saves it and shows the week again."""
+    title = t("weekly-title", week=view.week)
+    back = button(t("button-back"), WeeklyChangeTap(view.week, back=True))
+    rated = dict(view.scores)
+    if symptom is None:
+        choices = [
+            button(
+                t.plain("weekly-rated", symptom=t.plain(f"symptom-{s}"), score=rated[s]),
+                WeeklyChangeTap(view.week, s),
+            )
+            for s in SYMPTOMS
+            if s in rated
+        ]
+        grid = [*rows(choices, 1).inline_keyboard, [back]]
+        return Screen(title + "\n" + t("weekly-change-which"), InlineKeyboardMarkup(grid))
+    text = "\n".join((title, t(f"baseline-{symptom}")))
+    grid = [*_scores_row(t, view, symptom, rated.get(symptom)).inline_keyboard, [back]]
+    return Screen(text, InlineKeyboardMarkup(grid))
+
+
+def _scores_row(
+    t: Translator, view: WeeklyView, symptom: Symptom, current: int | None = None
+) -> InlineKeyboardMarkup:
+    """The 1 to 5 buttons for one symptom; the current rating ticked."""
+    buttons = [
+        button(chosen(t, str(score), score == current), WeeklyTap(view.week, symptom, score))
+        for score in SCORES
+    ]
+    return rows(buttons, 3)
 
 
 def comparison_lines(
