@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,29 @@ def test_every_announcement_can_be_sent_from_a_button() -> None:
     names = Catalog().names(ANNOUNCEMENT)
     assert names, "at least one announcement ships"
     assert [n for n in names if not ANNOUNCEMENT_NAME.fullmatch(n)] == []
+
+
+def test_korean_never_leaves_a_particle_for_the_reader_to_choose() -> None:
+    """ "Asia/Seoul (UTC+9)(으)로", "손톱이(가)": a particle after a placeholder is chosen by
+    the word, or the sentence is worded so it needs none (issue 17: 22)."""
+    t = Catalog().translator("ko")
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (MESSAGES_DIR / "ko").glob("*.ftl"))
+    for pair in (
+        "(으)",
+        "을(를)",
+        "를(을)",
+        "이(가)",
+        "가(이)",
+        "은(는)",
+        "는(은)",
+        "와(과)",
+        "과(와)",
+    ):
+        assert pair not in source, pair
+    # After a placeholder, a particle or copula would be guessed: none is written so.
+    after = re.findall(
+        r"\}(?:</b>)?(이에요|예요|을|를|이|가|은|는|와|과|으로|로)(?![가-힣])", source
+    )
+    assert after == [], after
+    confirm = t("intake-timezone-confirm", zone="Asia/Seoul (UTC+9)", time="09:30")
+    assert ")(" not in confirm and "Asia/Seoul (UTC+9)" in confirm

@@ -51,7 +51,7 @@ zone-berlin = 베를린
 zone-sydney = 시드니
 intake-timezone-invalid = 그 시간대를 찾지 못했어요. 도시(서울), 시간대(Asia/Seoul), 오프셋(UTC+9) 중 하나로 입력해 주세요.
 intake-location-invalid = 그 위치로는 시간대를 알 수 없었어요. 도시를 누르거나 입력해 주세요.
-intake-timezone-confirm = 시간대를 { $zone }(으)로 정했어요. 지금 현지 시각은 <b>{ $time }</b>이에요.
+intake-timezone-confirm = 시간대를 정했어요: { $zone }. 지금 현지 시각: <b>{ $time }</b>
 
 intake-safety-ask =
     아래 중 해당하는 것이 있나요? 해당하는 항목을 모두 누른 뒤 <b>완료</b>를 눌러 주세요.

@@ -29,9 +29,9 @@ digest-footer = 차트는 /progress 로 볼 수 있어요. 이 요약은 /settin
 finale-adherence = <b>12주 동안의 습관</b>
 finale-adherence-line = { $habit }: 플랜 목표의 { $overall }
 finale-helped-title = <b>도움이 됐을 수 있는 것</b>
-finale-helped = { $habits }을(를) 꾸준히 지켰고, { $symptoms }이(가) 좋아졌어요. 습관과 몸 상태가 함께 움직인 점은 눈여겨볼 만하지만, 무엇이 원인인지 증명하지는 못해요.
-finale-helped-kept = { $habits }을(를) 꾸준히 지켰어요. 점수는 크게 변하지 않았어요. 12주보다 오래 걸리는 변화도 있고, 다른 원인이 있을 수도 있으니 의료진과 확인해 보세요.
-finale-helped-improved = 습관을 매일 지키기는 어려웠지만 { $symptoms }이(가) 좋아졌어요.
+finale-helped = { $habits } 습관을 꾸준히 지켰고, { $symptoms } 점수가 좋아졌어요. 습관과 몸 상태가 함께 움직인 점은 눈여겨볼 만하지만, 무엇이 원인인지 증명하지는 못해요.
+finale-helped-kept = { $habits } 습관을 꾸준히 지켰어요. 점수는 크게 변하지 않았어요. 12주보다 오래 걸리는 변화도 있고, 다른 원인이 있을 수도 있으니 의료진과 확인해 보세요.
+finale-helped-improved = 습관을 매일 지키기는 어려웠지만 { $symptoms } 점수가 좋아졌어요.
 finale-helped-none = 이번에는 습관을 지키기가 어려웠어요. 그것도 알아 두면 좋은 점이에요. 습관 하나로 작게 시작하는 편이 더 잘 되는 경우가 많아요.
 finale-next-steps = <b>다음 단계</b>
     • 좋았던 습관은 이어 가세요. 식이섬유와 살아 있는 균은 음식으로 먹는 것이 오래가는 기본이에요.
