@@ -257,6 +257,23 @@ async def test_reminders_lists_next_local_times(bot: RunningBot) -> None:
     assert "Fermented foods at 12:30, next Mar 2, 2026 12:30" in listing.text
     assert "Sublingual B12 at 07:00, next Mar 2, 2026 07:00" in listing.text
     assert "/pause" in listing.text
+    # The weekly check-in and summary too: the plan week's last day, 18:00 and 19:00.
+    assert "Weekly check-in, next Mar 8, 2026 18:00" in listing.text
+    assert "Weekly summary, next Mar 8, 2026 19:00" in listing.text
+
+
+async def test_pause_and_resume_say_when_there_is_nothing_to_change(bot: RunningBot) -> None:
+    """/resume with no pause on, /pause with one on: said plainly, not "back on" again."""
+    user = await enrolled(bot, 5021)
+    resumed = await user.ask("/resume")
+    assert "weren't paused" in resumed.text and "back on" not in resumed.text
+    await user.ask("/pause")
+    await user.tap("1 day")
+    await user.edit()
+    again = await user.ask("/pause")
+    assert "already paused until Mar 3, 2026 01:30" in again.text
+    assert again.labels == ["1 day", "1 week", "Until I resume"]
+    assert "back on" in (await user.ask("/resume")).text
 
 
 async def test_pause_for_a_day_then_resume(bot: RunningBot, sessionmaker) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,7 +13,7 @@ from coach.db.repositories import ReminderRepository
 from coach.domain.habits import Habit
 from coach.domain.intake import Step
 from coach.domain.plan import Plan
-from coach.domain.reminders import coached
+from coach.domain.reminders import Kind, coached
 from coach.reminders.fire_times import reschedule
 from coach.services.refusals import Refusal, Why, refused
 
@@ -34,6 +34,9 @@ class PauseView:
     lines: tuple[ReminderLine, ...]
     paused: bool
     paused_until: datetime | None  # UTC; None with paused=True means until /resume
+    # The weekly check-in and summary, when on: (kind, next fire time in UTC or None).
+    weekly: tuple[tuple[Kind, datetime | None], ...] = ()
+    was_paused: bool = False  # resume: whether a pause was on to end
 
 
 class PauseService:
@@ -69,12 +72,13 @@ class PauseService:
             user = await session.get(User, user_id, with_for_update=True)
             if user is None:
                 return refused(Why.NOT_SET_UP, user)
+            was_paused = user.paused_at(now)
             user.paused = False
             user.paused_until = None
             reminders = await reschedule(session, self._plan, user, now)
             if user.intake_step != Step.DONE:
                 return refused(Why.NOT_SET_UP, user)
-            return _view(user, reminders, now)
+            return replace(_view(user, reminders, now), was_paused=was_paused)
 
 
 def _view(user: User, reminders: Sequence[Reminder], now: datetime) -> PauseView:
@@ -85,10 +89,19 @@ def _view(user: User, reminders: Sequence[Reminder], now: datetime) -> PauseView
         if rows[h].local_time is not None
     )
     paused = user.paused_at(now)
+    until_resume = paused and user.paused_until is None
+    weekly = tuple(
+        (kind, row.next_fire_at)
+        for kind in (Kind.CHECKIN, Kind.DIGEST)
+        if (row := rows.get(kind)) is not None
+        and row.enabled
+        and (row.next_fire_at is not None or until_resume)  # not once the plan is over
+    )
     return PauseView(
         language=user.language,
         timezone=user.timezone or "UTC",
         lines=lines,
         paused=paused,
         paused_until=user.paused_until if paused else None,
+        weekly=weekly,
     )

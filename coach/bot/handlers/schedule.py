@@ -26,13 +26,18 @@ async def reminders_command(update: Update, context: CoachContext) -> None:
 async def pause_command(update: Update, context: CoachContext) -> None:
     """Offer a pause of a day, a week, or until /resume."""
     view = await context.services.pause.overview(update.effective_user.id, context.now())
-    await _reply(update, context, view, lambda t, _view: pause_question(t))
+    await _reply(update, context, view, pause_question)
 
 
 async def resume_command(update: Update, context: CoachContext) -> None:
     """Reminders back on at once."""
     view = await context.services.pause.resume(update.effective_user.id, context.now())
-    await _reply(update, context, view, lambda t, v: overview_screen(t, v, t("resumed")))
+    await _reply(update, context, view, _resumed)
+
+
+def _resumed(t: Translator, view: PauseView) -> Screen:
+    """Back on, or (no pause was on) already on: the schedule either way."""
+    return overview_screen(t, view, t("resumed" if view.was_paused else "resume-not-paused"))
 
 
 async def on_pause_tap(update: Update, context: CoachContext, tap: PauseTap) -> None:

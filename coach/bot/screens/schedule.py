@@ -11,12 +11,18 @@ from coach.i18n import Translator
 from coach.services.pause import PauseView
 
 
-def pause_question(t: Translator) -> Screen:
-    """A pause of a day, a week, or until /resume."""
+def pause_question(t: Translator, view: PauseView) -> Screen:
+    """A pause of a day, a week, or until /resume; when one is on already, says so first."""
     choices = [
         button(t(f"button-pause-{what}"), PauseTap(what)) for what in ("day", "week", "resume")
     ]
-    return Screen(t("pause-ask"), rows(choices, 3))
+    text = t("pause-ask")
+    if view.paused and view.paused_until is not None:
+        until = _local(t, view.paused_until, zone_info(view.timezone))
+        text = t("pause-already-until", until=until) + "\n\n" + t("pause-ask-again")
+    elif view.paused:
+        text = t("pause-already") + "\n\n" + t("pause-ask-again")
+    return Screen(text, rows(choices, 3))
 
 
 def overview_screen(t: Translator, view: PauseView, lead: str = "") -> Screen:
@@ -37,6 +43,12 @@ def overview_text(t: Translator, view: PauseView) -> str:
         lines.append(t("reminders-line", habit=habit, time=at, next=upcoming))
     if not view.lines:
         lines.append(t("reminders-none"))
+    for kind, upcoming in view.weekly:  # the weekly check-in and summary
+        what = t(f"reminders-weekly-{kind}")
+        if until_resume or upcoming is None:
+            lines.append(t("reminders-weekly-line-paused", what=what))
+        else:
+            lines.append(t("reminders-weekly-line", what=what, next=_local(t, upcoming, zone)))
     if view.paused and view.paused_until is not None:
         lines.append("\n" + t("reminders-paused-until", until=_local(t, view.paused_until, zone)))
     elif view.paused:
