@@ -398,3 +398,30 @@ async def test_the_weekly_summary_follows_the_weekly_check_in_on_its_day(
         time(19, 0),
         datetime(2026, 3, 10, 18, 0, tzinfo=UTC),
     )
+
+
+async def test_answered_questions_keep_a_trace_of_the_answer(bot: RunningBot) -> None:
+    """After a tap the question loses its buttons, not its words, and says what was chosen:
+    the chat's history shows every answer, formatting kept (issue 17: 24)."""
+    user = bot.user(3021)
+    walk = Walk(user)
+    await user.ask("/start")
+    await user.tap("✅ English")
+    language = await user.edit()
+    assert language.reply_markup is None and language.text.endswith("\n\n✓ English")
+    assert "<i>Step 1 of 7</i>" in language.text, "its formatting survives the round trip"
+    await walk.next_message()
+    await user.tap("Agree")
+    assert (await user.edit()).text.endswith("✓ Agree")
+    await walk.next_message()
+    await walk.tap_keyboard("Berlin")
+    await walk.next_message()  # the safety question
+    await user.tap("▫️ Blood thinner")
+    await user.edit()
+    await user.tap("Done")
+    assert (await user.edit()).text.endswith("✓ Blood thinner")
+    while "Continue" not in (await walk.next_message()).labels:  # what changed, then habits
+        pass
+    await user.tap("Continue")
+    habits = await user.edit()
+    assert habits.text.endswith("✓ Fermented foods, Prebiotic fiber, Sublingual B12")

@@ -23,7 +23,7 @@ import aiohttp
 from aiohttp import web
 
 from tests.fakebot.door import FrontDoor
-from tests.fakebot.html import HTMLEntityError, parse_html
+from tests.fakebot.html import HTMLEntityError, parse_html, parse_html_entities
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -116,6 +116,7 @@ class FakeBotAPI:
         self._new_update = asyncio.Condition()
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._sent_as: dict[tuple[int, int], str] = {}  # each message's text as the bot sent it
         self.events: dict[int, asyncio.Queue[BotEvent]] = defaultdict(asyncio.Queue)
         self.answers: dict[str, BotEvent] = {}
         # Telegram takes a tap's answer for about 15 s only: with a TTL set, answering a tap
@@ -399,7 +400,8 @@ class FakeBotAPI:
         text = params.get("text", "")
         self._check_text(text, params.get("parse_mode"), MAX_TEXT, "message text")
         markup = self._check_markup(params.get("reply_markup"))
-        message = self._new_message(chat_id, text=text, reply_markup=markup)
+        message = self._new_message(chat_id, reply_markup=markup)
+        self._store_text(message, text, params.get("parse_mode"))
         self.sent_texts[chat_id].append(text)
         self.send_times.append((chat_id, time.time()))
         self._emit(BotEvent("message", chat_id, message["message_id"], text, markup, params=params))
@@ -410,12 +412,13 @@ class FakeBotAPI:
         text = params.get("text", "")
         self._check_text(text, params.get("parse_mode"), MAX_TEXT, "message text")
         markup = self._check_markup(params.get("reply_markup"))
-        if message.get("text") == text and message.get("reply_markup") == markup:
+        key = (message["chat"]["id"], message["message_id"])
+        if self._sent_as.get(key) == text and message.get("reply_markup") == markup:
             raise BadRequest(
                 "Bad Request: message is not modified: specified new message content and reply "
                 "markup are exactly the same as a current content and reply markup of the message"
             )
-        message["text"] = text
+        self._store_text(message, text, params.get("parse_mode"))
         _set_markup(message, markup)
         chat_id = message["chat"]["id"]
         self._emit(BotEvent("edit", chat_id, message["message_id"], text, markup, params=params))
@@ -428,7 +431,8 @@ class FakeBotAPI:
             raise BadRequest("Bad Request: message is not modified")
         _set_markup(message, markup)
         chat_id = message["chat"]["id"]
-        event = BotEvent("edit", chat_id, message["message_id"], message.get("text", ""), markup)
+        text = self._sent_as.get((chat_id, message["message_id"]), message.get("text", ""))
+        event = BotEvent("edit", chat_id, message["message_id"], text, markup)
         self._emit(event)
         return message
 
@@ -533,6 +537,19 @@ class FakeBotAPI:
                 message[key] = value
         self.messages[(chat_id, message_id)] = message
         return message
+
+    def _store_text(self, message: dict[str, Any], text: str, parse_mode: str | None) -> None:
+        """What Telegram keeps of a text: the plain text and its entities (what the bot gets
+        back in a callback query's message); the text as sent is kept aside, for events and
+        for Telegram's "message is not modified" check."""
+        key = (message["chat"]["id"], message["message_id"])
+        self._sent_as[key] = text
+        plain, entities = parse_html_entities(text) if parse_mode == "HTML" else (text, [])
+        message["text"] = plain
+        if entities:
+            message["entities"] = entities
+        else:
+            message.pop("entities", None)
 
     def _find_message(self, params: dict[str, Any]) -> dict[str, Any]:
         key = (int(params["chat_id"]), int(params["message_id"]))

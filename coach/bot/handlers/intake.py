@@ -36,6 +36,7 @@ from coach.bot.screens.intake import (
 from coach.bot.screens.settings import menu_screen
 from coach.domain.awaiting import AwaitTime, AwaitTimezone
 from coach.domain.intake import Step
+from coach.i18n import Translator
 from coach.services.answers import Answer
 from coach.services.intake import Result
 
@@ -75,7 +76,7 @@ async def on_intake_tap(update: Update, context: CoachContext, tap: IntakeTap) -
         assert tap.habit is not None
         await send(update, [type_time_screen(t, tap.habit)])
     else:
-        await edit_keyboard(update, None)
+        await mark_answered(update, t, tap)
         await send(update, after_tap_screens(t, tap, view))
 
 
@@ -129,6 +130,27 @@ async def on_location(update: Update, context: CoachContext) -> None:
         update.effective_user.id, location.latitude, location.longitude, context.now()
     )
     await _reply_to_typed(update, context, result)
+
+
+async def mark_answered(update: Update, t: Translator, tap: IntakeTap) -> None:
+    """The answered question keeps its words and gains the answer ("✓ Agree"), its buttons
+    gone: the chat's history shows every choice. A list answered with Done or Continue
+    shows what was ticked."""
+    query = update.callback_query
+    message = query.message
+    markup = message.reply_markup if message is not None else None
+    buttons = [b for row in (markup.inline_keyboard if markup else ()) for b in row]
+    tick = t.plain("toggle-on", label="")
+    tapped = next((b.text for b in buttons if b.callback_data == query.data), None)
+    answer = tapped.removeprefix(tick) if tapped else None
+    if tap.word == "done":  # the end of a list: its ticks are the answer
+        ticked = [b.text.removeprefix(tick) for b in buttons if b.text.startswith(tick)]
+        nothing = t.plain("button-safety-none") if tap.action == "safety" else answer
+        answer = ", ".join(ticked) or nothing
+    if message is None or answer is None or not message.text:
+        await edit_keyboard(update, None)
+        return
+    await edit_text(update, message.text_html + "\n\n" + t("answered", answer=answer))
 
 
 async def _apply(context: CoachContext, user_id: int, tap: IntakeTap) -> Result:
