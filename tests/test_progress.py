@@ -96,6 +96,7 @@ async def test_progress_shows_adherence_streaks_and_symptoms_with_a_chart(
     assert len(text) < 800
     chart = png_of(await user.reply(timeout=DRAWN))
     assert chart.height > chart.width, "portrait, for a phone"
+    assert bot.api.chat_actions == [(9001, "upload_photo")], "the phone shows the wait"
     assert "at a glance" in (user.seen[-1].text)
 
 
@@ -310,6 +311,7 @@ async def test_export_sends_only_the_users_own_data_as_csv_and_pdf(
     assert settings["timezone"] == "Europe/Berlin" and settings["plan_started_on"] == "2026-03-02"
     pdf_doc = await user.reply(timeout=DRAWN)
     assert pdf_doc.kind == "document" and pdf_doc.filename.endswith(".pdf")
+    assert (9007, "upload_document") in bot.api.chat_actions, "the phone shows the wait"
     reader = PdfReader(io.BytesIO(pdf_doc.file))
     assert len(reader.pages) >= 2
     text = "".join(page.extract_text() for page in reader.pages)

@@ -29,6 +29,11 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_BUTTONS_PER_ROW = 3
+CHAT_ACTIONS = {
+    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
+    "upload_document", "choose_sticker", "find_location", "record_video_note",
+    "upload_video_note",
+}  # fmt: skip
 MAX_LABEL = 23  # "under 24 characters"
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
@@ -138,6 +143,7 @@ class FakeBotAPI:
         # For benchmarks: when each sendMessage arrived, the first long poll, and a
         # Telegram-like flood limit (429 above `rate_limit` messages in any second).
         self.send_times: list[tuple[int, float]] = []
+        self.chat_actions: list[tuple[int, str]] = []  # (chat, action) of each sendChatAction
         self.first_get_updates_at: float | None = None
         self.rate_limit: int | None = None
         self.http_429 = 0
@@ -156,7 +162,7 @@ class FakeBotAPI:
             "sendDocument": self._send_document,
             "setMyCommands": self._set_my_commands,
             "deleteMessage": self._delete_message,
-            "sendChatAction": self._true,
+            "sendChatAction": self._send_chat_action,
             "setWebhook": self._set_webhook,
         }
         self.webhooks: list[dict[str, Any]] = []  # each setWebhook's parameters
@@ -363,6 +369,13 @@ class FakeBotAPI:
     # -- methods ---------------------------------------------------------------------------
 
     async def _true(self, _params: dict[str, Any]) -> bool:
+        return True
+
+    async def _send_chat_action(self, params: dict[str, Any]) -> bool:
+        action = params.get("action", "")
+        if action not in CHAT_ACTIONS:
+            raise BadRequest("Bad Request: wrong parameter action in request")
+        self.chat_actions.append((int(params["chat_id"]), action))
         return True
 
     async def _get_me(self, _params: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+import logging
+
+from telegram import Chat, InputFile, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
 
 from coach.bot.callbacks import DeleteTap
 from coach.bot.context import CoachContext
@@ -12,6 +16,8 @@ from coach.bot.screens.progress import delete_screen, progress_screen
 from coach.report.csv_export import render_csv
 from coach.report.drawings import chart_png, report_pdf
 from coach.services.refusals import Refusal
+
+log = logging.getLogger(__name__)
 
 
 async def progress_command(update: Update, context: CoachContext) -> None:
@@ -26,6 +32,7 @@ async def progress_command(update: Update, context: CoachContext) -> None:
     chat = update.effective_chat
 
     async def chart() -> None:
+        await show_action(chat, ChatAction.UPLOAD_PHOTO)  # "sending a photo…" meanwhile
         png = await draw(chart_png, view, t)
         await chat.send_photo(
             InputFile(png, filename="progress.png"), caption=t("progress-chart-caption")
@@ -53,6 +60,7 @@ async def export_command(update: Update, context: CoachContext) -> None:
             caption=t("export-csv-caption"),
         )
         if data.progress is not None:
+            await show_action(chat, ChatAction.UPLOAD_DOCUMENT)
             pdf = await draw(report_pdf, data.progress, t)
             await chat.send_document(
                 InputFile(pdf, filename="gut-coach-report.pdf"), caption=t("export-pdf-caption")
@@ -60,6 +68,15 @@ async def export_command(update: Update, context: CoachContext) -> None:
 
     if not context.runtime.drawings.start(chat.id, export(), _report(update, context)):
         await send(update, [t("drawing-busy")])
+
+
+async def show_action(chat: Chat, action: ChatAction) -> None:
+    """What the phone shows while a chart or PDF is drawn (a second or three). Only a hint:
+    a failure to show it never stops the drawing."""
+    try:
+        await chat.send_action(action)
+    except TelegramError as error:
+        log.info("chat action not shown: %s", type(error).__name__)
 
 
 def _report(update: Update, context: CoachContext):  # type: ignore[no-untyped-def]
