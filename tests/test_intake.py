@@ -27,6 +27,8 @@ async def test_default_english_path_is_all_taps_within_budget(
     assert "Prebiotic fiber at 08:00: about 2 g a day" in summary.text
     assert "Sublingual B12 at 07:00" in summary.text and "clinician" in summary.text
     assert "/settings" in summary.text and "not medical advice" in summary.text
+    assert "Your first reminder comes today at 07:00: Sublingual B12" in summary.text
+    assert "any time with /today" in summary.text
 
     user = await user_row(sessionmaker, 3001)
     assert (user.intake_step, user.timezone, user.language) == ("done", "Europe/Berlin", "en")
@@ -425,3 +427,9 @@ async def test_answered_questions_keep_a_trace_of_the_answer(bot: RunningBot) ->
     await user.tap("Continue")
     habits = await user.edit()
     assert habits.text.endswith("✓ Fermented foods, Prebiotic fiber, Sublingual B12")
+
+
+async def test_an_evening_intake_says_the_first_reminder_comes_tomorrow(bot: RunningBot) -> None:
+    bot.clock.now = datetime(2026, 3, 2, 21, 0, tzinfo=UTC)  # 22:00 in Berlin
+    _, summary = await walk_default_intake(bot.user(3022))
+    assert "Your first reminder comes tomorrow at 07:00: Sublingual B12" in summary.text

@@ -63,6 +63,8 @@ class ProfileView:
     digest_day: int | None = None
     digest_time: time | None = None
     digest_ended: bool = False  # the digest rests for good: the plan is over
+    # When the first habit reminder comes (UTC), and for which habit; None while none is.
+    first_reminder: tuple[datetime, Habit] | None = None
 
     @property
     def times_by_habit(self) -> dict[Habit, time]:
@@ -120,6 +122,14 @@ def profile_fields(
         "digest_day": digest.days.bit_length() - 1 if digest is not None else None,
         "digest_time": digest.local_time if digest is not None else None,
         "digest_ended": resting(plan, user, Kind.DIGEST, user.today(now)),
+        "first_reminder": min(
+            (
+                (reminders[h].next_fire_at, h)
+                for h in HABITS
+                if h in reminders and reminders[h].enabled and reminders[h].next_fire_at
+            ),
+            default=None,
+        ),
     }
 
 

@@ -121,3 +121,6 @@ tap-stale = 이전 질문의 버튼이에요. 가장 최근 메시지를 이용�
 tap-unknown = 더 이상 쓸 수 없는 버튼이에요. /start 를 보내 이어서 하세요.
 intake-use-buttons = 위 질문의 버튼 중 하나를 눌러 주세요. 질문이 안 보이면 /start 를 보낸 뒤 계속을 누르면 돼요.
 intake-time-which = { $habit } 알림은 몇 시로 할까요?
+summary-first-today = 첫 알림은 오늘 { $time }에 와요: { $habit }. 습관은 /today 로 언제든 체크할 수 있어요.
+summary-first-tomorrow = 첫 알림은 내일 { $time }에 와요: { $habit }. 습관은 /today 로 언제든 체크할 수 있어요.
+summary-first-on = 첫 알림은 { $date } { $time }에 와요: { $habit }. 습관은 /today 로 언제든 체크할 수 있어요.

@@ -267,7 +267,25 @@ def summary_screen(t: Translator, view: IntakeView) -> Screen:
             if targets.ask_before_supplements:
                 line += t("summary-b12-ask")
         lines.append(line)
+    if first := _first_reminder(t, view):
+        lines += ["", first]
     return Screen("\n".join(lines) + "\n\n" + t("summary-footer"))
+
+
+def _first_reminder(t: Translator, view: IntakeView) -> str:
+    """When the first reminder comes ("today at 07:00"), and that /today works any time."""
+    if view.first_reminder is None or view.timezone is None or view.plan_started_on is None:
+        return ""
+    at, habit = view.first_reminder
+    local = at.astimezone(zone_info(view.timezone))
+    days = (local.date() - view.plan_started_on).days
+    when = {0: "today", 1: "tomorrow"}.get(days, "on")
+    return t(
+        f"summary-first-{when}",
+        habit=t(HABIT_KEYS[habit]),
+        time=clock(local.time()),
+        date=t.date(local.date()),
+    )
 
 
 def step_screens(t: Translator, view: IntakeView, greeting: str = "") -> list[Screen]:
