@@ -296,3 +296,23 @@ async def test_a_rated_week_can_be_changed_answer_by_answer(bot: RunningBot, ses
     query = await user.press("w::change:1-energy")
     assert "earlier question" in (await user.answer(query)).text
     await user.quiet()
+
+
+async def test_two_uncomfortable_weeks_say_the_plan_waits_and_who_can_help(
+    bot: RunningBot,
+) -> None:
+    """Someone who stays bloated is told plainly, from the second held week, that the plan
+    waits for digestion to settle, and to talk to a clinician if it doesn't (issue 17: 11)."""
+    user = await enrolled(bot, 7012)
+    bot.clock.now = datetime(2026, 3, 6, 10, 0, tzinfo=UTC)  # week 1
+    await user.ask("/checkin")
+    for score in ("3", "3", "1", "3", "3"):
+        await user.tap(score)
+        first = await user.edit()
+    assert "Go gently" in first.text and "weeks in a row" not in first.text
+    bot.clock.now = datetime(2026, 3, 13, 10, 0, tzinfo=UTC)  # week 2
+    await user.ask("/checkin")
+    for score in ("3", "3", "2", "3", "3"):
+        await user.tap(score)
+        second = await user.edit()
+    assert "2 weeks in a row" in second.text and "clinician" in second.text

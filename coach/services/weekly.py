@@ -32,6 +32,9 @@ class WeeklyView:
     # the held habits the user coaches (fermented foods, fiber; B12 has no ramp).
     held_next: WeekTargets | None = None
     held: tuple[Habit, ...] = ()
+    # How many weeks in a row, this one included, digestion was uncomfortable (0 if not
+    # held): from two on, the screen says plainly that the plan waits, and who can help.
+    held_weeks: int = 0
 
     def __post_init__(self) -> None:
         assert (self.held_next is None) == (not self.held), "held targets name their habits"
@@ -105,8 +108,7 @@ class WeeklyCheckInService:
         by_week = (await ScoreRepository(session).by_week([user.id])).get(user.id, {})
         scores = by_week.get(week, {})
         next_targets, held = None, ()
-        digestion = scores.get(Symptom.DIGESTION)
-        if digestion is not None and digestion <= DISCOMFORT_AT_MOST:
+        if _uncomfortable(scores):
             assert user.plan_started_on is not None
             next_week_day = user.plan_started_on + timedelta(weeks=week)
             targets = await self._book.targets_for(session, user, next_week_day)
@@ -114,6 +116,10 @@ class WeeklyCheckInService:
             ramped = tuple(h for h in habits if h in RAMPED)
             if not targets.maintenance and targets.week == week + 1 and ramped:
                 next_targets, held = targets, ramped
+        held_weeks = 0
+        if held:
+            while week - held_weeks >= 1 and _uncomfortable(by_week.get(week - held_weeks, {})):
+                held_weeks += 1
         return WeeklyView(
             language=user.language,
             week=week,
@@ -126,4 +132,11 @@ class WeeklyCheckInService:
             ),
             held_next=next_targets,
             held=held,
+            held_weeks=held_weeks,
         )
+
+
+def _uncomfortable(scores: dict[Symptom, int]) -> bool:
+    """A week whose digestion rating was one of discomfort (unrated: not)."""
+    digestion = scores.get(Symptom.DIGESTION)
+    return digestion is not None and digestion <= DISCOMFORT_AT_MOST

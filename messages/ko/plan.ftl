@@ -41,3 +41,4 @@ button-new-plan-confirm = 네, 새로 시작할게요
 button-weekly-change = ✏️ 답 고치기
 weekly-change-which = 어떤 답을 고칠까요?
 weekly-rated = { $symptom }: { $score }
+weekly-digestion-held-long = 소화가 { $weeks }주 연속 불편했어요. 그래서 플랜은 소화가 편해질 때까지 단계를 올리지 않고 기다리고 있어요. 서두를 필요는 없어요. 나아지지 않거나 이유가 궁금하면 의료진과 상담해 보세요.

@@ -37,6 +37,8 @@ def weekly_screen(t: Translator, view: WeeklyView) -> Screen:
         # Only the held habits the user coaches are named.
         key = "weekly-digestion-held-" + "-".join(sorted(view.held))
         lines += ["", t(key, grams=view.held_next.fiber_grams)]
+        if view.held_weeks >= 2:  # the plan keeps waiting: say why, and who can help
+            lines.append(t("weekly-digestion-held-long", weeks=view.held_weeks))
     if view.sharp_drop:
         lines += ["", t("weekly-red-flags")]
     lines += ["", t("weekly-thanks")]
