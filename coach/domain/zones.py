@@ -8,8 +8,11 @@ import math
 import re
 import unicodedata
 import zoneinfo
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+
+from babel.core import get_global
 
 if TYPE_CHECKING:
     from timezonefinder import TimezoneFinder
@@ -310,9 +313,11 @@ def _index() -> dict[str, str]:
     index: dict[str, str] = {}
     # Current names first so "singapore" finds Asia/Singapore rather than the old "Singapore".
     ordered = sorted(zones, key=lambda name: (not name.startswith(_REGIONS), name))
+    links = _links(zones)
     for name in ordered:
-        index.setdefault(_key(name), name)
-        index.setdefault(_key(name.rsplit("/", 1)[-1]), name)
+        current = links.get(name, name)  # "US/Arizona" is shown back as America/Phoenix
+        index.setdefault(_key(name), current)
+        index.setdefault(_key(name.rsplit("/", 1)[-1]), current)
     for alias, name in _ALIASES.items():
         if name in zones:
             # Aliases win over legacy names ("japan" -> Asia/Tokyo, not the old "Japan" link).
@@ -320,6 +325,13 @@ def _index() -> dict[str, str]:
             if current is None or not current.startswith(_REGIONS):
                 index[alias] = name
     return index
+
+
+def _links(zones: Collection[str]) -> dict[str, str]:
+    """Old zone names (tzdata's backward links: "US/Arizona", "Europe/Kiev") -> the current
+    name, from CLDR's list (via Babel), where both are zones we serve."""
+    aliases = get_global("zone_aliases")
+    return {old: new for old, new in aliases.items() if new in zones and old != new}
 
 
 @functools.cache

@@ -275,3 +275,20 @@ def test_utc_offset_label_reads_the_instant_not_its_zone() -> None:
 def test_utc_offset_label_refuses_naive() -> None:
     with pytest.raises(ValueError, match="aware"):
         utc_offset_label("Asia/Seoul", datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("typed", "current"),
+    [
+        ("US/Arizona", "America/Phoenix"),
+        ("Europe/Kiev", "Europe/Kyiv"),
+        ("Kiev", "Europe/Kyiv"),
+        ("Asia/Calcutta", "Asia/Kolkata"),
+        ("Asia/Saigon", "Asia/Ho_Chi_Minh"),
+        ("US/Eastern", "America/New_York"),
+    ],
+)
+def test_old_zone_names_come_back_as_the_current_ones(typed: str, current: str) -> None:
+    """An old tzdata name is understood, and shown back as the name in use today
+    (issue 17: 26)."""
+    assert resolve_zone(typed) == current
