@@ -254,12 +254,12 @@ async def test_foreign_reminder_buttons_touch_nothing(bot: RunningBot, sessionma
 async def test_reminders_lists_next_local_times(bot: RunningBot) -> None:
     user = await enrolled(bot, 5015)
     listing = await user.ask("/reminders")
-    assert "Fermented foods at 12:30, next Mar 2, 2026 12:30" in listing.text
-    assert "Sublingual B12 at 07:00, next Mar 2, 2026 07:00" in listing.text
+    assert "Fermented foods at 12:30, next today at 12:30" in listing.text
+    assert "Sublingual B12 at 07:00, next today at 07:00" in listing.text
     assert "/pause" in listing.text
     # The weekly check-in and summary too: the plan week's last day, 18:00 and 19:00.
-    assert "Weekly check-in, next Mar 8, 2026 18:00" in listing.text
-    assert "Weekly summary, next Mar 8, 2026 19:00" in listing.text
+    assert "Weekly check-in, next Mar 8, 2026 at 18:00" in listing.text
+    assert "Weekly summary, next Mar 8, 2026 at 19:00" in listing.text
 
 
 async def test_pause_and_resume_say_when_there_is_nothing_to_change(bot: RunningBot) -> None:
@@ -271,7 +271,7 @@ async def test_pause_and_resume_say_when_there_is_nothing_to_change(bot: Running
     await user.tap("1 day")
     await user.edit()
     again = await user.ask("/pause")
-    assert "already paused until Mar 3, 2026 01:30" in again.text
+    assert "already paused until tomorrow at 01:30" in again.text
     assert again.labels == ["1 day", "1 week", "Until I resume"]
     assert "back on" in (await user.ask("/resume")).text
 
@@ -282,7 +282,7 @@ async def test_pause_for_a_day_then_resume(bot: RunningBot, sessionmaker) -> Non
     assert question.labels == ["1 day", "1 week", "Until I resume"]
     await user.tap("1 day")
     paused = await user.edit()
-    assert "Paused until Mar 3, 2026 01:30" in paused.text
+    assert "Paused until tomorrow at 01:30" in paused.text
     bot.clock.now = B12_DUE
     assert await bot.dispatcher.run_round() == Counter(), "paused days write nothing"
     assert await deliveries(sessionmaker, 5016) == []
@@ -309,9 +309,9 @@ async def test_while_paused_the_next_times_are_after_the_pause(bot: RunningBot) 
     paused = await user.edit()
     listing = await user.ask("/reminders")
     for text in (paused.text, listing.text):
-        assert "Fermented foods at 12:30, next Mar 3, 2026 12:30" in text
-        assert "Sublingual B12 at 07:00, next Mar 3, 2026 07:00" in text
-        assert "Mar 2, 2026" not in text
+        assert "Fermented foods at 12:30, next tomorrow at 12:30" in text
+        assert "Sublingual B12 at 07:00, next tomorrow at 07:00" in text
+        assert "today" not in text
     await user.ask("/pause")
     await user.tap("Until I resume")
     paused = await user.edit()

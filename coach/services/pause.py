@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -14,6 +14,7 @@ from coach.domain.habits import Habit
 from coach.domain.intake import Step
 from coach.domain.plan import Plan
 from coach.domain.reminders import Kind, coached
+from coach.domain.zones import zone_info
 from coach.reminders.fire_times import reschedule
 from coach.services.refusals import Refusal, Why, refused
 
@@ -36,6 +37,7 @@ class PauseView:
     paused_until: datetime | None  # UTC; None with paused=True means until /resume
     # The weekly check-in and summary, when on: (kind, next fire time in UTC or None).
     weekly: tuple[tuple[Kind, datetime | None], ...] = ()
+    today: date | None = None  # the calendar day where the user is: "today", "tomorrow"
     was_paused: bool = False  # resume: whether a pause was on to end
 
 
@@ -104,4 +106,5 @@ def _view(user: User, reminders: Sequence[Reminder], now: datetime) -> PauseView
         paused=paused,
         paused_until=user.paused_until if paused else None,
         weekly=weekly,
+        today=now.astimezone(zone_info(user.timezone or "UTC")).date(),
     )

@@ -44,3 +44,6 @@ pause-already-until = ⏸ Reminders are already paused until { $until }. Send /r
 pause-already = ⏸ Reminders are already paused until you send /resume.
 pause-ask-again = Or pause for a different time, from now:
 resume-not-paused = ▶️ Reminders weren't paused: they're on.
+when-today = today at { $time }
+when-tomorrow = tomorrow at { $time }
+when-date = { $date } at { $time }

@@ -44,3 +44,6 @@ pause-already-until = ⏸ 알림은 이미 { $until }까지 멈춰 있어요. �
 pause-already = ⏸ 알림은 이미 멈춰 있어요. /resume 을 보내면 다시 시작해요.
 pause-ask-again = 아니면 지금부터 다른 기간으로 멈출 수 있어요:
 resume-not-paused = ▶️ 알림은 멈춰 있지 않아요. 지금도 받고 있어요.
+when-today = 오늘 { $time }
+when-tomorrow = 내일 { $time }
+when-date = { $date } { $time }

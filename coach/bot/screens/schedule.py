@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from coach.bot.callbacks import PauseTap
 from coach.bot.screens.widgets import HABIT_KEYS, Screen, button, clock, rows
@@ -18,7 +18,7 @@ def pause_question(t: Translator, view: PauseView) -> Screen:
     ]
     text = t("pause-ask")
     if view.paused and view.paused_until is not None:
-        until = _local(t, view.paused_until, zone_info(view.timezone))
+        until = _local(t, view.paused_until, zone_info(view.timezone), view.today)
         text = t("pause-already-until", until=until) + "\n\n" + t("pause-ask-again")
     elif view.paused:
         text = t("pause-already") + "\n\n" + t("pause-ask-again")
@@ -39,7 +39,9 @@ def overview_text(t: Translator, view: PauseView) -> str:
         if until_resume:  # no next time: it comes back with /resume
             lines.append(t("reminders-line-paused", habit=habit, time=at))
             continue
-        upcoming = _local(t, line.next_fire_at, zone) if line.next_fire_at else t("no-time")
+        upcoming = (
+            _local(t, line.next_fire_at, zone, view.today) if line.next_fire_at else t("no-time")
+        )
         lines.append(t("reminders-line", habit=habit, time=at, next=upcoming))
     if not view.lines:
         lines.append(t("reminders-none"))
@@ -48,9 +50,13 @@ def overview_text(t: Translator, view: PauseView) -> str:
         if until_resume or upcoming is None:
             lines.append(t("reminders-weekly-line-paused", what=what))
         else:
-            lines.append(t("reminders-weekly-line", what=what, next=_local(t, upcoming, zone)))
+            lines.append(
+                t("reminders-weekly-line", what=what, next=_local(t, upcoming, zone, view.today))
+            )
     if view.paused and view.paused_until is not None:
-        lines.append("\n" + t("reminders-paused-until", until=_local(t, view.paused_until, zone)))
+        lines.append(
+            "\n" + t("reminders-paused-until", until=_local(t, view.paused_until, zone, view.today))
+        )
     elif view.paused:
         lines.append("\n" + t("reminders-paused"))
     else:
@@ -58,6 +64,13 @@ def overview_text(t: Translator, view: PauseView) -> str:
     return "\n".join(lines)
 
 
-def _local(t: Translator, instant: datetime, zone) -> str:  # type: ignore[no-untyped-def]
+def _local(t: Translator, instant: datetime, zone, today: date | None) -> str:  # type: ignore[no-untyped-def]
+    """ "today at 19:00", "tomorrow at 07:00", else "Mar 8, 2026 at 18:00": local time."""
     local = instant.astimezone(zone)
-    return f"{t.date(local.date())} {clock(local.time())}"
+    at = clock(local.time())
+    days = (local.date() - today).days if today is not None else None
+    if days == 0:
+        return t("when-today", time=at)
+    if days == 1:
+        return t("when-tomorrow", time=at)
+    return t("when-date", date=t.date(local.date()), time=at)
