@@ -370,8 +370,8 @@ def expected_state(sequence: list[tuple[str, str]]) -> tuple[str, str | None] | 
     for action, answer in sequence:
         if action == "undo":
             state = None
-        elif action == "done":
-            state = ("done", None)
+        elif action == "done":  # a day already done keeps its answer (issue 17: 8)
+            state = state if state is not None else ("done", None)
         else:  # "ans": the follow-up answer, which also logs the habit done
             state = ("done", answer)
     return state
