@@ -92,7 +92,7 @@ baseline-digestion = <b>소화 편안함</b>: 1 = 자주 더부룩함, 5 = 편�
 baseline-mood = <b>기분</b>: 1 = 가라앉음, 5 = 아주 좋음
 baseline-nails = <b>손톱</b>: 1 = 잘 부러짐, 5 = 튼튼함
 
-summary-title = <b>플랜이 준비됐어요!</b> 오늘({ $date })부터 { $weeks }주 중 1주차가 시작돼요. 단계: { phase-start }.
+summary-title = <b>플랜이 준비됐어요!</b> 오늘 { $date }, { $weeks }주 플랜의 첫 주를 시작해요. 단계: { phase-start }.
 summary-title-later = <b>내 플랜:</b> { $weeks }주 중 { $week }주차. 단계: { $phase }.
 phase-start = 가볍게 시작
 phase-build = 늘려 가기
