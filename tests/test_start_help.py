@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -9,6 +10,7 @@ from sqlalchemy import select, update
 from coach.bot.commands import MENU
 from coach.db.models import User
 from tests.support.bot import RunningBot
+from tests.support.flows import Walk, walk_default_intake
 
 
 async def test_start_greets_in_english_with_the_disclaimer(bot: RunningBot) -> None:
@@ -127,3 +129,29 @@ async def test_the_disclaimer_comes_once_at_the_start_on_the_consent_screen(
         await user.edit()
         consent = await user.reply()
         assert [greeting.text.count(words), consent.text.count(words)] == [0, 1], code
+
+
+async def test_the_chats_menu_follows_the_language_chosen(bot: RunningBot) -> None:
+    """A user whose Telegram is Korean picks English in the intake; another switches to
+    Korean in /settings: each chat's own command menu follows the choice."""
+    korean_phone = bot.user(16_002, language_code="ko")
+    await korean_phone.ask("/start")
+    await Walk(korean_phone).tap("English")
+    assert await chat_menu_becomes(bot, 16_002, bot.api.commands["en"])
+    switching = bot.user(16_003)
+    await walk_default_intake(switching)
+    await switching.ask("/settings")
+    await switching.tap("Language")
+    await switching.edit()
+    await switching.tap("한국어")
+    await switching.edit()
+    assert await chat_menu_becomes(bot, 16_003, bot.api.commands["ko"])
+
+
+async def chat_menu_becomes(bot: RunningBot, chat_id: int, menu: list[dict[str, str]]) -> bool:
+    """Whether the chat's own menu becomes `menu` (the bot sets it just after its reply)."""
+    for _ in range(100):
+        if bot.api.chat_commands.get(chat_id) == menu:
+            return True
+        await asyncio.sleep(0.05)
+    return False

@@ -1,11 +1,17 @@
-"""The command menu, registered with setMyCommands for each language at startup."""
+"""The command menu, registered with setMyCommands for each language at startup, and for
+one chat when its user picks a language other than Telegram's."""
 
 from __future__ import annotations
 
-from telegram import BotCommand
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
 
 from coach.bot.context import RUNTIME_KEY, CoachApplication
 from coach.i18n import FALLBACK_LANGUAGE, Translator
+
+log = logging.getLogger(__name__)
 
 # (command, catalog key of its menu description), in menu order.
 MENU: tuple[tuple[str, str], ...] = (
@@ -35,3 +41,12 @@ async def register_command_menus(application: CoachApplication) -> None:
     await bot.set_my_commands(menu_for(catalog.translator(FALLBACK_LANGUAGE)))
     for language in catalog.languages:
         await bot.set_my_commands(menu_for(catalog.translator(language)), language_code=language)
+
+
+async def follow_language(bot: Bot, chat_id: int, t: Translator) -> None:
+    """The chat's own menu in the language just chosen (the startup menus follow Telegram's
+    language, which may be another). Only a nicety: a failure is logged, never the user's."""
+    try:
+        await bot.set_my_commands(menu_for(t), scope=BotCommandScopeChat(chat_id))
+    except TelegramError as error:
+        log.info("the chat's command menu was not set: %s", type(error).__name__)

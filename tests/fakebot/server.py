@@ -131,6 +131,7 @@ class FakeBotAPI:
         self._tapped_at: dict[str, float] = {}
         self._answer_waiters: dict[str, asyncio.Future[BotEvent]] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
+        self.chat_commands: dict[int, list[dict[str, str]]] = {}  # scope: one chat
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.call_times: list[float] = []  # time.monotonic() as each call arrived
         self.layout_violations: list[str] = []
@@ -520,7 +521,13 @@ class FakeBotAPI:
                 1 <= len(command["description"]) <= 256
             ):
                 raise BadRequest("Bad Request: BOT_COMMAND_INVALID")
-        self.commands[params.get("language_code", "")] = commands
+        scope = json.loads(params.get("scope") or "{}")
+        if scope.get("type") == "chat":  # one chat's own menu, over the others
+            self.chat_commands[int(scope["chat_id"])] = commands
+        elif scope.get("type", "default") == "default":
+            self.commands[params.get("language_code", "")] = commands
+        else:
+            raise BadRequest(f"Bad Request: scope {scope.get('type')} is not used by the bot")
         return True
 
     async def _delete_message(self, params: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 
 from coach.bot.callbacks import IntakeTap, StartOverTap
+from coach.bot.commands import follow_language
 from coach.bot.context import CoachContext
 from coach.bot.handlers.common import (
     accept_answer,
@@ -78,6 +79,8 @@ async def on_intake_tap(update: Update, context: CoachContext, tap: IntakeTap) -
     else:
         await mark_answered(update, t, tap)
         await send(update, after_tap_screens(t, tap, view))
+        if tap.action == "lang":
+            await follow_language(update.get_bot(), update.effective_chat.id, t)
 
 
 async def on_restart_tap(update: Update, context: CoachContext, tap: StartOverTap) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from coach.bot.callbacks import SettingsTap
+from coach.bot.commands import follow_language
 from coach.bot.context import CoachContext
 from coach.bot.handlers.common import accept_answer, edit_text, send, telegram_language
 from coach.bot.screens.intake import time_screen, timezone_screen, type_time_screen
@@ -47,7 +48,10 @@ async def on_settings_tap(update: Update, context: CoachContext, tap: SettingsTa
             await edit_text(update, menu_screen(t, view, now))  # the plan ended
         case "menu" if tap.page:
             await edit_text(update, page_screen(t, view, tap.page))
-        case "menu" | "lang":
+        case "lang":
+            await edit_text(update, menu_screen(t, view, now))
+            await follow_language(update.get_bot(), update.effective_chat.id, t)
+        case "menu":
             await edit_text(update, menu_screen(t, view, now))
         case "habit":
             await edit_text(update, page_screen(t, view, "habits"))
