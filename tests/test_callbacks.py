@@ -382,6 +382,7 @@ anything = st.one_of(mutated, shaped, near_miss, st.text(max_size=70), st.none()
 @example("t::day:00010101")
 @example("s::time:fiber")
 @example("s::time:fiber-")
+@example("w::change:3-")
 @example("i:1:time:fiber")
 def test_the_typed_decoder_accepts_what_the_old_one_did_with_the_same_meaning(
     data: str | None,

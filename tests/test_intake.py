@@ -426,10 +426,21 @@ async def test_answered_questions_keep_a_trace_of_the_answer(bot: RunningBot) ->
         pass
     await user.tap("Continue")
     habits = await user.edit()
-    assert habits.text.endswith("✓ Fermented foods, Prebiotic fiber, Sublingual B12")
+    assert habits.text.endswith("✓ Fermented foods, Prebiotic fiber and Sublingual B12")
 
 
 async def test_an_evening_intake_says_the_first_reminder_comes_tomorrow(bot: RunningBot) -> None:
     bot.clock.now = datetime(2026, 3, 2, 21, 0, tzinfo=UTC)  # 22:00 in Berlin
     _, summary = await walk_default_intake(bot.user(3022))
     assert "Your first reminder comes tomorrow at 07:00: Sublingual B12" in summary.text
+
+
+async def test_a_tap_on_a_message_telegram_no_longer_shows_still_moves_on(bot: RunningBot) -> None:
+    """A tap whose message Telegram sends back as inaccessible (deleted, or too old): the
+    answer is taken and the next question comes; nothing to mark on the old one."""
+    user = bot.user(3023)
+    first = await user.ask("/start")
+    data = next(b["callback_data"] for row in first.buttons for b in row if "English" in b["text"])
+    gone = {"message_id": first.message_id, "chat": {"id": user.id, "type": "private"}, "date": 0}
+    await user.press(data, gone)
+    assert "Agree" in (await Walk(user).next_message()).labels

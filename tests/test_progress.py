@@ -475,7 +475,7 @@ async def test_progress_hides_zero_streaks_and_says_what_has_not_started(
     bot.clock.now = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
     text = parse_html((await user.ask("/progress")).text)
     b12 = text[text.index("Sublingual B12") :].split("\n\n")[0]
-    assert "Best run: 1 day · 🌱 taking root" in b12 and "in a row" not in b12
+    assert "Best run: 1 day · 🌱 Taking root" in b12 and "in a row" not in b12
     fiber = text[text.index("Prebiotic fiber") :].split("\n\n")[0]
     assert "Not started yet" in fiber and "🌱" not in fiber
     assert "0 days" not in text and "–" not in text and "strength" not in text.lower()

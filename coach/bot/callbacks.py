@@ -428,13 +428,13 @@ def _today(_round: int | None, action: str, arg: str) -> TodayTap | None:
 
 
 def _weekly(_round: int | None, action: str, arg: str) -> WeeklyTap | WeeklyChangeTap | None:
-    week_text, _, rest = arg.partition("-")  # "<week>-<symptom>-<score>"
+    week_text, dash, rest = arg.partition("-")  # "<week>-<symptom>-<score>"
     week = _number(week_text, 3)
     if week is None:
         return None
     if action == "change":  # "<week>", "<week>-<symptom>" or "<week>-back"
-        if rest in ("", "back"):
-            return WeeklyChangeTap(week, back=rest == "back")
+        if not dash or rest == "back":
+            return WeeklyChangeTap(week, back=bool(dash))
         return WeeklyChangeTap(week, Symptom(rest)) if rest in _SYMPTOMS else None
     rating = _parse_rating(rest)
     if action != "rate" or rating is None:

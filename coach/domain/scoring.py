@@ -101,7 +101,8 @@ def shown_days(states: Sequence[Day], weekly_targets: Sequence[int]) -> tuple[Da
         if target >= DAYS_PER_WEEK:
             continue
         days = range(week * DAYS_PER_WEEK, min((week + 1) * DAYS_PER_WEEK, len(shown)))
-        if sum(shown[d] == Day.DONE for d in days) >= target:
+        # Switched on mid-week, the week asks for its share of the goal (as scoring does).
+        if sum(shown[d] == Day.DONE for d in days) >= asked([shown[d] for d in days], target):
             for d in days:
                 if shown[d] == Day.MISSED:
                     shown[d] = Day.MET

@@ -15,7 +15,7 @@ from coach.domain.intake import Step
 from coach.domain.plan import Plan
 from coach.domain.reminders import Kind, coached
 from coach.domain.zones import zone_info
-from coach.reminders.fire_times import reschedule
+from coach.reminders.fire_times import reschedule, resting
 from coach.services.refusals import Refusal, Why, refused
 
 PAUSES = {"day": timedelta(days=1), "week": timedelta(days=7), "resume": None}
@@ -53,7 +53,7 @@ class PauseService:
             user = await session.get(User, user_id)
             if user is None or user.intake_step != Step.DONE:
                 return refused(Why.NOT_SET_UP, user)
-            return _view(user, await ReminderRepository(session).of_user(user.id), now)
+            return _view(self._plan, user, await ReminderRepository(session).of_user(user.id), now)
 
     async def pause(self, user_id: int, how_long: str, now: datetime) -> PauseView | Refusal:
         """Pause for a day, a week, or until resumed ("resume" pauses with no end). The rows
@@ -65,7 +65,7 @@ class PauseService:
             span = PAUSES[how_long]
             user.paused = True
             user.paused_until = None if span is None else now + span
-            return _view(user, await reschedule(session, self._plan, user, now), now)
+            return _view(self._plan, user, await reschedule(session, self._plan, user, now), now)
 
     async def resume(self, user_id: int, now: datetime) -> PauseView | Refusal:
         """Reminders back on at once (a pause left from before a start over ends too, though
@@ -80,10 +80,10 @@ class PauseService:
             reminders = await reschedule(session, self._plan, user, now)
             if user.intake_step != Step.DONE:
                 return refused(Why.NOT_SET_UP, user)
-            return replace(_view(user, reminders, now), was_paused=was_paused)
+            return replace(_view(self._plan, user, reminders, now), was_paused=was_paused)
 
 
-def _view(user: User, reminders: Sequence[Reminder], now: datetime) -> PauseView:
+def _view(plan: Plan, user: User, reminders: Sequence[Reminder], now: datetime) -> PauseView:
     rows = {r.kind: r for r in reminders}
     lines = tuple(
         ReminderLine(h, rows[h].local_time, rows[h].next_fire_at)  # type: ignore[arg-type]
@@ -91,13 +91,13 @@ def _view(user: User, reminders: Sequence[Reminder], now: datetime) -> PauseView
         if rows[h].local_time is not None
     )
     paused = user.paused_at(now)
-    until_resume = paused and user.paused_until is None
+    today = user.today(now)
     weekly = tuple(
         (kind, row.next_fire_at)
         for kind in (Kind.CHECKIN, Kind.DIGEST)
         if (row := rows.get(kind)) is not None
         and row.enabled
-        and (row.next_fire_at is not None or until_resume)  # not once the plan is over
+        and not resting(plan, user, kind, today)  # not once the plan is over
     )
     return PauseView(
         language=user.language,

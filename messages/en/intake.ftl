@@ -121,6 +121,4 @@ tap-stale = That button is from an earlier question. Please use the latest messa
 tap-unknown = That button no longer works. Send /start to carry on.
 intake-use-buttons = Please tap one of the buttons on the question above. Lost it? Send /start and tap Continue.
 intake-time-which = Which time for { $habit }?
-summary-first-today = Your first reminder comes today at { $time }: { $habit }. You can tick habits any time with /today.
-summary-first-tomorrow = Your first reminder comes tomorrow at { $time }: { $habit }. You can tick habits any time with /today.
-summary-first-on = Your first reminder comes on { $date } at { $time }: { $habit }. You can tick habits any time with /today.
+summary-first = Your first reminder comes { $when }: { $habit }. You can tick habits any time with /today.

@@ -41,4 +41,4 @@ button-new-plan-confirm = Yes, start again
 button-weekly-change = ✏️ Change an answer
 weekly-change-which = Which answer would you like to change?
 weekly-rated = { $symptom }: { $score }
-weekly-digestion-held-long = This is { $weeks } weeks in a row that digestion was uncomfortable, so the plan is waiting for it to settle before it steps up. That's fine: there is no hurry. If it doesn't get better, or you're unsure why, please talk to a clinician.
+weekly-digestion-held-long = Digestion has been uncomfortable for { $weeks } weeks in a row, so the plan is waiting for it to settle before it steps up. That's fine: there is no hurry. If it doesn't get better, or you're unsure why, please talk to a clinician.

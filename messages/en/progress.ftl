@@ -24,7 +24,7 @@ progress-best-weeks = Best run: { $best ->
         [one] 1 week
        *[other] { $best } weeks
     } on target
-progress-strength = 🌱 taking root { $strength }%
+progress-strength = 🌱 Taking root { $strength }%
 progress-not-started = Not started yet: each day you tick counts.
 progress-parts = { $first } · { $second }
 progress-symptoms = <b>How you feel</b> (start → latest)

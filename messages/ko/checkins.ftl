@@ -20,7 +20,7 @@ amount-more = 많이
 amount-too-much = 😣 너무 많아요
 
 checkin-answer = 기록: { $answer }.
-checkin-which-food = 어떤 걸 드셨나요? 고르지 않아도 괜찮아요. 어느 것이든 1회로 세요.
+checkin-which-food = 어떤 걸 드셨나요? 고르지 않아도 괜찮아요. 어느 것이든 1회로 기록돼요.
 checkin-how-much = 오늘 목표 약 { $grams }g과 비교하면 얼마나 드셨나요?
 checkin-note-shown = 📝 <i>{ $note }</i>
 button-note = 📝 메모

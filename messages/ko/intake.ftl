@@ -92,7 +92,7 @@ baseline-digestion = <b>소화 편안함</b>: 1 = 자주 더부룩함, 5 = 편�
 baseline-mood = <b>기분</b>: 1 = 가라앉음, 5 = 아주 좋음
 baseline-nails = <b>손톱</b>: 1 = 잘 부러짐, 5 = 튼튼함
 
-summary-title = <b>플랜이 준비됐어요!</b> 오늘 { $date }, { $weeks }주 플랜의 첫 주를 시작해요. 단계: { phase-start }.
+summary-title = <b>플랜이 준비됐어요!</b> { $date } 오늘부터 { $weeks }주 플랜의 첫 주가 시작돼요. 단계: { phase-start }.
 summary-title-later = <b>내 플랜:</b> { $weeks }주 중 { $week }주차. 단계: { $phase }.
 phase-start = 가볍게 시작
 phase-build = 늘려 가기
@@ -121,6 +121,4 @@ tap-stale = 이전 질문의 버튼이에요. 가장 최근 메시지를 이용�
 tap-unknown = 더 이상 쓸 수 없는 버튼이에요. /start 를 보내 이어서 하세요.
 intake-use-buttons = 위 질문의 버튼 중 하나를 눌러 주세요. 질문이 안 보이면 /start 를 보낸 뒤 계속을 누르면 돼요.
 intake-time-which = { $habit } 알림은 몇 시로 할까요?
-summary-first-today = 첫 알림은 오늘 { $time }에 와요: { $habit }. 습관은 /today 로 언제든 체크할 수 있어요.
-summary-first-tomorrow = 첫 알림은 내일 { $time }에 와요: { $habit }. 습관은 /today 로 언제든 체크할 수 있어요.
-summary-first-on = 첫 알림은 { $date } { $time }에 와요: { $habit }. 습관은 /today 로 언제든 체크할 수 있어요.
+summary-first = 첫 알림은 { $when }에 와요: { $habit }. 습관은 /today 로 언제든 체크할 수 있어요.

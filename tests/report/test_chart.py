@@ -349,3 +349,12 @@ def test_a_weekly_goal_met_shows_its_other_days_as_met_not_missed() -> None:
 def test_a_daily_habit_has_no_met_days() -> None:
     days = (Day.DONE, Day.MISSED) * 7
     assert shown_days(days, (7, 7)) == days
+
+
+def test_a_habit_switched_on_mid_week_meets_its_share_of_the_goal() -> None:
+    """Switched on on the week's fifth day, the week asks for its share of the goal, as the
+    streak counts it: 5 servings become 3 (two are short), 3 become 2 (two meet it)."""
+    week = [Day.OFF] * 4 + [Day.DONE] * 2 + [Day.MISSED]
+    assert Day.MET not in shown_days(week, (5,)), "two of three: not met"
+    met = [Day.OFF] * 4 + [Day.DONE] * 3
+    assert shown_days([*met[:6], Day.MISSED], (3,)) == (*met[:4], Day.DONE, Day.DONE, Day.MET)

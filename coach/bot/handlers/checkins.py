@@ -138,6 +138,9 @@ async def _snooze(update: Update, context: CoachContext, tap: ReminderTap) -> No
     t = context.translator(view.language)
     if view.snooze_until is not None:  # snoozed (now, or by a tap before)
         await answer_and_edit(update, snoozed_screen(t, view, tap.delivery_id))
+    elif tap.action == "back" and view.status is not None:  # logged meanwhile (/today)
+        origin = Origin(tap.delivery_id, DayRef(view.habit, view.day))
+        await answer_and_edit(update, logged_screen(t, view, origin))
     elif tap.action == "back":
         await answer_and_edit(update, card_screen(t, view, tap.delivery_id))
     elif tap.action == "snooze" and view.snooze_allowed:  # ask for how long

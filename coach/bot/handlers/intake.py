@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 
 from coach.bot.callbacks import IntakeTap, StartOverTap
 from coach.bot.commands import follow_language
@@ -35,6 +35,7 @@ from coach.bot.screens.intake import (
     use_buttons_screens,
 )
 from coach.bot.screens.settings import menu_screen
+from coach.bot.screens.widgets import listed
 from coach.domain.awaiting import AwaitTime, AwaitTimezone
 from coach.domain.intake import Step
 from coach.i18n import Translator
@@ -141,7 +142,10 @@ async def mark_answered(update: Update, t: Translator, tap: IntakeTap) -> None:
     shows what was ticked."""
     query = update.callback_query
     message = query.message
-    markup = message.reply_markup if message is not None else None
+    if not isinstance(message, Message) or not message.text:  # deleted or too old to read
+        await edit_keyboard(update, None)
+        return
+    markup = message.reply_markup
     buttons = [b for row in (markup.inline_keyboard if markup else ()) for b in row]
     tick = t.plain("toggle-on", label="")
     tapped = next((b.text for b in buttons if b.callback_data == query.data), None)
@@ -149,8 +153,8 @@ async def mark_answered(update: Update, t: Translator, tap: IntakeTap) -> None:
     if tap.word == "done":  # the end of a list: its ticks are the answer
         ticked = [b.text.removeprefix(tick) for b in buttons if b.text.startswith(tick)]
         nothing = t.plain("button-safety-none") if tap.action == "safety" else answer
-        answer = ", ".join(ticked) or nothing
-    if message is None or answer is None or not message.text:
+        answer = listed(t, ticked) if ticked else nothing
+    if answer is None:
         await edit_keyboard(update, None)
         return
     await edit_text(update, message.text_html + "\n\n" + t("answered", answer=answer))

@@ -21,6 +21,7 @@ from coach.bot.screens.widgets import (
     clock,
     rows,
     toggle,
+    when,
     zone_label,
 )
 from coach.config import SUPPORTED_LANGUAGES
@@ -274,17 +275,14 @@ def summary_screen(t: Translator, view: IntakeView) -> Screen:
 
 def _first_reminder(t: Translator, view: IntakeView) -> str:
     """When the first reminder comes ("today at 07:00"), and that /today works any time."""
-    if view.first_reminder is None or view.timezone is None or view.plan_started_on is None:
+    if view.first_reminder is None or view.timezone is None:
         return ""
     at, habit = view.first_reminder
-    local = at.astimezone(zone_info(view.timezone))
-    days = (local.date() - view.plan_started_on).days
-    when = {0: "today", 1: "tomorrow"}.get(days, "on")
+    zone = zone_info(view.timezone)
     return t(
-        f"summary-first-{when}",
+        "summary-first",
         habit=t(HABIT_KEYS[habit]),
-        time=clock(local.time()),
-        date=t.date(local.date()),
+        when=when(t, at, zone, view.plan_started_on),
     )
 
 

@@ -60,7 +60,9 @@ def _habit_lines(t: Translator, habit: HabitProgress, over: bool) -> list[str]:
         parts.append(t("progress-strength", strength=score.strength))
     if not parts:
         parts.append(t("progress-not-started"))
-    lines.append(functools.reduce(lambda a, b: t("progress-parts", first=a, second=b), parts))
+    # The parts are HTML already: joined as they are, not escaped again.
+    joined = functools.reduce(lambda a, b: t.plain("progress-parts", first=a, second=b), parts)
+    lines.append(joined)
     return lines
 
 
@@ -70,13 +72,6 @@ def _symptom_lines(t: Translator, view: ProgressView) -> list[str]:
     if not changes:
         return [t("progress-symptoms-none")]
     return [t("progress-symptoms"), *changes]
-
-
-def listed(t: Translator, names: list[str]) -> str:
-    """ "A, B and C" in the user's language."""
-    if len(names) == 1:
-        return names[0]
-    return t.plain("list-and", first=", ".join(names[:-1]), second=names[-1])
 
 
 def delete_screen(t: Translator, key: int) -> Screen:

@@ -11,8 +11,16 @@ from telegram import InlineKeyboardMarkup
 
 from coach.bot.callbacks import ReminderTap
 from coach.bot.screens.plan import choice_buttons, comparison_lines, weekly_screen
-from coach.bot.screens.progress import listed, percent, progress_text
-from coach.bot.screens.widgets import HABIT_KEYS, Screen, button, rows, target_text, week_line
+from coach.bot.screens.progress import percent, progress_text
+from coach.bot.screens.widgets import (
+    HABIT_KEYS,
+    Screen,
+    button,
+    listed,
+    rows,
+    target_text,
+    week_line,
+)
 from coach.domain.habits import Habit
 from coach.domain.plan import WeekTargets
 from coach.domain.reminders import Kind

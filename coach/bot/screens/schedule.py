@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from coach.bot.callbacks import PauseTap
-from coach.bot.screens.widgets import HABIT_KEYS, Screen, button, clock, rows
+from coach.bot.screens.widgets import HABIT_KEYS, Screen, button, clock, rows, when
 from coach.domain.zones import zone_info
 from coach.i18n import Translator
 from coach.services.pause import PauseView
@@ -18,7 +16,7 @@ def pause_question(t: Translator, view: PauseView) -> Screen:
     ]
     text = t("pause-ask")
     if view.paused and view.paused_until is not None:
-        until = _local(t, view.paused_until, zone_info(view.timezone), view.today)
+        until = when(t, view.paused_until, zone_info(view.timezone), view.today)
         text = t("pause-already-until", until=until) + "\n\n" + t("pause-ask-again")
     elif view.paused:
         text = t("pause-already") + "\n\n" + t("pause-ask-again")
@@ -40,37 +38,25 @@ def overview_text(t: Translator, view: PauseView) -> str:
             lines.append(t("reminders-line-paused", habit=habit, time=at))
             continue
         upcoming = (
-            _local(t, line.next_fire_at, zone, view.today) if line.next_fire_at else t("no-time")
+            when(t, line.next_fire_at, zone, view.today) if line.next_fire_at else t("no-time")
         )
         lines.append(t("reminders-line", habit=habit, time=at, next=upcoming))
     if not view.lines:
         lines.append(t("reminders-none"))
     for kind, upcoming in view.weekly:  # the weekly check-in and summary
         what = t(f"reminders-weekly-{kind}")
-        if until_resume or upcoming is None:
+        if until_resume:
             lines.append(t("reminders-weekly-line-paused", what=what))
-        else:
+        elif upcoming is not None:
             lines.append(
-                t("reminders-weekly-line", what=what, next=_local(t, upcoming, zone, view.today))
+                t("reminders-weekly-line", what=what, next=when(t, upcoming, zone, view.today))
             )
     if view.paused and view.paused_until is not None:
         lines.append(
-            "\n" + t("reminders-paused-until", until=_local(t, view.paused_until, zone, view.today))
+            "\n" + t("reminders-paused-until", until=when(t, view.paused_until, zone, view.today))
         )
     elif view.paused:
         lines.append("\n" + t("reminders-paused"))
     else:
         lines.append("\n" + t("reminders-pause-hint"))
     return "\n".join(lines)
-
-
-def _local(t: Translator, instant: datetime, zone, today: date | None) -> str:  # type: ignore[no-untyped-def]
-    """ "today at 19:00", "tomorrow at 07:00", else "Mar 8, 2026 at 18:00": local time."""
-    local = instant.astimezone(zone)
-    at = clock(local.time())
-    days = (local.date() - today).days if today is not None else None
-    if days == 0:
-        return t("when-today", time=at)
-    if days == 1:
-        return t("when-tomorrow", time=at)
-    return t("when-date", date=t.date(local.date()), time=at)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from telegram import (
     InlineKeyboardButton,
@@ -97,3 +98,23 @@ def week_line(t: Translator, targets: WeekTargets) -> str:
     if targets.maintenance:
         return t("week-maintenance")
     return t("week-of-plan", week=targets.week, weeks=targets.weeks)
+
+
+def listed(t: Translator, names: Sequence[str]) -> str:
+    """ "A, B and C" in the user's language."""
+    if len(names) == 1:
+        return names[0]
+    return t.plain("list-and", first=", ".join(names[:-1]), second=names[-1])
+
+
+def when(t: Translator, instant: datetime, zone: ZoneInfo, today: date | None) -> str:
+    """ "today at 19:00", "tomorrow at 07:00", else "Mar 8, 2026 at 18:00", in `zone`;
+    `today` is the user's day it is measured from."""
+    local = instant.astimezone(zone)
+    at = clock(local.time())
+    days = (local.date() - today).days if today is not None else None
+    if days == 0:
+        return t("when-today", time=at)
+    if days == 1:
+        return t("when-tomorrow", time=at)
+    return t("when-date", date=t.date(local.date()), time=at)
