@@ -146,9 +146,18 @@ async def test_the_chats_menu_follows_the_language_chosen(bot: RunningBot) -> No
     await switching.tap("한국어")
     await switching.edit()
     assert await chat_menu_becomes(bot, 16_003, bot.api.commands["ko"])
+    # Back to the language of their Telegram: the chat's own menu goes, the startup's
+    # (refreshed at each release) applies again.
+    await switching.tap("언어")
+    await switching.edit()
+    await switching.tap("English")
+    await switching.edit()
+    assert await chat_menu_becomes(bot, 16_003, None)
 
 
-async def chat_menu_becomes(bot: RunningBot, chat_id: int, menu: list[dict[str, str]]) -> bool:
+async def chat_menu_becomes(
+    bot: RunningBot, chat_id: int, menu: list[dict[str, str]] | None
+) -> bool:
     """Whether the chat's own menu becomes `menu` (the bot sets it just after its reply)."""
     for _ in range(100):
         if bot.api.chat_commands.get(chat_id) == menu:

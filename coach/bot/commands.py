@@ -43,10 +43,16 @@ async def register_command_menus(application: CoachApplication) -> None:
         await bot.set_my_commands(menu_for(catalog.translator(language)), language_code=language)
 
 
-async def follow_language(bot: Bot, chat_id: int, t: Translator) -> None:
-    """The chat's own menu in the language just chosen (the startup menus follow Telegram's
-    language, which may be another). Only a nicety: a failure is logged, never the user's."""
+async def follow_language(bot: Bot, chat_id: int, t: Translator, telegram_language: str) -> None:
+    """The chat's menu in the language just chosen: its own menu when that differs from the
+    language of the user's Telegram (whose menu the startup set), else none, so the startup's
+    menu, refreshed at every release, applies again. Only a nicety: a failure is logged,
+    never the user's. (A chat's own menu is set again only when its user picks a language.)"""
+    scope = BotCommandScopeChat(chat_id)
     try:
-        await bot.set_my_commands(menu_for(t), scope=BotCommandScopeChat(chat_id))
+        if t.language == telegram_language:
+            await bot.delete_my_commands(scope=scope)
+        else:
+            await bot.set_my_commands(menu_for(t), scope=scope)
     except TelegramError as error:
         log.info("the chat's command menu was not set: %s", type(error).__name__)

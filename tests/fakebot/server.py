@@ -162,6 +162,7 @@ class FakeBotAPI:
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
             "setMyCommands": self._set_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
             "deleteMessage": self._delete_message,
             "sendChatAction": self._send_chat_action,
             "setWebhook": self._set_webhook,
@@ -528,6 +529,13 @@ class FakeBotAPI:
             self.commands[params.get("language_code", "")] = commands
         else:
             raise BadRequest(f"Bad Request: scope {scope.get('type')} is not used by the bot")
+        return True
+
+    async def _delete_my_commands(self, params: dict[str, Any]) -> bool:
+        scope = json.loads(params.get("scope") or "{}")
+        if scope.get("type") != "chat":
+            raise BadRequest("Bad Request: the bot deletes only a chat's own menu")
+        self.chat_commands.pop(int(scope["chat_id"]), None)
         return True
 
     async def _delete_message(self, params: dict[str, Any]) -> bool:

@@ -81,7 +81,9 @@ async def on_intake_tap(update: Update, context: CoachContext, tap: IntakeTap) -
         await mark_answered(update, t, tap)
         await send(update, after_tap_screens(t, tap, view))
         if tap.action == "lang":
-            await follow_language(update.get_bot(), update.effective_chat.id, t)
+            await follow_language(
+                update.get_bot(), update.effective_chat.id, t, telegram_language(update, context)
+            )
 
 
 async def on_restart_tap(update: Update, context: CoachContext, tap: StartOverTap) -> None:

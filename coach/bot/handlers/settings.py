@@ -50,7 +50,9 @@ async def on_settings_tap(update: Update, context: CoachContext, tap: SettingsTa
             await edit_text(update, page_screen(t, view, tap.page))
         case "lang":
             await edit_text(update, menu_screen(t, view, now))
-            await follow_language(update.get_bot(), update.effective_chat.id, t)
+            await follow_language(
+                update.get_bot(), update.effective_chat.id, t, telegram_language(update, context)
+            )
         case "menu":
             await edit_text(update, menu_screen(t, view, now))
         case "habit":
