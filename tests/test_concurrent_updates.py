@@ -163,7 +163,6 @@ async def test_handled_updates_lose_their_body_and_are_pruned(
     """An update kept in the inbox (its reply was slow) keeps no text once handled, and is
     deleted by the bot itself once it is older than Telegram could send it again."""
     user = bot.user(3009)
-    await user.ask("/start")  # someone the bot knows (a stranger's handled row goes at once)
     bot.api.fail(user.id, Fault(delay=0.3))
     assert "What I can do" in (await user.ask("/help")).text
     for _ in range(50):

@@ -15,8 +15,6 @@ The guarantee, made here and in coach/bot/ingress.py and coach/bot/lanes.py:
 - A handled row keeps no body (the user's words are kept only where a use case keeps
   them) and is pruned after UPDATE_RETENTION. /delete erases a user's handled rows; those
   still waiting are the user's own later updates, and are handled (then emptied) as usual.
-  A private chat's update handled when its user has no row (the /delete itself, stored
-  while its reply was slow; anyone who never began) is deleted when it is marked.
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ from typing import Any
 from sqlalchemy import delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coach.db.models import InboxUpdate, User
+from coach.db.models import InboxUpdate
 from coach.db.repositories import upsert_for
 
 # A handled row (an id, a chat and when) is kept this long, for an operator asking what
@@ -71,15 +69,6 @@ class UpdateInbox:
                     update(InboxUpdate)
                     .where(InboxUpdate.update_id.in_(handled))
                     .values(handled_at=now, body="")
-                )
-                # A user's update handled after their account is gone (the /delete that
-                # erased it, stored while its reply was slow) leaves no row about them.
-                await session.execute(
-                    delete(InboxUpdate).where(
-                        InboxUpdate.update_id.in_(handled),
-                        InboxUpdate.chat_key > 0,
-                        ~select(User.id).where(User.id == InboxUpdate.chat_key).exists(),
-                    )
                 )
             if renewals:
                 await session.execute(
