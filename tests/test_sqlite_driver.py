@@ -4,14 +4,15 @@ bot uses, on a real SQLite file."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from coach.db import sqlite_driver
-from coach.db.engine import create_engine
+from coach.db.engine import create_engine, create_sessionmaker
 
 
 @pytest.fixture
@@ -70,3 +71,52 @@ async def test_errors_come_back_as_sqlalchemys_and_the_connection_goes_on(engine
             await connection.execute(text("SELECT nothing FROM nowhere"))
     async with engine.connect() as connection:  # the pool's connection still works
         assert (await connection.execute(text("SELECT count(*) FROM things"))).scalar() == 1
+
+
+async def test_a_write_transactions_statements_run_without_a_trip(tmp_path: Path) -> None:
+    """Inside BEGIN IMMEDIATE (the write lock held) statements run on the event loop's
+    thread: no trip to aiosqlite's and back while every other writer waits. BEGIN, COMMIT,
+    ROLLBACK and reads still go to aiosqlite's thread, where waiting for a lock or a
+    checkpoint's disk writes never stalls the loop; after a rollback, and after an error
+    inside the transaction, the connection trips again."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'threads.db'}")
+    ran: list[tuple[str, bool]] = []  # (statement, on the loop's thread)
+    loop_thread = threading.get_ident()
+
+    def trace(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        raw = dbapi_connection._connection._conn  # aiosqlite's sqlite3 connection
+        raw.set_trace_callback(
+            lambda sql: ran.append((sql.split()[0], threading.get_ident() == loop_thread))
+        )
+
+    event.listen(engine.sync_engine, "connect", trace)
+    sessions = create_sessionmaker(engine)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT)")
+            )
+        ran.clear()
+        async with sessions.begin() as session:
+            await session.execute(text("SELECT count(*) FROM things"))
+            await session.execute(text("INSERT INTO things (name) VALUES ('kefir')"))
+        assert ran == [("BEGIN", False), ("SELECT", True), ("INSERT", True), ("COMMIT", False)]
+
+        ran.clear()
+        with pytest.raises(OperationalError):
+            async with sessions.begin() as session:
+                await session.execute(text("INSERT INTO things (name) VALUES ('miso')"))
+                await session.execute(text("SELECT nothing FROM nowhere"))
+        async with sessions() as session:
+            rows = (await session.execute(text("SELECT name FROM things"))).scalars().all()
+        assert rows == ["kefir"]  # the failed transaction's insert was rolled back
+        assert ran == [
+            ("BEGIN", False),
+            ("INSERT", True),
+            ("ROLLBACK", False),
+            ("BEGIN", False),
+            ("SELECT", False),
+            ("ROLLBACK", False),
+        ]
+    finally:
+        await engine.dispose()

@@ -48,7 +48,9 @@ def create_engine(database_url: str, foreign_keys: bool = True) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(
             url,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            # check_same_thread: a write transaction's statements run on the loop's thread
+            # (sqlite_driver.py), BEGIN and COMMIT on aiosqlite's, never two at once.
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             hide_parameters=True,
             module=sqlite_driver.module(),  # one trip to aiosqlite's thread per statement
         )
