@@ -77,6 +77,7 @@ class InboxWriter:
         self._clock = clock
         self._rows: list[tuple[list[Stored], asyncio.Future[None]]] = []
         self._marks: list[tuple[int, asyncio.Future[None]]] = []
+        self._forgotten: set[int] = set()  # of the marks: rows to delete, not keep
         self._renewals: set[int] = set()
         self._urgent = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -89,9 +90,12 @@ class InboxWriter:
         self._drain()
         await future
 
-    async def mark(self, update_id: int) -> None:
-        """Mark a stored update handled; returns once that is committed."""
+    async def mark(self, update_id: int, forget: bool = False) -> None:
+        """Mark a stored update handled (forget=True: delete its row); returns once that is
+        committed."""
         future = asyncio.get_running_loop().create_future()
+        if forget:
+            self._forgotten.add(update_id)
         self._marks.append((update_id, future))
         self._drain()
         await future
@@ -116,12 +120,14 @@ class InboxWriter:
             rows, self._rows = self._rows, []
             marks, self._marks = self._marks, []
             renewals, self._renewals = self._renewals, set()
+            handled = [update_id for update_id, _ in marks]
             try:
                 await self._inbox.write(
                     [row for batch, _ in rows for row in batch],
-                    [update_id for update_id, _ in marks],
+                    handled,
                     renewals,
                     self._clock(),
+                    forgotten=self._forgotten.intersection(handled),
                 )
             except Exception as error:
                 log.warning("the update inbox could not be written (%s)", type(error).__name__)
@@ -133,6 +139,7 @@ class InboxWriter:
                 pause = min(pause * 2, MARK_RETRY[1])
                 continue
             pause = MARK_RETRY[0]
+            self._forgotten.difference_update(handled)
             for _, future in (*rows, *marks):
                 if not future.done():
                     future.set_result(None)
@@ -192,6 +199,7 @@ class Ingress:
         # update of the lane is marked only after them (see _mark_behind).
         self._unmarked: dict[int, dict[int, asyncio.Future[None]]] = {}
         self._behind: set[int] = set()  # stored, handled, their mark waiting for earlier ones
+        self._forget: set[int] = set()  # updates whose rows go once handled (forget())
         self._stopping = False
         self._handled: deque[int] = deque(maxlen=REMEMBERED)
         self._handled_ids: set[int] = set()
@@ -205,9 +213,17 @@ class Ingress:
         """Updates queued or running, not yet handled."""
         return len(self._inflight)
 
+    def forget(self, update: Update) -> None:
+        """The update erased its sender (/delete, confirmed): once handled, its inbox row,
+        if it was stored (before the erasure or after it, while the reply was slow), is
+        deleted instead of kept as handled: no row about them stays behind."""
+        self._forget.add(update.update_id)
+
     async def on_handled(self, update: Update) -> None:
         """The lanes are done with an update: if it was stored, mark it handled."""
         self._remember(update.update_id)
+        forget = update.update_id in self._forget
+        self._forget.discard(update.update_id)
         on_its_way = self._inflight.pop(update.update_id, None)
         if on_its_way is None:
             return
@@ -216,12 +232,12 @@ class Ingress:
         if on_its_way.stored is None:
             return
         if earlier := self._earlier_unmarked(update):  # marked after them, in the background
-            self._background(self._mark_behind(update, on_its_way.stored, earlier))
+            self._background(self._mark_behind(update, on_its_way.stored, earlier, forget))
             return
         if not await _stored(on_its_way.stored):  # never stored, never acknowledged
             self._marked(update)
             return
-        await self._writes.mark(update.update_id)
+        await self._writes.mark(update.update_id, forget)
         self._marked(update)
 
     def _unmarked_from_now(self, update: Update) -> None:
@@ -245,7 +261,11 @@ class Ingress:
         return [future for update_id, future in lane.items() if update_id < update.update_id]
 
     async def _mark_behind(
-        self, update: Update, store: asyncio.Future[None], earlier: list[asyncio.Future[None]]
+        self,
+        update: Update,
+        store: asyncio.Future[None],
+        earlier: list[asyncio.Future[None]],
+        forget: bool = False,
     ) -> None:
         """A handled, stored update whose lane has earlier stored updates not yet marked
         handled: it is marked once they are (so a crash never leaves an earlier one to be
@@ -259,7 +279,7 @@ class Ingress:
             await asyncio.wait(earlier)
             if self._stopping:
                 return
-            await self._writes.mark(update.update_id)
+            await self._writes.mark(update.update_id, forget)
         finally:
             self._behind.discard(update.update_id)
         self._marked(update)

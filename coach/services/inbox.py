@@ -60,10 +60,17 @@ class UpdateInbox:
         handled: Sequence[int],
         renewals: Collection[int],
         now: datetime,
+        forgotten: Collection[int] = (),
     ) -> None:
-        """In one transaction: mark updates handled, renew the leases of others, store new
-        ones as this worker's (one stored before, Telegram's repeat, stays as it is)."""
+        """In one transaction: mark updates handled (delete those of them `forgotten`: their
+        sender was erased), renew the leases of others, store new ones as this worker's
+        (one stored before, Telegram's repeat, stays as it is)."""
         async with self._sessionmaker.begin() as session:
+            if forgotten:
+                await session.execute(
+                    delete(InboxUpdate).where(InboxUpdate.update_id.in_(forgotten))
+                )
+                handled = [update_id for update_id in handled if update_id not in forgotten]
             if handled:
                 await session.execute(
                     update(InboxUpdate)

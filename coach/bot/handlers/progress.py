@@ -108,4 +108,5 @@ async def on_delete_tap(update: Update, context: CoachContext, tap: DeleteTap) -
     if isinstance(deleted, Refusal):
         await refuse(update, context, deleted)
         return
+    context.runtime.ingress.forget(update)  # this update's own inbox row goes too
     await answer_and_edit(update, context.translator(deleted.language)("delete-done"))
