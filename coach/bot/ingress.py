@@ -76,8 +76,8 @@ class InboxWriter:
         self._inbox = inbox
         self._clock = clock
         self._rows: list[tuple[list[Stored], asyncio.Future[None]]] = []
-        self._marks: list[tuple[int, asyncio.Future[None]]] = []
-        self._forgotten: set[int] = set()  # of the marks: rows to delete, not keep
+        # (update id, whether its row goes instead of being marked, its waiter)
+        self._marks: list[tuple[int, bool, asyncio.Future[None]]] = []
         self._renewals: set[int] = set()
         self._urgent = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -94,9 +94,7 @@ class InboxWriter:
         """Mark a stored update handled (forget=True: delete its row); returns once that is
         committed."""
         future = asyncio.get_running_loop().create_future()
-        if forget:
-            self._forgotten.add(update_id)
-        self._marks.append((update_id, future))
+        self._marks.append((update_id, forget, future))
         self._drain()
         await future
 
@@ -120,14 +118,13 @@ class InboxWriter:
             rows, self._rows = self._rows, []
             marks, self._marks = self._marks, []
             renewals, self._renewals = self._renewals, set()
-            handled = [update_id for update_id, _ in marks]
             try:
                 await self._inbox.write(
                     [row for batch, _ in rows for row in batch],
-                    handled,
+                    [update_id for update_id, _, _ in marks],
                     renewals,
                     self._clock(),
-                    forgotten=self._forgotten.intersection(handled),
+                    forgotten=[update_id for update_id, forget, _ in marks if forget],
                 )
             except Exception as error:
                 log.warning("the update inbox could not be written (%s)", type(error).__name__)
@@ -139,8 +136,7 @@ class InboxWriter:
                 pause = min(pause * 2, MARK_RETRY[1])
                 continue
             pause = MARK_RETRY[0]
-            self._forgotten.difference_update(handled)
-            for _, future in (*rows, *marks):
+            for future in (*(f for _, f in rows), *(f for _, _, f in marks)):
                 if not future.done():
                     future.set_result(None)
 

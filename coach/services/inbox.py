@@ -62,15 +62,14 @@ class UpdateInbox:
         now: datetime,
         forgotten: Collection[int] = (),
     ) -> None:
-        """In one transaction: mark updates handled (delete those of them `forgotten`: their
-        sender was erased), renew the leases of others, store new ones as this worker's
+        """In one transaction: mark updates handled (delete those of them also `forgotten`:
+        their sender was erased), renew the leases of others, store new ones as this worker's
         (one stored before, Telegram's repeat, stays as it is)."""
         async with self._sessionmaker.begin() as session:
             if forgotten:
                 await session.execute(
                     delete(InboxUpdate).where(InboxUpdate.update_id.in_(forgotten))
                 )
-                handled = [update_id for update_id in handled if update_id not in forgotten]
             if handled:
                 await session.execute(
                     update(InboxUpdate)
